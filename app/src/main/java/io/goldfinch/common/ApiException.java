@@ -1,0 +1,65 @@
+package io.goldfinch.common;
+
+import io.micronaut.http.HttpStatus;
+
+import java.util.List;
+
+/** An error the API reports to its caller as application/problem+json with a 4xx status. */
+public class ApiException extends RuntimeException {
+
+    /** One problem with one field or row of the input. */
+    public record FieldError(String field, String message) {
+    }
+
+    private final HttpStatus status;
+    private final String type;
+    private final List<FieldError> errors;
+
+    public ApiException(HttpStatus status, String type, String detail) {
+        this(status, type, detail, List.of());
+    }
+
+    public ApiException(HttpStatus status, String type, String detail, List<FieldError> errors) {
+        super(detail);
+        this.status = status;
+        this.type = type;
+        this.errors = List.copyOf(errors);
+    }
+
+    public HttpStatus status() {
+        return status;
+    }
+
+    /** A short machine-readable slug, e.g. "insufficient-funds"; the problem type is a URN built from it. */
+    public String type() {
+        return type;
+    }
+
+    public List<FieldError> errors() {
+        return errors;
+    }
+
+    public static ApiException notFound(String what) {
+        return new ApiException(HttpStatus.NOT_FOUND, "not-found", what + " not found");
+    }
+
+    public static ApiException badRequest(String type, String detail) {
+        return new ApiException(HttpStatus.BAD_REQUEST, type, detail);
+    }
+
+    public static ApiException invalid(String detail, List<FieldError> errors) {
+        return new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "invalid-input", detail, errors);
+    }
+
+    public static ApiException invalid(String field, String message) {
+        return invalid(field + ": " + message, List.of(new FieldError(field, message)));
+    }
+
+    public static ApiException conflict(String type, String detail) {
+        return new ApiException(HttpStatus.CONFLICT, type, detail);
+    }
+
+    public static ApiException forbidden(String detail) {
+        return new ApiException(HttpStatus.FORBIDDEN, "forbidden", detail);
+    }
+}

@@ -1,0 +1,31 @@
+package io.goldfinch.jobs;
+
+import io.micronaut.serde.annotation.Serdeable;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+/** A labeling job as its requester sees it. */
+@Serdeable
+public record Job(long id, String title, String instructions, List<String> labels, long rewardMinor, int overlapMin,
+                  int overlapMax, double goldRate, int reviewWindowHours, int feeBps, String aggregationMethod,
+                  String status, long itemCount, long goldCount, Instant createdAt, Instant publishedAt) {
+
+    public static final String COLUMNS = "j.id, j.title, j.instructions, j.labels, j.reward_minor, j.overlap_min, j.overlap_max, "
+            + "j.gold_rate, j.review_window_hours, j.fee_bps, j.aggregation_method, j.status, j.created_at, j.published_at, "
+            + "(SELECT count(*) FROM item i WHERE i.job_id = j.id AND NOT i.is_gold) AS item_count, "
+            + "(SELECT count(*) FROM item i WHERE i.job_id = j.id AND i.is_gold) AS gold_count";
+
+    public static Job map(ResultSet rs) throws SQLException {
+        return new Job(rs.getLong("id"), rs.getString("title"), rs.getString("instructions"),
+                Arrays.asList((String[]) rs.getArray("labels").getArray()), rs.getLong("reward_minor"),
+                rs.getInt("overlap_min"), rs.getInt("overlap_max"), rs.getDouble("gold_rate"),
+                rs.getInt("review_window_hours"), rs.getInt("fee_bps"), rs.getString("aggregation_method"),
+                rs.getString("status"), rs.getLong("item_count"), rs.getLong("gold_count"),
+                rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("published_at") == null ? null : rs.getTimestamp("published_at").toInstant());
+    }
+}

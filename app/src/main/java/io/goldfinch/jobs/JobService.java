@@ -1,0 +1,228 @@
+package io.goldfinch.jobs;
+
+import io.goldfinch.common.ApiException;
+import io.goldfinch.common.Db;
+import io.goldfinch.ledger.Ledger;
+import io.goldfinch.ledger.LedgerRules;
+import io.goldfinch.matching.MatchingService;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.serde.annotation.Serdeable;
+import jakarta.inject.Singleton;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Creating, filling and publishing jobs. Every read and write is scoped to the requester who owns the job. */
+@Singleton
+public class JobService {
+
+    /** Result of an upload: how many rows were stored, and the first errors with their line numbers. */
+    @Serdeable
+    public record UploadReport(long rows, long accepted, long rejected, List<RowError> errors, boolean errorsTruncated) {
+    }
+
+    @Serdeable
+    public record RowError(long line, String message) {
+    }
+
+    public static final int MAX_REPORTED_ERRORS = 1000;
+    private static final int BATCH = 1000;
+
+    private final Db db;
+    private final Ledger ledger;
+    private final MatchingService matching;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final int feeBps;
+
+    public JobService(Db db, Ledger ledger, MatchingService matching, JsonMapper json, Clock clock,
+                      @Value("${goldfinch.platform-fee-bps:1000}") int feeBps) {
+        this.db = db;
+        this.ledger = ledger;
+        this.matching = matching;
+        this.json = json;
+        this.clock = clock;
+        this.feeBps = feeBps;
+    }
+
+    public Job create(long requesterId, JobSpec spec) {
+        List<ApiException.FieldError> errors = new ArrayList<>();
+        if (spec.overlapMax() < spec.overlapMin()) {
+            errors.add(new ApiException.FieldError("overlapMax", "must be at least overlapMin"));
+        }
+        Set<String> labels = new LinkedHashSet<>();
+        for (String label : spec.labels()) {
+            if (!labels.add(label.trim())) {
+                errors.add(new ApiException.FieldError("labels", "duplicate label '" + label.trim() + "'"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid("the job is not valid", errors);
+        }
+        return db.tx(c -> {
+            long id = Db.scalarLong(c, "INSERT INTO job (requester_id, title, instructions, labels, reward_minor, overlap_min, overlap_max, "
+                            + "gold_rate, review_window_hours, fee_bps, aggregation_method, status, created_at) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'DRAFT', ?) RETURNING id",
+                    requesterId, spec.title().trim(), spec.instructions(), c.createArrayOf("text", labels.toArray()),
+                    spec.rewardMinor(), spec.overlapMin(), spec.overlapMax(), spec.goldRate(), spec.reviewWindowHours(), feeBps,
+                    spec.aggregationMethod() == null ? "auto" : spec.aggregationMethod(), Timestamp.from(clock.instant()));
+            return get(c, requesterId, id);
+        });
+    }
+
+    public List<Job> list(long requesterId) {
+        return db.tx(c -> Db.list(c, Job::map, "SELECT " + Job.COLUMNS + " FROM job j WHERE j.requester_id = ? ORDER BY j.id DESC", requesterId));
+    }
+
+    public Job get(long requesterId, long jobId) {
+        return db.tx(c -> get(c, requesterId, jobId));
+    }
+
+    static Job get(Connection c, long requesterId, long jobId) throws SQLException {
+        return Db.one(c, Job::map, "SELECT " + Job.COLUMNS + " FROM job j WHERE j.id = ? AND j.requester_id = ?", jobId, requesterId)
+                .orElseThrow(() -> ApiException.notFound("job"));
+    }
+
+    /**
+     * Streams rows into the job (a draft). Good rows are stored, bad rows are reported; the whole upload is one
+     * transaction, so a failure midway leaves nothing half-stored.
+     */
+    public UploadReport upload(long requesterId, long jobId, boolean gold, ItemParser.Format format, InputStream body) {
+        return db.tx(c -> {
+            Job job = Db.one(c, Job::map, "SELECT " + Job.COLUMNS + " FROM job j WHERE j.id = ? AND j.requester_id = ? FOR UPDATE", jobId, requesterId)
+                    .orElseThrow(() -> ApiException.notFound("job"));
+            if (!"DRAFT".equals(job.status())) {
+                throw ApiException.conflict("job-not-draft", "items can be added only before the job is published");
+            }
+            Set<String> existing = new HashSet<>(Db.list(c, rs -> rs.getString(1), "SELECT external_id FROM item WHERE job_id = ?", jobId));
+            var sink = new Sink(c, jobId, gold, existing);
+            try (sink) {
+                new ItemParser(json, gold, new HashSet<>(job.labels())).parse(body, format, sink);
+                sink.flush();
+            } catch (IOException e) {
+                throw ApiException.badRequest("unreadable-upload", "the upload could not be read: " + e.getMessage());
+            }
+            return sink.report();
+        });
+    }
+
+    /** Batches accepted rows into the item table and collects row errors. */
+    private static final class Sink implements ItemParser.Sink, AutoCloseable {
+        private final PreparedStatement insert;
+        private final Set<String> ids;
+        private final List<RowError> errors = new ArrayList<>();
+        private long rows;
+        private long accepted;
+        private long rejected;
+        private int pending;
+
+        Sink(Connection c, long jobId, boolean gold, Set<String> ids) throws SQLException {
+            this.insert = c.prepareStatement("INSERT INTO item (job_id, external_id, data, is_gold, gold_label) VALUES (?, ?, ?::jsonb, ?, ?)");
+            this.insert.setLong(1, jobId);
+            this.insert.setBoolean(4, gold);
+            this.ids = ids;
+        }
+
+        @Override
+        public void row(ItemParser.Row row) {
+            rows++;
+            if (!ids.add(row.externalId())) {
+                error(row.line(), "duplicate id '" + row.externalId() + "'", false);
+                return;
+            }
+            try {
+                insert.setString(2, row.externalId());
+                insert.setString(3, row.dataJson());
+                insert.setString(5, row.label());
+                insert.addBatch();
+                accepted++;
+                if (++pending >= BATCH) {
+                    flush();
+                }
+            } catch (SQLException e) {
+                throw new Db.DataAccessException(e);
+            }
+        }
+
+        @Override
+        public void error(long line, String message) {
+            rows++;
+            error(line, message, true);
+        }
+
+        private void error(long line, String message, boolean counted) {
+            rejected++;
+            if (errors.size() < MAX_REPORTED_ERRORS) {
+                errors.add(new RowError(line, message));
+            }
+        }
+
+        void flush() {
+            if (pending == 0) {
+                return;
+            }
+            try {
+                insert.executeBatch();
+                pending = 0;
+            } catch (SQLException e) {
+                throw new Db.DataAccessException(e);
+            }
+        }
+
+        UploadReport report() {
+            return new UploadReport(rows, accepted, rejected, List.copyOf(errors), rejected > errors.size());
+        }
+
+        @Override
+        public void close() throws SQLException {
+            insert.close();
+        }
+    }
+
+    public LedgerRules.Quote quote(long requesterId, long jobId) {
+        return db.tx(c -> quote(get(c, requesterId, jobId)));
+    }
+
+    private static LedgerRules.Quote quote(Job job) {
+        return LedgerRules.quote(job.itemCount(), job.overlapMax(), job.goldRate(), job.goldCount(), job.rewardMinor(), job.feeBps());
+    }
+
+    /** Reserves the whole budget in escrow and opens the job to workers. Too little money: 409, nothing changes. */
+    public Job publish(long requesterId, long jobId) {
+        Job published = db.tx(c -> {
+            Job job = Db.one(c, Job::map, "SELECT " + Job.COLUMNS + " FROM job j WHERE j.id = ? AND j.requester_id = ? FOR UPDATE", jobId, requesterId)
+                    .orElseThrow(() -> ApiException.notFound("job"));
+            if ("PUBLISHED".equals(job.status())) {
+                return job;
+            }
+            if (!"DRAFT".equals(job.status())) {
+                throw ApiException.conflict("job-not-draft", "a " + job.status().toLowerCase() + " job cannot be published");
+            }
+            if (job.itemCount() == 0) {
+                throw ApiException.conflict("job-empty", "upload items before publishing");
+            }
+            if (job.goldRate() > 0 && job.goldCount() == 0) {
+                throw ApiException.conflict("golds-missing", "the job has a gold rate but no gold items");
+            }
+            LedgerRules.Quote quote = quote(job);
+            ledger.post(c, new Ledger.Transfer("publish:" + jobId, Ledger.requesterAvailable(requesterId), Ledger.jobEscrow(jobId),
+                    quote.totalMinor(), "RESERVE", jobId, null, "escrow for " + quote.normalTasks() + " tasks and " + quote.goldTasks() + " gold tasks"));
+            Db.update(c, "UPDATE job SET status = 'PUBLISHED', published_at = ?, gold_task_budget = ? WHERE id = ?",
+                    Timestamp.from(clock.instant()), quote.goldTasks(), jobId);
+            return get(c, requesterId, jobId);
+        });
+        matching.rebuild(jobId);
+        return published;
+    }
+}

@@ -1,0 +1,28 @@
+package io.goldfinch.jobs;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import java.util.List;
+
+/** A job as its requester creates it. Money in minor units. */
+@Serdeable
+public record JobSpec(
+        @NotBlank @Size(max = 200) String title,
+        @NotNull @Size(max = 20_000) String instructions,
+        @NotNull @Size(min = 2, max = 50) List<@NotBlank @Size(max = 100) String> labels,
+        @Min(1) @Max(10_000_000) long rewardMinor,
+        @Min(1) @Max(100) int overlapMin,
+        @Min(1) @Max(100) int overlapMax,
+        @DecimalMin("0.0") @DecimalMax("0.5") double goldRate,
+        @Min(0) @Max(2160) int reviewWindowHours,
+        @Nullable @Pattern(regexp = "auto|mv|one-coin|ds") String aggregationMethod) {
+}

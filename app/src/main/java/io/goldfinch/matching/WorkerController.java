@@ -1,0 +1,110 @@
+package io.goldfinch.matching;
+
+import io.goldfinch.accounts.Caller;
+import io.goldfinch.accounts.Role;
+import io.goldfinch.common.Db;
+import io.goldfinch.ledger.Ledger;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.annotation.Status;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+
+import java.util.List;
+import java.util.UUID;
+
+/** The worker's side: eligible jobs, the next task, answer, skip, earnings. */
+@Controller("/api/worker")
+@Secured(Role.WORKER_NAME)
+@Tag(name = "worker")
+public class WorkerController {
+
+    @Serdeable
+    public record EligibleJob(long id, String title, String instructions, List<String> labels, long rewardMinor, long openTasks) {
+    }
+
+    @Serdeable
+    public record AnswerBody(@NotBlank @Size(max = 100) String label) {
+    }
+
+    /**
+     * Gold results count here only once the answer has been reviewed, so that a worker cannot tell from this page, right
+     * after answering, which task was a gold.
+     */
+    @Serdeable
+    public record Earnings(long pendingMinor, long balanceMinor, long goldAnswered, long goldCorrect, double accuracyEstimate) {
+    }
+
+    private final MatchingService matching;
+    private final TaskService tasks;
+    private final Db db;
+    private final Ledger ledger;
+
+    public WorkerController(MatchingService matching, TaskService tasks, Db db, Ledger ledger) {
+        this.matching = matching;
+        this.tasks = tasks;
+        this.db = db;
+        this.ledger = ledger;
+    }
+
+    @Get("/jobs")
+    public List<EligibleJob> jobs() {
+        return matching.publishedJobs().stream()
+                .map(j -> new EligibleJob(j.id(), j.title(), j.instructions(), j.labels(), j.rewardMinor(), matching.openItems(j.id())))
+                .filter(j -> j.openTasks() > 0)
+                .toList();
+    }
+
+    @Post("/tasks/next")
+    @Consumes(MediaType.ALL)
+    public HttpResponse<Task> next(@Nullable @QueryValue Long jobId, Authentication auth) {
+        return matching.next(Caller.of(auth).userId(), jobId)
+                .map(HttpResponse::ok)
+                .orElseGet(HttpResponse::noContent);
+    }
+
+    @Post("/tasks/{assignmentId}/answer")
+    public TaskService.Submitted answer(@PathVariable UUID assignmentId, @Body @Valid AnswerBody body,
+                                        @Nullable @Header("Idempotency-Key") String idempotencyKey, Authentication auth) {
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
+            throw io.goldfinch.common.ApiException.invalid("Idempotency-Key", "must be 1 to 200 characters");
+        }
+        return tasks.submit(Caller.of(auth).userId(), assignmentId, body.label(), idempotencyKey);
+    }
+
+    @Post("/tasks/{assignmentId}/release")
+    @Consumes(MediaType.ALL)
+    @Status(HttpStatus.NO_CONTENT)
+    public void release(@PathVariable UUID assignmentId, Authentication auth) {
+        tasks.release(Caller.of(auth).userId(), assignmentId);
+    }
+
+    @Get("/earnings")
+    public Earnings earnings(Authentication auth) {
+        long worker = Caller.of(auth).userId();
+        return db.tx(c -> {
+            long pending = Db.scalarLong(c, "SELECT COALESCE(SUM(reward_minor), 0) FROM assignment WHERE worker_id = ? AND status = 'SUBMITTED'", worker);
+            long answered = Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE worker_id = ? AND is_gold AND status IN ('ACCEPTED','REJECTED')", worker);
+            long correct = Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE worker_id = ? AND is_gold AND gold_correct AND status IN ('ACCEPTED','REJECTED')", worker);
+            long balance = ledger.balance(c, Ledger.workerBalance(worker));
+            // Beta(1,1) prior: three right golds give 0.8, not 100%.
+            double estimate = (correct + 1.0) / (answered + 2.0);
+            return new Earnings(pending, balance, answered, correct, estimate);
+        });
+    }
+}

@@ -1,0 +1,107 @@
+package io.goldfinch.results;
+
+import io.goldfinch.aggregation.LabelAggregation;
+import io.goldfinch.common.ApiException;
+import io.goldfinch.common.Db;
+import io.goldfinch.ledger.Ledger;
+import io.micronaut.serde.annotation.Serdeable;
+import jakarta.inject.Singleton;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What a requester sees of a job's work: progress, aggregated labels, raw answers. Scoped to the job's owner. */
+@Singleton
+public class ResultsService {
+
+    @Serdeable
+    public record Progress(long itemsTotal, long itemsDone, long answers, long goldAnswers, long goldCorrect,
+                           long costSoFarMinor, long reservedMinor, String status) {
+    }
+
+    @Serdeable
+    public record ItemResult(String item, String label, double confidence, int answers, String method) {
+    }
+
+    @Serdeable
+    public record RawAnswer(String item, long worker, String label, boolean gold, String status, Instant submittedAt) {
+    }
+
+    private record JobInfo(long id, List<String> labels, int overlapMax, String method, String status) {
+    }
+
+    private final Db db;
+    private final Ledger ledger;
+
+    public ResultsService(Db db, Ledger ledger) {
+        this.db = db;
+        this.ledger = ledger;
+    }
+
+    private static JobInfo owned(Connection c, long requesterId, long jobId) throws SQLException {
+        return Db.one(c, rs -> new JobInfo(rs.getLong(1), Arrays.asList((String[]) rs.getArray(2).getArray()), rs.getInt(3),
+                                rs.getString(4), rs.getString(5)),
+                        "SELECT id, labels, overlap_max, aggregation_method, status FROM job WHERE id = ? AND requester_id = ?", jobId, requesterId)
+                .orElseThrow(() -> ApiException.notFound("job"));
+    }
+
+    public Progress progress(long requesterId, long jobId) {
+        return db.tx(c -> {
+            JobInfo job = owned(c, requesterId, jobId);
+            long items = Db.scalarLong(c, "SELECT count(*) FROM item WHERE job_id = ? AND NOT is_gold", jobId);
+            long done = Db.scalarLong(c, "SELECT count(*) FROM (SELECT a.item_id FROM assignment a WHERE a.job_id = ? AND NOT a.is_gold "
+                    + "AND a.status IN ('SUBMITTED','ACCEPTED','REJECTED') GROUP BY a.item_id HAVING count(*) >= ?) d", jobId, job.overlapMax());
+            long answers = Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE job_id = ? AND NOT is_gold AND status IN ('SUBMITTED','ACCEPTED','REJECTED')", jobId);
+            long goldAnswers = Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE job_id = ? AND is_gold AND status IN ('SUBMITTED','ACCEPTED','REJECTED')", jobId);
+            long goldCorrect = Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE job_id = ? AND is_gold AND gold_correct AND status IN ('SUBMITTED','ACCEPTED','REJECTED')", jobId);
+            long spent = Db.scalarLong(c, "SELECT COALESCE(SUM(amount_minor), 0) FROM ledger_transfer WHERE job_id = ? AND kind IN ('REWARD','FEE')", jobId);
+            long reserved = ledger.balance(c, Ledger.jobEscrow(jobId));
+            return new Progress(items, done, answers, goldAnswers, goldCorrect, spent, reserved, job.status());
+        });
+    }
+
+    /** The label per item from every answer so far (golds clamped to their known label, then left out of the output). */
+    public List<ItemResult> results(long requesterId, long jobId) {
+        record Loaded(JobInfo job, List<LabelAggregation.Answer> answers, Map<String, String> gold) {
+        }
+        Loaded loaded = db.tx(c -> {
+            JobInfo job = owned(c, requesterId, jobId);
+            List<LabelAggregation.Answer> answers = Db.list(c, rs -> new LabelAggregation.Answer(rs.getString(1), rs.getString(2),
+                            rs.getString(3), rs.getLong(4)),
+                    "SELECT i.external_id, a.worker_id::text, a.label, extract(epoch FROM a.submitted_at)::bigint * 1000 "
+                            + "FROM assignment a JOIN item i ON i.id = a.item_id "
+                            + "WHERE a.job_id = ? AND a.status IN ('SUBMITTED','ACCEPTED') ORDER BY a.submitted_at", jobId);
+            Map<String, String> gold = new HashMap<>();
+            Db.list(c, rs -> gold.put(rs.getString(1), rs.getString(2)),
+                    "SELECT external_id, gold_label FROM item WHERE job_id = ? AND is_gold", jobId);
+            return new Loaded(job, answers, gold);
+        });
+        LabelAggregation.Outcome outcome = LabelAggregation.aggregate(loaded.answers(), loaded.gold(), loaded.job().labels(),
+                loaded.job().method());
+        List<ItemResult> out = new ArrayList<>(outcome.items().size());
+        for (LabelAggregation.ItemLabel item : outcome.items()) {
+            if (!loaded.gold().containsKey(item.item())) {
+                out.add(new ItemResult(item.item(), item.label(), item.confidence(), item.answers(), outcome.method()));
+            }
+        }
+        out.sort(java.util.Comparator.comparing(ItemResult::item));
+        return out;
+    }
+
+    public List<RawAnswer> answers(long requesterId, long jobId) {
+        return db.tx(c -> {
+            owned(c, requesterId, jobId);
+            return Db.list(c, rs -> new RawAnswer(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getBoolean(4), rs.getString(5),
+                            rs.getTimestamp(6).toInstant()),
+                    "SELECT i.external_id, a.worker_id, a.label, a.is_gold, a.status, a.submitted_at FROM assignment a "
+                            + "JOIN item i ON i.id = a.item_id WHERE a.job_id = ? AND a.status IN ('SUBMITTED','ACCEPTED','REJECTED') "
+                            + "ORDER BY a.submitted_at, a.id", jobId);
+        });
+    }
+}

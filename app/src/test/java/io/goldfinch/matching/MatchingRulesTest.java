@@ -1,0 +1,232 @@
+package io.goldfinch.matching;
+
+import io.goldfinch.accounts.UserStore;
+import io.goldfinch.common.Db;
+import io.goldfinch.support.Api;
+import io.goldfinch.support.TestClock;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.lettuce.core.api.StatefulRedisConnection;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@MicronautTest
+class MatchingRulesTest {
+
+    @Inject
+    @Client("/")
+    HttpClient client;
+    @Inject
+    UserStore users;
+    @Inject
+    TestClock clock;
+    @Inject
+    TaskService tasks;
+    @Inject
+    Db db;
+    @Inject
+    StatefulRedisConnection<String, String> redis;
+
+    Api api;
+
+    private long publishedJob(Api.Session requester, int items, int golds, int overlap, double goldRate) {
+        Api.Session admin = api.admin();
+        api.credit(admin, requester.id(), 10_000_000);
+        long job = api.createJob(requester, Map.of("overlapMin", overlap, "overlapMax", overlap, "goldRate", goldRate));
+        api.upload(requester, job, "items", "text/csv", Api.itemsCsv("i", items));
+        if (golds > 0) {
+            StringBuilder g = new StringBuilder("id,text,label\n");
+            for (int i = 0; i < golds; i++) {
+                g.append("g").append(i).append(",\"review number ").append(1000 + i).append("\",positive\n");
+            }
+            api.upload(requester, job, "golds", "text/csv", g.toString());
+        }
+        api.post(requester, "/api/jobs/" + job + "/publish", Map.of());
+        return job;
+    }
+
+    private HttpResponse<Map<String, Object>> next(Api.Session worker, long job) {
+        return api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, "")));
+    }
+
+    @Test
+    void concurrentWorkersNeverExceedOverlapNorGetAnItemTwiceNorAGoldTwice() throws Exception {
+        api = new Api(client.toBlocking(), users);
+        Api.Session requester = api.signUp("REQUESTER");
+        long job = publishedJob(requester, 30, 6, 2, 0.3);
+        List<Api.Session> workers = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            workers.add(api.signUp("WORKER"));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(12);
+        ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
+        List<Future<?>> futures = new ArrayList<>();
+        for (Api.Session worker : workers) {
+            futures.add(pool.submit(() -> {
+                for (int n = 0; n < 100; n++) {
+                    HttpResponse<Map<String, Object>> r = next(worker, job);
+                    if (r.getStatus() == HttpStatus.NO_CONTENT) {
+                        return;
+                    }
+                    Object id = r.body().get("assignmentId");
+                    // Half the workers skip every third task, so slots are returned and reclaimed concurrently.
+                    if (worker.id() % 2 == 0 && n % 3 == 0) {
+                        client.toBlocking().exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/" + id + "/release", "")));
+                    } else {
+                        api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/" + id + "/answer", Map.of("label", "positive"))));
+                    }
+                }
+                errors.add("worker " + worker.id() + " never ran out of tasks");
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get(120, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertThat(errors).isEmpty();
+        db.tx(c -> {
+            assertThat(Db.scalarLong(c, "SELECT count(*) FROM (SELECT item_id FROM assignment WHERE job_id = ? AND NOT is_gold "
+                    + "AND status IN ('LEASED','SUBMITTED','ACCEPTED','REJECTED') GROUP BY item_id HAVING count(*) > 2) x", job))
+                    .as("items beyond their overlap").isZero();
+            assertThat(Db.scalarLong(c, "SELECT count(*) FROM (SELECT item_id, worker_id FROM assignment WHERE job_id = ? "
+                    + "GROUP BY item_id, worker_id HAVING count(*) > 1) x", job)).as("an item or gold served twice to one worker").isZero();
+            assertThat(Db.scalarLong(c, "SELECT count(*) FROM (SELECT item_id FROM assignment WHERE job_id = ? AND NOT is_gold "
+                    + "AND status IN ('SUBMITTED','ACCEPTED','REJECTED') GROUP BY item_id HAVING count(*) = 2) x", job))
+                    .as("every item reached its overlap").isEqualTo(30);
+            long goldBudget = Db.scalarLong(c, "SELECT gold_task_budget FROM job WHERE id = ?", job);
+            assertThat(Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE job_id = ? AND is_gold AND status IN ('LEASED','SUBMITTED','ACCEPTED','REJECTED')", job))
+                    .as("golds within the budgeted escrow").isPositive().isLessThanOrEqualTo(goldBudget);
+            return null;
+        });
+    }
+
+    @Test
+    void aGoldTaskLooksExactlyLikeANormalTask() {
+        api = new Api(client.toBlocking(), users);
+        Api.Session requester = api.signUp("REQUESTER");
+        long job = publishedJob(requester, 20, 20, 1, 0.5);
+        Api.Session worker = api.signUp("WORKER");
+        Set<String> shapes = new TreeSet<>();
+        List<String> ids = new ArrayList<>();
+        int gold = 0;
+        int normal = 0;
+        for (int n = 0; n < 40; n++) {
+            HttpResponse<String> r = client.toBlocking().exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, "")), String.class);
+            if (r.getStatus() == HttpStatus.NO_CONTENT) {
+                break;
+            }
+            String body = r.body();
+            assertThat(body).doesNotContain("gold").doesNotContain("label\":\"");
+            Map<String, Object> task = api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/" + extractId(body) + "/release", "")))
+                    .getBody().orElse(Map.of());
+            assertThat(task).isEmpty();
+            // Shape: the JSON with every value blanked out must be identical for gold and normal tasks.
+            shapes.add(body.replaceAll("\"[^\"]*\"\\s*:\\s*(\"[^\"]*\"|[0-9.]+)", "K:V").replaceAll("\"review number [0-9]+\"", "T"));
+            ids.add(extractId(body));
+            boolean isGold = db.tx(c -> Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE id = ?::uuid AND is_gold", extractId(body)) == 1);
+            if (isGold) {
+                gold++;
+            } else {
+                normal++;
+            }
+        }
+        assertThat(gold).isPositive();
+        assertThat(normal).isPositive();
+        assertThat(shapes).hasSize(1);
+        assertThat(ids).doesNotHaveDuplicates().allMatch(id -> id.matches("[0-9a-f-]{36}"));
+    }
+
+    private static String extractId(String body) {
+        int i = body.indexOf("\"assignmentId\":\"") + 16;
+        return body.substring(i, body.indexOf('"', i));
+    }
+
+    @Test
+    void anExpiredLeaseReturnsTheItemAndALateAnswerIsRefused() {
+        api = new Api(client.toBlocking(), users);
+        Api.Session requester = api.signUp("REQUESTER");
+        long job = publishedJob(requester, 1, 0, 1, 0.0);
+        Api.Session slow = api.signUp("WORKER");
+        Api.Session other = api.signUp("WORKER");
+        Map<String, Object> task = next(slow, job).body();
+        assertThat(next(other, job).getStatus().getCode()).as("the only slot is leased").isEqualTo(HttpStatus.NO_CONTENT.getCode());
+
+        clock.advance(Duration.ofSeconds(301));
+        HttpClientResponseException late = api.failure(api.as(slow, HttpRequest.POST("/api/worker/tasks/" + task.get("assignmentId") + "/answer",
+                Map.of("label", "positive"))));
+        assertThat(late.getStatus().getCode()).isEqualTo(HttpStatus.CONFLICT.getCode());
+        assertThat(late.getResponse().getBody(String.class).orElseThrow()).contains("lease-expired");
+        assertThat(tasks.expireDue()).isGreaterThanOrEqualTo(1);
+
+        Map<String, Object> retaken = next(other, job).body();
+        assertThat(retaken).isNotNull();
+        assertThat(retaken.get("data")).isEqualTo(task.get("data"));
+        assertThat((long) db.tx(c -> Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE job_id = ? AND label IS NOT NULL", job))).isZero();
+    }
+
+    @Test
+    void resubmittingWithTheSameKeyIsIdempotentAndADifferentAnswerConflicts() {
+        api = new Api(client.toBlocking(), users);
+        Api.Session requester = api.signUp("REQUESTER");
+        long job = publishedJob(requester, 3, 0, 1, 0.0);
+        Api.Session worker = api.signUp("WORKER");
+        Api.Session stranger = api.signUp("WORKER");
+        Object id = next(worker, job).body().get("assignmentId");
+        var submit = HttpRequest.POST("/api/worker/tasks/" + id + "/answer", Map.of("label", "negative")).header("Idempotency-Key", "abc");
+        assertThat(api.exchange(api.as(worker, submit)).getStatus().getCode()).isEqualTo(HttpStatus.OK.getCode());
+        assertThat(api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/" + id + "/answer", Map.of("label", "negative"))
+                .header("Idempotency-Key", "abc"))).getStatus().getCode()).isEqualTo(HttpStatus.OK.getCode());
+        HttpClientResponseException changed = api.failure(api.as(worker, HttpRequest.POST("/api/worker/tasks/" + id + "/answer",
+                Map.of("label", "positive")).header("Idempotency-Key", "other")));
+        assertThat(changed.getStatus().getCode()).isEqualTo(HttpStatus.CONFLICT.getCode());
+        HttpClientResponseException foreign = api.failure(api.as(stranger, HttpRequest.POST("/api/worker/tasks/" + id + "/answer",
+                Map.of("label", "positive"))));
+        assertThat(foreign.getStatus().getCode()).isEqualTo(HttpStatus.NOT_FOUND.getCode());
+        assertThat((long) db.tx(c -> Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE job_id = ? AND label = 'negative'", job))).isEqualTo(1);
+        Object second = next(worker, job).body().get("assignmentId");
+        HttpClientResponseException badLabel = api.failure(api.as(worker, HttpRequest.POST("/api/worker/tasks/" + second + "/answer",
+                Map.of("label", "maybe"))));
+        assertThat(badLabel.getStatus().getCode()).isEqualTo(HttpStatus.UNPROCESSABLE_ENTITY.getCode());
+    }
+
+    @Test
+    void afterRedisIsFlushedTheStateRebuildsFromPostgresWithoutOverAssigning() {
+        api = new Api(client.toBlocking(), users);
+        Api.Session requester = api.signUp("REQUESTER");
+        long job = publishedJob(requester, 4, 0, 2, 0.0);
+        Api.Session a = api.signUp("WORKER");
+        Api.Session b = api.signUp("WORKER");
+        Api.Session c = api.signUp("WORKER");
+        List<Object> leasedByA = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            leasedByA.add(next(a, job).body().get("assignmentId"));
+        }
+        redis.sync().flushdb();
+        for (int i = 0; i < 4; i++) {
+            api.exchange(api.as(b, HttpRequest.POST("/api/worker/tasks/" + next(b, job).body().get("assignmentId") + "/answer",
+                    Map.of("label", "positive"))));
+        }
+        assertThat(next(a, job).getStatus().getCode()).as("a has seen every item").isEqualTo(HttpStatus.NO_CONTENT.getCode());
+        assertThat(next(c, job).getStatus().getCode()).as("every item is at its overlap of 2").isEqualTo(HttpStatus.NO_CONTENT.getCode());
+        assertThat(leasedByA).hasSize(4);
+    }
+}

@@ -1,0 +1,49 @@
+import { defineConfig, type Plugin } from 'vitest/config';
+
+/**
+ * Content-Security-Policy for the built page. The requester portal loads nothing from other hosts: scripts,
+ * styles, images and API calls are all same-origin. Added at build time only, because the dev
+ * server injects inline styles for hot reload. The server should send the same policy as a header too.
+ */
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+].join('; ');
+
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'goldfinch-csp',
+    apply: 'build',
+    transformIndexHtml: () => [
+      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP }, injectTo: 'head-prepend' },
+    ],
+  };
+}
+
+export default defineConfig({
+  base: '/requester/',
+  plugins: [contentSecurityPolicy()],
+  build: {
+    outDir: 'target/classes/requester-portal',
+    emptyOutDir: true,
+    target: 'es2022',
+    // No inlined assets: every file is served by the app under /requester/assets/ (CSP-friendly).
+    assetsInlineLimit: 0,
+  },
+  server: {
+    // `npm run dev` talks to a Goldfinch app running locally on its default port.
+    proxy: { '/api': 'http://localhost:8080' },
+  },
+  test: {
+    environment: 'jsdom',
+    include: ['src/**/*.test.ts'],
+    restoreMocks: true,
+  },
+});
