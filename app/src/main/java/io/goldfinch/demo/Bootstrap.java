@@ -74,7 +74,7 @@ public class Bootstrap implements ApplicationEventListener<ServerStartupEvent> {
                 .append("    worker portal     ").append(base).append("/worker/\n")
                 .append("    requester portal  ").append(base).append("/requester/\n")
                 .append("    API docs          ").append(base).append("/swagger-ui/\n")
-                .append("    OpenAPI spec      ").append(base).append("/swagger/goldfinch-0.1.yml\n")
+                .append("    OpenAPI spec      ").append(base).append("/swagger/goldfinch.yml\n")
                 .append("    health            ").append(base).append("/health\n");
         if (demo) {
             banner.append("  Demo logins (password '").append(DEMO_PASSWORD).append("'):\n")

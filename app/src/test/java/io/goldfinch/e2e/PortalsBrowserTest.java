@@ -1,0 +1,113 @@
+package io.goldfinch.e2e;
+
+import io.goldfinch.accounts.UserStore;
+import io.goldfinch.support.Api;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Both portals in a real headless Chromium against the running app: sign in through the page (HTTP-only cookie), then
+ * the first view. Skipped where Chromium is not installed, unless GOLDFINCH_REQUIRE_BROWSER=true (CI), where it fails.
+ */
+@MicronautTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PortalsBrowserTest {
+
+    private static final String CHROMIUM = "/usr/bin/chromium";
+    private static final String DRIVER = "/usr/bin/chromedriver";
+
+    @Inject
+    @Client("/")
+    HttpClient client;
+    @Inject
+    UserStore users;
+    @Inject
+    EmbeddedServer server;
+
+    WebDriver browser;
+
+    @BeforeAll
+    void startBrowser() throws Exception {
+        boolean present = new File(CHROMIUM).canExecute() && new File(DRIVER).canExecute();
+        if (!present && "true".equals(System.getenv("GOLDFINCH_REQUIRE_BROWSER"))) {
+            throw new IllegalStateException("Chromium and chromedriver are required here but missing");
+        }
+        assumeTrue(present, "Chromium not installed");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + Files.createTempDirectory("gf-chromium"));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER)).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    private void signIn(String portal, String email) {
+        browser.get(server.getURL() + "/" + portal + "/");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("email"))).sendKeys(email);
+        browser.findElement(By.id("password")).sendKeys(Api.PASSWORD);
+        browser.findElement(By.id("signin")).click();
+    }
+
+    @Test
+    void aWorkerSignsInAndSeesTheOpenJobAndTheirEarnings() {
+        Api api = new Api(client.toBlocking(), users);
+        Api.Session requester = api.signUp("REQUESTER");
+        api.credit(api.admin(), requester.id(), 100_000);
+        String title = "Browser job " + System.nanoTime();
+        long job = api.createJob(requester, Map.of("title", title, "goldRate", 0.0, "overlapMin", 1, "overlapMax", 1));
+        api.upload(requester, job, "items", "text/csv", Api.itemsCsv("b", 3));
+        api.post(requester, "/api/jobs/" + job + "/publish", Map.of());
+        Api.Session worker = api.signUp("WORKER");
+
+        signIn("worker", worker.email());
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("jobs"), title));
+        assertThat(browser.findElement(By.id("earnings")).getText()).isNotBlank();
+        assertThat(browser.manage().getCookieNamed("GOLDFINCH_JWT")).isNotNull().satisfies(c -> assertThat(c.isHttpOnly()).isTrue());
+    }
+
+    @Test
+    void aRequesterSignsInAndSeesBalanceAndJobs() {
+        Api api = new Api(client.toBlocking(), users);
+        Api.Session requester = api.signUp("REQUESTER");
+        api.credit(api.admin(), requester.id(), 123_456);
+        String title = "Requester view " + System.nanoTime();
+        api.createJob(requester, Map.of("title", title));
+
+        signIn("requester", requester.email());
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("jobs"), title));
+        assertThat(browser.findElement(By.id("balance")).getText()).contains("1,234.56");
+    }
+}
