@@ -8,6 +8,7 @@ CREATE TABLE app_user (
     password_hash TEXT        NOT NULL,
     roles         TEXT[]      NOT NULL CHECK (roles <@ ARRAY['REQUESTER','WORKER','QUALITY_MANAGER','ADMIN']::TEXT[] AND cardinality(roles) > 0),
     blocked       BOOLEAN     NOT NULL DEFAULT FALSE,
+    skills        TEXT[]      NOT NULL DEFAULT '{}',
     created_at    TIMESTAMPTZ NOT NULL
 );
 
@@ -34,6 +35,14 @@ CREATE TABLE job (
     gold_rate           DOUBLE PRECISION NOT NULL CHECK (gold_rate >= 0 AND gold_rate < 1),
     review_window_hours INT         NOT NULL CHECK (review_window_hours BETWEEN 0 AND 2160),
     fee_bps             INT         NOT NULL CHECK (fee_bps BETWEEN 0 AND 10000),
+    -- Dynamic overlap: an item closes once it has overlap_min answers and its posterior reaches this target.
+    confidence_target   DOUBLE PRECISION NOT NULL DEFAULT 0.95 CHECK (confidence_target > 0 AND confidence_target <= 1),
+    -- Eligibility.
+    min_accuracy        DOUBLE PRECISION NOT NULL DEFAULT 0 CHECK (min_accuracy >= 0 AND min_accuracy < 1),
+    required_skills     TEXT[]      NOT NULL DEFAULT '{}',
+    max_tasks_per_worker         INT CHECK (max_tasks_per_worker > 0),
+    max_tasks_per_worker_per_day INT CHECK (max_tasks_per_worker_per_day > 0),
+    priority            INT         NOT NULL DEFAULT 0 CHECK (priority BETWEEN -100 AND 100),
     aggregation_method  TEXT        NOT NULL DEFAULT 'auto' CHECK (aggregation_method IN ('auto','mv','one-coin','ds')),
     -- Set at publish from the quote: how many gold tasks the escrow pays for.
     gold_task_budget    BIGINT      NOT NULL DEFAULT 0 CHECK (gold_task_budget >= 0),
@@ -51,6 +60,13 @@ CREATE TABLE item (
     data        JSONB   NOT NULL,
     is_gold     BOOLEAN NOT NULL DEFAULT FALSE,
     gold_label  TEXT,
+    -- Requester-supplied model output: a pre-label and its uncertainty in [0,1] (model-in-the-loop priority).
+    prelabel          TEXT,
+    model_uncertainty DOUBLE PRECISION CHECK (model_uncertainty >= 0 AND model_uncertainty <= 1),
+    -- Online posterior, updated on every answer; closed_at is set when no more answers will be bought.
+    posterior_label      TEXT,
+    posterior_confidence DOUBLE PRECISION,
+    closed_at            TIMESTAMPTZ,
     CHECK (is_gold = (gold_label IS NOT NULL)),
     UNIQUE (job_id, external_id)
 );

@@ -96,9 +96,9 @@ public class Bootstrap implements ApplicationEventListener<ServerStartupEvent> {
         }
         db.tx(c -> ledger.post(c, new Ledger.Transfer("credit:" + requester + ":demo", Ledger.FUNDING,
                 Ledger.requesterAvailable(requester), 50_000, "FUNDING", null, null, "demo funds")));
-        long job = jobs.create(requester, new JobSpec("Product review sentiment",
+        long job = jobs.create(requester, JobSpec.basic("Product review sentiment",
                 "Read the review. Is the customer **happy** with the product?\n\n- *positive*: satisfied\n- *negative*: unhappy",
-                List.of("positive", "negative"), 5, 3, 3, 0.15, 24, "auto")).id();
+                List.of("positive", "negative"), 5, 1, 3, 0.15, 24)).id();
         StringBuilder items = new StringBuilder("id,text\n");
         for (String[] item : DEMO_ITEMS) {
             items.append(item[0]).append(",\"").append(item[1]).append("\"\n");

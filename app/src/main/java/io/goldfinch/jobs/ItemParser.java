@@ -25,9 +25,15 @@ import java.util.Set;
  */
 public final class ItemParser {
 
-    /** One parsed row. {@code label} is null for non-gold uploads. */
-    public record Row(long line, String externalId, String dataJson, String label) {
+    /**
+     * One parsed row. {@code label} is null for non-gold uploads; {@code modelLabel} and {@code modelUncertainty} are the
+     * requester's optional model prediction (reserved fields {@code model_label}, {@code model_uncertainty}).
+     */
+    public record Row(long line, String externalId, String dataJson, String label, String modelLabel, Double modelUncertainty) {
     }
+
+    public static final String MODEL_LABEL = "model_label";
+    public static final String MODEL_UNCERTAINTY = "model_uncertainty";
 
     /** Receives rows and row errors in input order. */
     public interface Sink {
@@ -116,15 +122,19 @@ public final class ItemParser {
             Map<String, Object> data = new LinkedHashMap<>();
             String id = null;
             String label = null;
+            String modelLabel = null;
+            String uncertainty = null;
             for (var entry : header.entrySet()) {
                 String value = record.get(entry.getValue());
                 switch (entry.getKey()) {
                     case "id" -> id = value;
                     case "label" -> label = value;
+                    case MODEL_LABEL -> modelLabel = value;
+                    case MODEL_UNCERTAINTY -> uncertainty = value;
                     default -> data.put(entry.getKey(), value);
                 }
             }
-            emit(sink, line, id, data, label);
+            emit(sink, line, id, data, label, modelLabel, uncertainty);
         }
     }
 
@@ -149,6 +159,8 @@ public final class ItemParser {
             }
             Object idValue = object.remove("id");
             Object labelValue = object.remove("label");
+            Object modelLabel = object.remove(MODEL_LABEL);
+            Object uncertainty = object.remove(MODEL_UNCERTAINTY);
             Map<String, Object> data;
             Object nested = object.get("data");
             if (nested instanceof Map<?, ?> map && object.size() == 1) {
@@ -167,7 +179,12 @@ public final class ItemParser {
                 sink.error(line, "'label' must be a string");
                 continue;
             }
-            emit(sink, line, idValue == null ? null : String.valueOf(idValue), data, (String) labelValue);
+            if (modelLabel != null && !(modelLabel instanceof String)) {
+                sink.error(line, "'" + MODEL_LABEL + "' must be a string");
+                continue;
+            }
+            emit(sink, line, idValue == null ? null : String.valueOf(idValue), data, (String) labelValue, (String) modelLabel,
+                    uncertainty == null ? null : String.valueOf(uncertainty));
         }
     }
 
@@ -180,7 +197,7 @@ public final class ItemParser {
         }
     }
 
-    private void emit(Sink sink, long line, String id, Map<String, Object> data, String label) {
+    private void emit(Sink sink, long line, String id, Map<String, Object> data, String label, String modelLabel, String uncertainty) {
         String externalId = id == null || id.isBlank() ? "row-" + line : id.trim();
         if (externalId.length() > MAX_ID_LENGTH) {
             sink.error(line, "id longer than " + MAX_ID_LENGTH + " characters");
@@ -206,6 +223,25 @@ public final class ItemParser {
         } else {
             label = null;
         }
+        if (modelLabel != null && modelLabel.isBlank()) {
+            modelLabel = null;
+        }
+        if (modelLabel != null && !labels.contains(modelLabel.trim())) {
+            sink.error(line, MODEL_LABEL + " '" + modelLabel.trim() + "' is not one of the job's labels " + labels);
+            return;
+        }
+        Double modelUncertainty = null;
+        if (uncertainty != null && !uncertainty.isBlank()) {
+            try {
+                modelUncertainty = Double.parseDouble(uncertainty.trim());
+            } catch (NumberFormatException e) {
+                modelUncertainty = Double.NaN;
+            }
+            if (!(modelUncertainty >= 0 && modelUncertainty <= 1)) {
+                sink.error(line, MODEL_UNCERTAINTY + " must be a number from 0 to 1");
+                return;
+            }
+        }
         String dataJson;
         try {
             dataJson = json.writeValueAsString(data);
@@ -221,7 +257,7 @@ public final class ItemParser {
             sink.error(line, "item data contains a NUL character");
             return;
         }
-        sink.row(new Row(line, externalId, dataJson, label));
+        sink.row(new Row(line, externalId, dataJson, label, modelLabel == null ? null : modelLabel.trim(), modelUncertainty));
     }
 
     private static String rootMessage(Throwable e) {

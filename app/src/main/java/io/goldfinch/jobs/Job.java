@@ -12,10 +12,13 @@ import java.util.List;
 @Serdeable
 public record Job(long id, String title, String instructions, List<String> labels, long rewardMinor, int overlapMin,
                   int overlapMax, double goldRate, int reviewWindowHours, int feeBps, String aggregationMethod,
+                  double confidenceTarget, double minAccuracy, List<String> requiredSkills, Integer maxTasksPerWorker,
+                  Integer maxTasksPerWorkerPerDay, int priority,
                   String status, long itemCount, long goldCount, Instant createdAt, Instant publishedAt) {
 
     public static final String COLUMNS = "j.id, j.title, j.instructions, j.labels, j.reward_minor, j.overlap_min, j.overlap_max, "
             + "j.gold_rate, j.review_window_hours, j.fee_bps, j.aggregation_method, j.status, j.created_at, j.published_at, "
+            + "j.confidence_target, j.min_accuracy, j.required_skills, j.max_tasks_per_worker, j.max_tasks_per_worker_per_day, j.priority, "
             + "(SELECT count(*) FROM item i WHERE i.job_id = j.id AND NOT i.is_gold) AS item_count, "
             + "(SELECT count(*) FROM item i WHERE i.job_id = j.id AND i.is_gold) AS gold_count";
 
@@ -24,6 +27,9 @@ public record Job(long id, String title, String instructions, List<String> label
                 Arrays.asList((String[]) rs.getArray("labels").getArray()), rs.getLong("reward_minor"),
                 rs.getInt("overlap_min"), rs.getInt("overlap_max"), rs.getDouble("gold_rate"),
                 rs.getInt("review_window_hours"), rs.getInt("fee_bps"), rs.getString("aggregation_method"),
+                rs.getDouble("confidence_target"), rs.getDouble("min_accuracy"),
+                Arrays.asList((String[]) rs.getArray("required_skills").getArray()), (Integer) rs.getObject("max_tasks_per_worker"),
+                (Integer) rs.getObject("max_tasks_per_worker_per_day"), rs.getInt("priority"),
                 rs.getString("status"), rs.getLong("item_count"), rs.getLong("gold_count"),
                 rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("published_at") == null ? null : rs.getTimestamp("published_at").toInstant());

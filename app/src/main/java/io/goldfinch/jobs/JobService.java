@@ -71,12 +71,17 @@ public class JobService {
             throw ApiException.invalid("the job is not valid", errors);
         }
         return db.tx(c -> {
+            List<String> skills = spec.requiredSkills() == null ? List.of() : spec.requiredSkills().stream().map(String::trim).distinct().toList();
             long id = Db.scalarLong(c, "INSERT INTO job (requester_id, title, instructions, labels, reward_minor, overlap_min, overlap_max, "
-                            + "gold_rate, review_window_hours, fee_bps, aggregation_method, status, created_at) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'DRAFT', ?) RETURNING id",
+                            + "gold_rate, review_window_hours, fee_bps, aggregation_method, confidence_target, min_accuracy, required_skills, "
+                            + "max_tasks_per_worker, max_tasks_per_worker_per_day, priority, status, created_at) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'DRAFT', ?) RETURNING id",
                     requesterId, spec.title().trim(), spec.instructions(), c.createArrayOf("text", labels.toArray()),
                     spec.rewardMinor(), spec.overlapMin(), spec.overlapMax(), spec.goldRate(), spec.reviewWindowHours(), feeBps,
-                    spec.aggregationMethod() == null ? "auto" : spec.aggregationMethod(), Timestamp.from(clock.instant()));
+                    spec.aggregationMethod() == null ? "auto" : spec.aggregationMethod(),
+                    spec.confidenceTarget() == null ? 0.95 : spec.confidenceTarget(), spec.minAccuracy() == null ? 0.0 : spec.minAccuracy(),
+                    c.createArrayOf("text", skills.toArray()), spec.maxTasksPerWorker(), spec.maxTasksPerWorkerPerDay(),
+                    spec.priority() == null ? 0 : spec.priority(), Timestamp.from(clock.instant()));
             return get(c, requesterId, id);
         });
     }
@@ -128,7 +133,8 @@ public class JobService {
         private int pending;
 
         Sink(Connection c, long jobId, boolean gold, Set<String> ids) throws SQLException {
-            this.insert = c.prepareStatement("INSERT INTO item (job_id, external_id, data, is_gold, gold_label) VALUES (?, ?, ?::jsonb, ?, ?)");
+            this.insert = c.prepareStatement("INSERT INTO item (job_id, external_id, data, is_gold, gold_label, prelabel, model_uncertainty) "
+                    + "VALUES (?, ?, ?::jsonb, ?, ?, ?, ?)");
             this.insert.setLong(1, jobId);
             this.insert.setBoolean(4, gold);
             this.ids = ids;
@@ -145,6 +151,8 @@ public class JobService {
                 insert.setString(2, row.externalId());
                 insert.setString(3, row.dataJson());
                 insert.setString(5, row.label());
+                insert.setString(6, row.modelLabel());
+                insert.setObject(7, row.modelUncertainty());
                 insert.addBatch();
                 accepted++;
                 if (++pending >= BATCH) {

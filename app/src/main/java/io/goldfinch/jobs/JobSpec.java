@@ -24,5 +24,18 @@ public record JobSpec(
         @Min(1) @Max(100) int overlapMax,
         @DecimalMin("0.0") @DecimalMax("0.5") double goldRate,
         @Min(0) @Max(2160) int reviewWindowHours,
-        @Nullable @Pattern(regexp = "auto|mv|one-coin|ds") String aggregationMethod) {
+        @Nullable @Pattern(regexp = "auto|mv|one-coin|ds") String aggregationMethod,
+        @Nullable @DecimalMin("0.5") @DecimalMax("1.0") Double confidenceTarget,
+        @Nullable @DecimalMin("0.0") @DecimalMax("0.99") Double minAccuracy,
+        @Nullable @Size(max = 20) List<@NotBlank @Size(max = 50) String> requiredSkills,
+        @Nullable @Min(1) Integer maxTasksPerWorker,
+        @Nullable @Min(1) Integer maxTasksPerWorkerPerDay,
+        @Nullable @Min(-100) @Max(100) Integer priority) {
+
+    /** The fields every job needs; the rest take their defaults. */
+    public static JobSpec basic(String title, String instructions, List<String> labels, long rewardMinor, int overlapMin,
+                                int overlapMax, double goldRate, int reviewWindowHours) {
+        return new JobSpec(title, instructions, labels, rewardMinor, overlapMin, overlapMax, goldRate, reviewWindowHours,
+                null, null, null, null, null, null, null);
+    }
 }

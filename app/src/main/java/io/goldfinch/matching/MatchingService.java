@@ -47,8 +47,9 @@ public final class MatchingService {
     private static final int CLAIM_ATTEMPTS = 4;
 
     /** A published job's matching parameters, read from Postgres. */
-    record JobRow(long id, String title, String instructions, List<String> labels, long rewardMinor, long feeMinor,
-                  int overlap, double goldRate, long goldTaskBudget) {
+    record JobRow(long id, long requesterId, String title, String instructions, List<String> labels, long rewardMinor,
+                  long feeMinor, int overlapMin, int overlap, double goldRate, long goldTaskBudget, int priority,
+                  Eligibility.Requirements requirements) {
     }
 
     private final Db db;
@@ -86,30 +87,80 @@ public final class MatchingService {
         return "gf:j:" + job + ":seen:" + worker;
     }
 
+    static String slots(long job) {
+        return "gf:j:" + job + ":slots";
+    }
+
+    static String caps(long job) {
+        return "gf:j:" + job + ":caps";
+    }
+
+    static String scores(long job) {
+        return "gf:j:" + job + ":scores";
+    }
+
+    private static String[] itemKeys(long job) {
+        return new String[]{meta(job), open(job), slots(job), caps(job), scores(job)};
+    }
+
     private RedisCommands<String, String> redis() {
         return connection.sync();
     }
 
     /** The next task for this worker, from the given job or from any published job; empty when none is available. */
     public Optional<Task> next(long workerId, Long jobId) {
-        ensureWorkerMayWork(workerId);
+        Eligibility.Worker worker = workerProfile(workerId);
+        if (worker.blocked()) {
+            throw ApiException.forbidden("this worker account is blocked");
+        }
         List<JobRow> jobs;
         if (jobId != null) {
-            jobs = List.of(publishedJob(jobId).orElseThrow(() -> ApiException.notFound("job")));
-        } else {
-            jobs = new ArrayList<>(publishedJobs());
-            // Fair by default: no requester's job is always first in line.
-            for (int i = jobs.size() - 1; i > 0; i--) {
-                java.util.Collections.swap(jobs, i, random.nextInt(i + 1));
+            JobRow job = publishedJob(jobId).orElseThrow(() -> ApiException.notFound("job"));
+            Optional<String> refusal = refusal(worker, workerId, job);
+            if (refusal.isPresent()) {
+                throw ApiException.forbidden("not eligible for this job: " + refusal.get());
             }
+            jobs = List.of(job);
+        } else {
+            jobs = JobChoice.order(publishedJobs().stream()
+                    .map(j -> new JobChoice.Candidate<>(j, j.requesterId(), j.priority(), j.rewardMinor())).toList(), random);
         }
         for (JobRow job : jobs) {
+            if (jobId == null && refusal(worker, workerId, job).isPresent()) {
+                continue;
+            }
             Optional<Task> task = claimIn(job, workerId);
             if (task.isPresent()) {
                 return task;
             }
         }
         return Optional.empty();
+    }
+
+    /** The published jobs this worker may take tasks from, in the order they would be offered. */
+    List<JobRow> eligibleJobs(long workerId) {
+        Eligibility.Worker worker = workerProfile(workerId);
+        return publishedJobs().stream().filter(j -> refusal(worker, workerId, j).isEmpty()).toList();
+    }
+
+    Eligibility.Worker workerProfile(long workerId) {
+        return db.tx(c -> Db.one(c, rs -> new Eligibility.Worker(rs.getBoolean(1), java.util.Set.of((String[]) rs.getArray(2).getArray()),
+                                rs.getLong(3), rs.getLong(4)),
+                        "SELECT u.blocked, u.skills, COALESCE(s.gold_answered, 0), COALESCE(s.gold_correct, 0) FROM app_user u "
+                                + "LEFT JOIN worker_gold_stats s ON s.worker_id = u.id WHERE u.id = ?", workerId)
+                .orElseThrow(() -> ApiException.notFound("worker")));
+    }
+
+    private Optional<String> refusal(Eligibility.Worker worker, long workerId, JobRow job) {
+        Eligibility.Requirements req = job.requirements();
+        Eligibility.Usage usage = new Eligibility.Usage(0, 0);
+        if (req.maxTasks() != null || req.maxTasksPerDay() != null) {
+            Instant dayAgo = clock.instant().minus(Duration.ofDays(1));
+            usage = db.tx(c -> Db.one(c, rs -> new Eligibility.Usage(rs.getLong(1), rs.getLong(2)),
+                    "SELECT count(*), count(*) FILTER (WHERE leased_at > ?) FROM assignment WHERE worker_id = ? AND job_id = ? "
+                            + "AND status IN " + LIVE, Timestamp.from(dayAgo), workerId, job.id()).orElseThrow());
+        }
+        return Eligibility.check(worker, req, usage);
     }
 
     private Optional<Task> claimIn(JobRow job, long workerId) {
@@ -128,8 +179,8 @@ public final class MatchingService {
             long item = gold
                     ? scripts.evalLong("claim_gold", new String[]{meta(job.id()), golds(job.id()), seen(job.id(), workerId)},
                     String.valueOf(random.nextInt(Integer.MAX_VALUE)))
-                    : scripts.evalLong("claim_item", new String[]{meta(job.id()), open(job.id()), seen(job.id(), workerId)},
-                    String.valueOf(SCAN_LIMIT));
+                    : scripts.evalLong("claim_item", new String[]{meta(job.id()), open(job.id()), seen(job.id(), workerId),
+                    slots(job.id()), caps(job.id())}, String.valueOf(SCAN_LIMIT));
             if (item == -1) {
                 rebuild(job.id());
                 continue;
@@ -152,7 +203,8 @@ public final class MatchingService {
         UUID id = UUID.randomUUID();
         Optional<String> data = db.tx(c -> {
             Optional<String> itemData = Db.one(c, rs -> rs.getString(1),
-                    "SELECT data::text FROM item WHERE id = ? AND job_id = ? AND is_gold = ? FOR UPDATE", itemId, job.id(), gold);
+                    "SELECT data::text FROM item WHERE id = ? AND job_id = ? AND is_gold = ? AND closed_at IS NULL FOR UPDATE",
+                    itemId, job.id(), gold);
             if (itemData.isEmpty()) {
                 return Optional.empty();
             }
@@ -188,12 +240,12 @@ public final class MatchingService {
 
     /** Gives a slot back to the pool (lease released, expired, or refused). */
     public void returnSlot(long jobId, long itemId, boolean gold) {
-        scripts.evalLong("return_slot", new String[]{meta(jobId), open(jobId)}, String.valueOf(itemId), gold ? "1" : "0");
+        scripts.evalLong("return_slot", itemKeys(jobId), String.valueOf(itemId), gold ? "1" : "0");
     }
 
-    /** Drops an item from the open pool (e.g. its confidence target is met). */
-    public void closeItem(long jobId, long itemId) {
-        redis().zrem(open(jobId), String.valueOf(itemId));
+    /** After an answer: the item's new cap (0 when it closed) and serving score. */
+    public void updateItem(long jobId, long itemId, int cap, double score) {
+        scripts.evalLong("update_item", itemKeys(jobId), String.valueOf(itemId), String.valueOf(cap), String.valueOf(score));
     }
 
     public long openItems(long jobId) {
@@ -220,33 +272,64 @@ public final class MatchingService {
                 return;
             }
             JobRow job = found.get();
-            record State(List<ScoredValue<String>> open, List<String> golds, Map<Long, List<String>> seen, long goldUsed) {
+            record ItemState(String id, int used, int cap, double score) {
+            }
+            record State(List<ItemState> items, List<String> golds, Map<Long, List<String>> seen, long goldUsed) {
             }
             State state = db.tx(c -> {
-                List<ScoredValue<String>> openItems = Db.list(c, rs -> ScoredValue.just(rs.getLong(2), rs.getString(1)),
-                        "SELECT i.id, count(a.id) FROM item i LEFT JOIN assignment a ON a.item_id = i.id AND a.status IN " + LIVE
-                                + " WHERE i.job_id = ? AND NOT i.is_gold GROUP BY i.id HAVING count(a.id) < ?", jobId, job.overlap());
+                List<ItemState> items = Db.list(c, rs -> {
+                            int answers = rs.getInt(2);
+                            int used = answers + rs.getInt(3);
+                            boolean closed = rs.getBoolean(4);
+                            double confidence = rs.getDouble(5);
+                            Double uncertainty = rs.getObject(6) == null ? null : rs.getDouble(6);
+                            int cap = closed ? 0 : OverlapPolicy.decide(answers, job.overlapMin(), job.overlap(), 0, 2).cap();
+                            return new ItemState(rs.getString(1), used, cap, OverlapPolicy.score(answers, job.overlapMin(), confidence, uncertainty));
+                        },
+                        "SELECT i.id, count(a.id) FILTER (WHERE a.status IN ('SUBMITTED','ACCEPTED','REJECTED')), "
+                                + "count(a.id) FILTER (WHERE a.status = 'LEASED'), i.closed_at IS NOT NULL, COALESCE(i.posterior_confidence, 0), "
+                                + "i.model_uncertainty FROM item i LEFT JOIN assignment a ON a.item_id = i.id "
+                                + "WHERE i.job_id = ? AND NOT i.is_gold GROUP BY i.id", jobId);
                 List<String> goldItems = Db.list(c, rs -> rs.getString(1), "SELECT id FROM item WHERE job_id = ? AND is_gold", jobId);
                 Map<Long, List<String>> seenSets = new HashMap<>();
                 Db.list(c, rs -> seenSets.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getString(2)),
                         "SELECT worker_id, item_id FROM assignment WHERE job_id = ?", jobId);
                 long goldUsed = Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE job_id = ? AND is_gold AND status IN " + LIVE, jobId);
-                return new State(openItems, goldItems, seenSets, goldUsed);
+                return new State(items, goldItems, seenSets, goldUsed);
             });
             RedisCommands<String, String> r = redis();
-            r.del(open(jobId), golds(jobId));
+            r.del(open(jobId), golds(jobId), slots(jobId), caps(jobId), scores(jobId));
             deleteSeenSets(jobId);
-            for (int from = 0; from < state.open().size(); from += 1000) {
-                List<ScoredValue<String>> chunk = state.open().subList(from, Math.min(state.open().size(), from + 1000));
-                r.zadd(open(jobId), chunk.toArray(new ScoredValue[0]));
+            long open = 0;
+            for (int from = 0; from < state.items().size(); from += 1000) {
+                List<ItemState> chunk = state.items().subList(from, Math.min(state.items().size(), from + 1000));
+                Map<String, String> slotMap = new HashMap<>();
+                Map<String, String> capMap = new HashMap<>();
+                Map<String, String> scoreMap = new HashMap<>();
+                List<ScoredValue<String>> claimable = new ArrayList<>();
+                for (ItemState item : chunk) {
+                    slotMap.put(item.id(), String.valueOf(item.used()));
+                    capMap.put(item.id(), String.valueOf(item.cap()));
+                    scoreMap.put(item.id(), String.valueOf(item.score()));
+                    if (item.used() < item.cap()) {
+                        claimable.add(ScoredValue.just(item.score(), item.id()));
+                    }
+                }
+                r.hset(slots(jobId), slotMap);
+                r.hset(caps(jobId), capMap);
+                r.hset(scores(jobId), scoreMap);
+                if (!claimable.isEmpty()) {
+                    r.zadd(open(jobId), claimable.toArray(new ScoredValue[0]));
+                    open += claimable.size();
+                }
             }
             for (int from = 0; from < state.golds().size(); from += 1000) {
                 r.sadd(golds(jobId), state.golds().subList(from, Math.min(state.golds().size(), from + 1000)).toArray(new String[0]));
             }
             state.seen().forEach((worker, items) -> r.sadd(seen(jobId, worker), items.toArray(new String[0])));
-            r.hset(meta(jobId), Map.of("overlap", String.valueOf(job.overlap()),
+            r.hset(meta(jobId), Map.of("overlapMin", String.valueOf(job.overlapMin()), "overlapMax", String.valueOf(job.overlap()),
                     "goldLeft", String.valueOf(Math.max(0, job.goldTaskBudget() - state.goldUsed()))));
-            LOG.info("matching state of job {} rebuilt: {} open items, {} golds, {} workers", jobId, state.open().size(),
+            LOG.info("matching state of job {} rebuilt: {} claimable items, {} golds, {} workers", jobId, open,
                     state.golds().size(), state.seen().size());
         } finally {
             if (token.equals(redis().get(lockKey))) {
@@ -257,7 +340,7 @@ public final class MatchingService {
 
     /** Removes a job from matching (completed or cancelled). */
     public void unload(long jobId) {
-        redis().del(meta(jobId), open(jobId), golds(jobId));
+        redis().del(meta(jobId), open(jobId), golds(jobId), slots(jobId), caps(jobId), scores(jobId));
         deleteSeenSets(jobId);
     }
 
@@ -273,21 +356,19 @@ public final class MatchingService {
         } while (!cursor.isFinished());
     }
 
-    private void ensureWorkerMayWork(long workerId) {
-        boolean blocked = db.tx(c -> Db.one(c, rs -> rs.getBoolean(1), "SELECT blocked FROM app_user WHERE id = ?", workerId).orElse(true));
-        if (blocked) {
-            throw ApiException.forbidden("this worker account is blocked");
-        }
-    }
-
-    private static final String JOB_SELECT = "SELECT id, title, instructions, labels, reward_minor, fee_bps, overlap_max, gold_rate, gold_task_budget FROM job ";
+    private static final String JOB_SELECT = "SELECT id, requester_id, title, instructions, labels, reward_minor, fee_bps, overlap_min, "
+            + "overlap_max, gold_rate, gold_task_budget, priority, min_accuracy, required_skills, max_tasks_per_worker, "
+            + "max_tasks_per_worker_per_day FROM job ";
 
     private static JobRow mapJob(java.sql.ResultSet rs) throws SQLException {
         long reward = rs.getLong("reward_minor");
-        return new JobRow(rs.getLong("id"), rs.getString("title"), rs.getString("instructions"),
+        var requirements = new Eligibility.Requirements(rs.getDouble("min_accuracy"),
+                java.util.Set.of((String[]) rs.getArray("required_skills").getArray()),
+                (Integer) rs.getObject("max_tasks_per_worker"), (Integer) rs.getObject("max_tasks_per_worker_per_day"));
+        return new JobRow(rs.getLong("id"), rs.getLong("requester_id"), rs.getString("title"), rs.getString("instructions"),
                 Arrays.asList((String[]) rs.getArray("labels").getArray()), reward,
-                io.goldfinch.ledger.LedgerRules.feeMinor(reward, rs.getInt("fee_bps")), rs.getInt("overlap_max"),
-                rs.getDouble("gold_rate"), rs.getLong("gold_task_budget"));
+                io.goldfinch.ledger.LedgerRules.feeMinor(reward, rs.getInt("fee_bps")), rs.getInt("overlap_min"),
+                rs.getInt("overlap_max"), rs.getDouble("gold_rate"), rs.getLong("gold_task_budget"), rs.getInt("priority"), requirements);
     }
 
     Optional<JobRow> publishedJob(long jobId) {

@@ -2,6 +2,8 @@ package io.goldfinch.matching;
 
 import io.goldfinch.common.ApiException;
 import io.goldfinch.common.Db;
+import io.goldfinch.quality.OneCoinPosterior;
+import io.goldfinch.quality.WorkerAccuracy;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.micronaut.serde.annotation.Serdeable;
@@ -9,9 +11,12 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -31,6 +36,10 @@ public class TaskService {
     private record Lease(UUID id, long jobId, long itemId, boolean gold) {
     }
 
+    /** An item's state after an answer, applied to Redis once the transaction has committed. */
+    private record ItemUpdate(long jobId, long itemId, int cap, double score) {
+    }
+
     private final Db db;
     private final MatchingService matching;
     private final Clock clock;
@@ -47,13 +56,18 @@ public class TaskService {
      */
     public Submitted submit(long workerId, UUID assignmentId, String label, String idempotencyKey) {
         Instant now = clock.instant();
-        return db.tx(c -> {
-            record Row(String status, Instant expires, String label, String key, List<String> labels, boolean gold, String goldLabel) {
+        ItemUpdate[] update = new ItemUpdate[1];
+        Submitted result = db.tx(c -> {
+            record Row(String status, Instant expires, String label, String key, List<String> labels, boolean gold, String goldLabel,
+                       long jobId, long itemId, int overlapMin, int overlapMax, double target, Double uncertainty) {
             }
             Row row = Db.one(c, rs -> new Row(rs.getString("status"), rs.getTimestamp("lease_expires_at").toInstant(),
                                     rs.getString("label"), rs.getString("idempotency_key"),
-                                    Arrays.asList((String[]) rs.getArray("labels").getArray()), rs.getBoolean("is_gold"), rs.getString("gold_label")),
-                            "SELECT a.status, a.lease_expires_at, a.label, a.idempotency_key, a.is_gold, j.labels, i.gold_label "
+                                    Arrays.asList((String[]) rs.getArray("labels").getArray()), rs.getBoolean("is_gold"), rs.getString("gold_label"),
+                                    rs.getLong("job_id"), rs.getLong("item_id"), rs.getInt("overlap_min"), rs.getInt("overlap_max"),
+                                    rs.getDouble("confidence_target"), (Double) rs.getObject("model_uncertainty")),
+                            "SELECT a.status, a.lease_expires_at, a.label, a.idempotency_key, a.is_gold, a.job_id, a.item_id, j.labels, "
+                                    + "j.overlap_min, j.overlap_max, j.confidence_target, i.gold_label, i.model_uncertainty "
                                     + "FROM assignment a JOIN job j ON j.id = a.job_id JOIN item i ON i.id = a.item_id "
                                     + "WHERE a.id = ? AND a.worker_id = ? FOR UPDATE OF a", assignmentId, workerId)
                     .orElseThrow(() -> ApiException.notFound("task"));
@@ -84,10 +98,44 @@ public class TaskService {
                                 + "ON CONFLICT (worker_id) DO UPDATE SET gold_answered = worker_gold_stats.gold_answered + 1, "
                                 + "gold_correct = worker_gold_stats.gold_correct + EXCLUDED.gold_correct",
                         workerId, correct ? 1 : 0);
+            } else {
+                update[0] = updatePosterior(c, row.jobId(), row.itemId(), row.labels(), row.overlapMin(), row.overlapMax(),
+                        row.target(), row.uncertainty(), now);
             }
             // The same response for gold and normal tasks.
             return new Submitted(assignmentId, "SUBMITTED");
         });
+        if (update[0] != null) {
+            matching.updateItem(update[0].jobId(), update[0].itemId(), update[0].cap(), update[0].score());
+        }
+        return result;
+    }
+
+    /**
+     * The online posterior of one item from its answers (one-coin, each worker's accuracy from their gold record), and
+     * the dynamic-overlap decision it leads to. O(answers on the item x K).
+     */
+    private ItemUpdate updatePosterior(Connection c, long jobId, long itemId, List<String> labels, int overlapMin, int overlapMax,
+                                       double target, Double uncertainty, Instant now) throws SQLException {
+        Db.one(c, rs -> rs.getLong(1), "SELECT id FROM item WHERE id = ? FOR UPDATE", itemId);
+        List<int[]> answers = new ArrayList<>();
+        List<Double> accuracies = new ArrayList<>();
+        Db.list(c, rs -> {
+                    answers.add(new int[]{labels.indexOf(rs.getString(1))});
+                    accuracies.add(WorkerAccuracy.estimate(rs.getLong(3), rs.getLong(2)));
+                    return null;
+                }, "SELECT a.label, COALESCE(s.gold_answered, 0), COALESCE(s.gold_correct, 0) FROM assignment a "
+                        + "LEFT JOIN worker_gold_stats s ON s.worker_id = a.worker_id "
+                        + "WHERE a.item_id = ? AND a.status IN ('SUBMITTED','ACCEPTED','REJECTED')", itemId);
+        int[] idx = answers.stream().mapToInt(a -> a[0]).toArray();
+        double[] acc = accuracies.stream().mapToDouble(Double::doubleValue).toArray();
+        double[] posterior = OneCoinPosterior.posterior(labels.size(), idx, acc, null);
+        int best = OneCoinPosterior.argmax(posterior);
+        OverlapPolicy.Decision decision = OverlapPolicy.decide(idx.length, overlapMin, overlapMax, posterior[best], target);
+        Db.update(c, "UPDATE item SET posterior_label = ?, posterior_confidence = ?, closed_at = CASE WHEN ? THEN ?::timestamptz ELSE NULL END WHERE id = ?",
+                labels.get(best), posterior[best], decision.close(), Timestamp.from(now), itemId);
+        double score = OverlapPolicy.score(idx.length, overlapMin, posterior[best], uncertainty);
+        return new ItemUpdate(jobId, itemId, decision.close() ? 0 : decision.cap(), score);
     }
 
     /** Skip: the lease ends at once, without penalty; the item goes back to the pool for others. */

@@ -4,6 +4,7 @@ import io.goldfinch.accounts.Caller;
 import io.goldfinch.accounts.Role;
 import io.goldfinch.common.Db;
 import io.goldfinch.ledger.Ledger;
+import io.goldfinch.quality.WorkerAccuracy;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -63,8 +64,8 @@ public class WorkerController {
     }
 
     @Get("/jobs")
-    public List<EligibleJob> jobs() {
-        return matching.publishedJobs().stream()
+    public List<EligibleJob> jobs(Authentication auth) {
+        return matching.eligibleJobs(Caller.of(auth).userId()).stream()
                 .map(j -> new EligibleJob(j.id(), j.title(), j.instructions(), j.labels(), j.rewardMinor(), matching.openItems(j.id())))
                 .filter(j -> j.openTasks() > 0)
                 .toList();
@@ -102,8 +103,7 @@ public class WorkerController {
             long answered = Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE worker_id = ? AND is_gold AND status IN ('ACCEPTED','REJECTED')", worker);
             long correct = Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE worker_id = ? AND is_gold AND gold_correct AND status IN ('ACCEPTED','REJECTED')", worker);
             long balance = ledger.balance(c, Ledger.workerBalance(worker));
-            // Beta(1,1) prior: three right golds give 0.8, not 100%.
-            double estimate = (correct + 1.0) / (answered + 2.0);
+            double estimate = WorkerAccuracy.estimate(correct, answered);
             return new Earnings(pending, balance, answered, correct, estimate);
         });
     }

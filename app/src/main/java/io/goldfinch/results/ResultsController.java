@@ -53,6 +53,17 @@ public class ResultsController {
                 r -> List.of(r.item(), r.worker(), r.label(), r.gold(), r.status(), r.submittedAt().toString()));
     }
 
+    /**
+     * Item ids and labels come from requesters' uploads: a cell starting with = + - @ (or a tab/CR) would run as a
+     * formula when the CSV is opened in a spreadsheet, so such text cells get a leading apostrophe.
+     */
+    static Object spreadsheetSafe(Object value) {
+        if (value instanceof String s && !s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0) {
+            return "'" + s;
+        }
+        return value;
+    }
+
     private <T> HttpResponse<?> export(List<T> rows, String format, String name, List<String> header,
                                        java.util.function.Function<T, List<Object>> columns) {
         String f = format == null ? "json" : format;
@@ -64,7 +75,7 @@ public class ResultsController {
                     StringBuilder out = new StringBuilder();
                     try (CSVPrinter printer = new CSVPrinter(out, CSVFormat.RFC4180.builder().setHeader(header.toArray(new String[0])).get())) {
                         for (T row : rows) {
-                            printer.printRecord(columns.apply(row));
+                            printer.printRecord(columns.apply(row).stream().map(ResultsController::spreadsheetSafe).toList());
                         }
                     }
                     return HttpResponse.ok(out.toString()).contentType("text/csv; charset=utf-8")

@@ -55,8 +55,7 @@ public class ResultsService {
         return db.tx(c -> {
             JobInfo job = owned(c, requesterId, jobId);
             long items = Db.scalarLong(c, "SELECT count(*) FROM item WHERE job_id = ? AND NOT is_gold", jobId);
-            long done = Db.scalarLong(c, "SELECT count(*) FROM (SELECT a.item_id FROM assignment a WHERE a.job_id = ? AND NOT a.is_gold "
-                    + "AND a.status IN ('SUBMITTED','ACCEPTED','REJECTED') GROUP BY a.item_id HAVING count(*) >= ?) d", jobId, job.overlapMax());
+            long done = Db.scalarLong(c, "SELECT count(*) FROM item WHERE job_id = ? AND NOT is_gold AND closed_at IS NOT NULL", jobId);
             long answers = Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE job_id = ? AND NOT is_gold AND status IN ('SUBMITTED','ACCEPTED','REJECTED')", jobId);
             long goldAnswers = Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE job_id = ? AND is_gold AND status IN ('SUBMITTED','ACCEPTED','REJECTED')", jobId);
             long goldCorrect = Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE job_id = ? AND is_gold AND gold_correct AND status IN ('SUBMITTED','ACCEPTED','REJECTED')", jobId);

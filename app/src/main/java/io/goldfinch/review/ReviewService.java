@@ -134,15 +134,14 @@ public class ReviewService {
     }
 
     /**
-     * Completes published jobs with nothing left to do: every item has its answers, nothing is leased or awaiting
+     * Completes published jobs with nothing left to do: every item is closed (confidence target met or maximum overlap reached), nothing is leased or awaiting
      * review. What is left in escrow goes back to the requester.
      */
     public int completeFinishedJobs() {
         List<Long> done = db.tx(c -> Db.list(c, rs -> rs.getLong(1),
                 "SELECT j.id FROM job j WHERE j.status = 'PUBLISHED' "
                         + "AND NOT EXISTS (SELECT 1 FROM assignment a WHERE a.job_id = j.id AND a.status IN ('LEASED','SUBMITTED')) "
-                        + "AND NOT EXISTS (SELECT 1 FROM item i WHERE i.job_id = j.id AND NOT i.is_gold "
-                        + "  AND (SELECT count(*) FROM assignment a WHERE a.item_id = i.id AND a.status IN ('SUBMITTED','ACCEPTED','REJECTED')) < j.overlap_max)"));
+                        + "AND NOT EXISTS (SELECT 1 FROM item i WHERE i.job_id = j.id AND NOT i.is_gold AND i.closed_at IS NULL)"));
         for (long jobId : done) {
             db.tx(c -> {
                 long requester = Db.one(c, rs -> rs.getLong(1), "SELECT requester_id FROM job WHERE id = ? AND status = 'PUBLISHED' FOR UPDATE", jobId)

@@ -1,0 +1,94 @@
+/** The requester's side of the API: account balance, jobs, progress and result exports. */
+import type { HttpClient } from '../lib/http';
+
+export type Id = number | string;
+
+export interface Account {
+  availableMinor: number;
+  reservedMinor: number;
+  spentMinor: number;
+  currency: string;
+}
+
+export type JobStatus = 'DRAFT' | 'PUBLISHED' | 'PAUSED' | 'COMPLETED' | 'CANCELLED' | (string & {});
+
+export interface Job {
+  id: Id;
+  title: string;
+  status: JobStatus;
+  rewardMinor: number;
+  overlapMin: number;
+  overlapMax: number;
+  /** Share of tasks that are gold, in [0, 1). */
+  goldRate: number;
+  itemCount: number;
+  goldCount: number;
+  createdAt: string;
+}
+
+export interface JobProgress {
+  itemsTotal: number;
+  itemsDone: number;
+  answers: number;
+  goldAnswers: number;
+  goldCorrect: number;
+  costSoFarMinor: number;
+  reservedMinor: number;
+  /** The job's status now (fresher than the jobs list). */
+  status?: JobStatus;
+}
+
+export type ResultFormat = 'csv' | 'jsonl';
+
+export const RESULT_FORMATS: readonly ResultFormat[] = ['csv', 'jsonl'];
+
+export class RequesterApi {
+  constructor(private readonly http: HttpClient) {}
+
+  async account(): Promise<Account> {
+    const res = await this.http.request<Account>('/api/account');
+    if (!res.body) throw new Error('The server sent no account.');
+    return res.body;
+  }
+
+  async jobs(): Promise<Job[]> {
+    const res = await this.http.request<Job[]>('/api/jobs');
+    return Array.isArray(res.body) ? res.body : [];
+  }
+
+  async progress(jobId: Id): Promise<JobProgress> {
+    const res = await this.http.request<JobProgress>(`/api/jobs/${encodeURIComponent(String(jobId))}/progress`);
+    if (!res.body) throw new Error('The server sent no progress.');
+    return res.body;
+  }
+}
+
+/** Aggregated labels per item (label, confidence, answers, method): a same-origin link the browser downloads with the session cookie. */
+export function resultsUrl(jobId: Id, format: ResultFormat): string {
+  return `/api/jobs/${encodeURIComponent(String(jobId))}/results?format=${format}`;
+}
+
+/** Every raw answer (item, worker, label, gold, status, time). */
+export function answersUrl(jobId: Id, format: ResultFormat): string {
+  return `/api/jobs/${encodeURIComponent(String(jobId))}/answers?format=${format}`;
+}
+
+/** Share of items done in [0, 1]; 0 for an empty job. */
+export function completion(progress: Pick<JobProgress, 'itemsDone' | 'itemsTotal'>): number {
+  if (!(progress.itemsTotal > 0)) return 0;
+  return Math.min(1, Math.max(0, progress.itemsDone / progress.itemsTotal));
+}
+
+/** Share of gold answers that were correct, or null before the first gold answer. */
+export function goldAccuracy(progress: Pick<JobProgress, 'goldAnswers' | 'goldCorrect'>): number | null {
+  return progress.goldAnswers > 0 ? progress.goldCorrect / progress.goldAnswers : null;
+}
+
+/**
+ * Cost of the whole job if the rest costs what the done part did, in whole minor units; null until an item is
+ * done. A naive extrapolation (dynamic overlap makes later items cheaper or dearer), labelled as an estimate.
+ */
+export function projectedCostMinor(progress: Pick<JobProgress, 'itemsDone' | 'itemsTotal' | 'costSoFarMinor'>): number | null {
+  if (!(progress.itemsDone > 0) || !(progress.itemsTotal > 0)) return null;
+  return Math.round((progress.costSoFarMinor * progress.itemsTotal) / progress.itemsDone);
+}

@@ -1,0 +1,5 @@
+import './styles.css';
+import { RequesterApp } from './app';
+
+const root = document.getElementById('app');
+if (root) void new RequesterApp(root).start();

@@ -1,0 +1,151 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { RequesterApi, type Job } from '../api/requester';
+import { HttpClient } from '../lib/http';
+import { flush, json, problem } from '../test/fakes';
+import { dashboardView, renderJobRow, statusBadge, type DashboardOptions } from './dashboard';
+import type { View } from './view';
+
+const jobs: Job[] = [
+  { id: 1, title: 'Cats vs dogs', status: 'PUBLISHED', rewardMinor: 4, overlapMin: 3, overlapMax: 5, goldRate: 0.1, itemCount: 1200, goldCount: 40, createdAt: '2025-04-01T09:00:00Z' },
+  { id: 2, title: 'Toxicity', status: 'DRAFT', rewardMinor: 12, overlapMin: 1, overlapMax: 1, goldRate: 0, itemCount: 0, goldCount: 0, createdAt: '2025-04-02T09:00:00Z' },
+];
+const progress = { itemsTotal: 1200, itemsDone: 300, answers: 1010, goldAnswers: 50, goldCorrect: 45, costSoFarMinor: 4040, reservedMinor: 20000 };
+
+let view: View | null = null;
+afterEach(() => {
+  view?.dispose?.();
+  view = null;
+  document.body.replaceChildren();
+});
+
+function mount(routes: Record<string, () => Response>, options: Partial<DashboardOptions> = {}) {
+  const calls: string[] = [];
+  const fetch = async (url: string) => {
+    calls.push(url);
+    const handler = routes[url];
+    return handler ? handler() : problem(404, { title: 'Not found' });
+  };
+  view = dashboardView({ api: new RequesterApi(new HttpClient({ fetch })), ...options });
+  document.body.replaceChildren(view.element);
+  return calls;
+}
+
+const account = () => json(200, { availableMinor: 150000, reservedMinor: 20000, spentMinor: 4040, currency: 'USD' });
+const $ = (s: string) => document.querySelector<HTMLElement>(s)!;
+
+describe('dashboard', () => {
+  it('shows the balance and the jobs table', async () => {
+    mount({ '/api/account': account, '/api/jobs': () => json(200, jobs) });
+    await flush();
+
+    expect($('#balance').dataset.state).toBe('ready');
+    expect($('#jobs').dataset.state).toBe('ready');
+    expect($('#balance [data-testid=balance-available]').textContent).toBe('$1,500.00');
+    expect($('#balance [data-testid=balance-reserved]').textContent).toBe('$200.00');
+    expect($('#balance [data-testid=balance-spent]').textContent).toBe('$40.40');
+
+    const rows = [...document.querySelectorAll('#jobs tbody tr')];
+    expect(rows).toHaveLength(2);
+    const cells = [...rows[0]!.children].map((c) => c.textContent);
+    expect(cells.slice(0, 7)).toEqual(['Cats vs dogs', 'Running', '$0.04', '3–5', '10%', '1,200', '40']);
+    expect(rows[1]!.children[3]!.textContent).toBe('1');
+  });
+
+  it('shows a chosen job’s progress and result download links', async () => {
+    const onSelect = vi.fn();
+    const calls = mount(
+      { '/api/account': account, '/api/jobs': () => json(200, jobs), '/api/jobs/1/progress': () => json(200, progress) },
+      { onSelect },
+    );
+    await flush();
+    $('[data-job-id="1"] [data-testid=select-job]').click();
+    await flush();
+
+    expect(onSelect).toHaveBeenCalledWith(1);
+    expect($('#progress').dataset.state).toBe('ready');
+    expect(calls).toContain('/api/jobs/1/progress');
+    expect($('#progress-title').textContent).toBe('Cats vs dogs');
+    expect($('#progress-summary').textContent).toBe('300 of 1,200 items done (25%)');
+    expect(($('#progress-bar') as HTMLProgressElement).value).toBe(300);
+    expect($('[data-testid=progress-gold]').textContent).toBe('90% (45 of 50)');
+    expect($('[data-testid=progress-cost]').textContent).toBe('$40.40');
+    expect($('[data-testid=progress-projected]').textContent).toBe('$161.60');
+    expect($('#download-csv').getAttribute('href')).toBe('/api/jobs/1/results?format=csv');
+    expect($('#download-jsonl').getAttribute('href')).toBe('/api/jobs/1/results?format=jsonl');
+    expect($('#download-csv').hasAttribute('download')).toBe(true);
+    expect($('#download-answers-csv').getAttribute('href')).toBe('/api/jobs/1/answers?format=csv');
+    expect($('#download-answers-jsonl').getAttribute('href')).toBe('/api/jobs/1/answers?format=jsonl');
+    expect($('[data-job-id="1"]').getAttribute('aria-selected')).toBe('true');
+  });
+
+  it('opens with the job from the URL selected', async () => {
+    mount(
+      { '/api/account': account, '/api/jobs': () => json(200, jobs), '/api/jobs/2/progress': () => json(200, { ...progress, itemsDone: 0, itemsTotal: 0, goldAnswers: 0, goldCorrect: 0, status: 'PUBLISHED' }) },
+      { selectedJobId: '2' },
+    );
+    await flush();
+    expect($('#progress-title').textContent).toBe('Toxicity');
+    expect($('#progress .badge').textContent).toBe('Running'); // the progress call's status is fresher than the list's DRAFT
+    expect($('[data-testid=progress-gold]').textContent).toBe('No gold answers yet');
+    expect($('[data-testid=progress-projected]').textContent).toBe('—');
+  });
+
+  it('ignores a slow answer for a job that is no longer chosen', async () => {
+    let releaseFirst!: () => void;
+    const slow = new Promise<void>((r) => (releaseFirst = r));
+    const calls: string[] = [];
+    const fetch = async (url: string) => {
+      calls.push(url);
+      if (url === '/api/account') return account();
+      if (url === '/api/jobs') return json(200, jobs);
+      if (url === '/api/jobs/1/progress') {
+        await slow;
+        return json(200, progress);
+      }
+      return json(200, { ...progress, itemsDone: 7, itemsTotal: 7 });
+    };
+    view = dashboardView({ api: new RequesterApi(new HttpClient({ fetch })) });
+    document.body.replaceChildren(view.element);
+    await flush();
+    $('[data-job-id="1"] [data-testid=select-job]').click();
+    $('[data-job-id="2"] [data-testid=select-job]').click();
+    await flush();
+    releaseFirst();
+    await flush();
+    expect($('#progress-title').textContent).toBe('Toxicity');
+    expect($('#progress-summary').textContent).toBe('7 of 7 items done (100%)');
+  });
+
+  it('refreshes the progress periodically, a bounded number of times', async () => {
+    const calls = mount(
+      { '/api/account': account, '/api/jobs': () => json(200, jobs), '/api/jobs/1/progress': () => json(200, progress) },
+      { selectedJobId: '1', refreshMs: 5, maxRefreshes: 2 },
+    );
+    await new Promise((r) => setTimeout(r, 80));
+    expect(calls.filter((c) => c === '/api/jobs/1/progress')).toHaveLength(3);
+  });
+
+  it('shows errors and an empty state', async () => {
+    mount({ '/api/account': () => problem(503, { title: 'Unavailable', detail: 'Ledger is busy.' }), '/api/jobs': () => json(200, []) });
+    await flush();
+    expect($('#balance [role=alert]').textContent).toBe('Ledger is busy.');
+    expect($('#balance').dataset.state).toBe('error');
+    expect($('#no-jobs').textContent).toMatch(/no jobs yet/);
+    expect(($('#jobs') as HTMLTableElement).hidden).toBe(true);
+  });
+});
+
+describe('rendering untrusted job fields', () => {
+  it('shows titles and unknown statuses as text', () => {
+    const row = renderJobRow({ ...jobs[0]!, title: '<img src=x onerror=alert(1)>', status: '<b>NEW</b>' }, 'USD', false, () => undefined);
+    expect(row.querySelector('img, b')).toBeNull();
+    expect(row.querySelector('button')!.textContent).toBe('<img src=x onerror=alert(1)>');
+    expect(row.querySelector('.badge')!.textContent).toBe('<b>NEW</b>');
+    expect(row.querySelector('.badge')!.className).toBe('badge badge-other');
+  });
+
+  it('names known statuses', () => {
+    expect(statusBadge('COMPLETED').textContent).toBe('Completed');
+    expect(statusBadge('constructor').textContent).toBe('constructor');
+  });
+});

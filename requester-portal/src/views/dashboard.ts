@@ -1,0 +1,331 @@
+/**
+ * The requester's dashboard: balance (available / reserved / spent), the jobs table, and for the chosen job its
+ * progress with links to download the results.
+ */
+import {
+  RESULT_FORMATS,
+  answersUrl,
+  completion,
+  goldAccuracy,
+  projectedCostMinor,
+  resultsUrl,
+  type Account,
+  type Id,
+  type Job,
+  type JobProgress,
+  type RequesterApi,
+} from '../api/requester';
+import { h, replaceChildren, setLoadState } from '../lib/dom';
+import { formatCount, formatDateTime, formatMoney, formatPercent } from '../lib/format';
+import { describeError } from '../lib/http';
+import type { View } from './view';
+
+export interface DashboardOptions {
+  api: RequesterApi;
+  /** The job to show progress for, from the URL (#/jobs/42). */
+  selectedJobId?: string;
+  /** Called when the requester picks a job, so the URL can follow. */
+  onSelect?: (jobId: Id) => void;
+  /** Progress refresh period while a job is shown, and how many refreshes at most. */
+  refreshMs?: number;
+  maxRefreshes?: number;
+}
+
+export function dashboardView(options: DashboardOptions): View {
+  const { api } = options;
+  const refreshMs = options.refreshMs ?? 15_000;
+  const maxRefreshes = options.maxRefreshes ?? 240;
+
+  const balanceBody = h('div', { 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Loading…'));
+  const jobsStatus = h('div', { class: 'section-status' }, h('p', { class: 'muted' }, 'Loading jobs…'));
+  const jobsBody = h('tbody');
+  const jobsTable = h(
+    'table',
+    { id: 'jobs', class: 'data-table', 'aria-labelledby': 'jobs-title' },
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        ['Job', 'Status', 'Reward / task', 'Overlap', 'Gold rate', 'Items', 'Golds', 'Created'].map((c, i) =>
+          h('th', { scope: 'col', class: i >= 2 && i <= 6 ? 'num' : null }, c),
+        ),
+      ),
+    ),
+    jobsBody,
+  );
+  const progressPanel = h(
+    'section',
+    { id: 'progress', class: 'card progress-card', 'aria-labelledby': 'progress-title', 'aria-live': 'polite' },
+    h('h2', { id: 'progress-title' }, 'Progress'),
+    h('p', { class: 'muted' }, 'Choose a job to see its progress and download its results.'),
+  );
+  const refresh = h('button', { type: 'button', id: 'refresh', class: 'btn' }, 'Refresh');
+  const balanceSection = h(
+    'section',
+    { id: 'balance', class: 'card', 'aria-labelledby': 'balance-title' },
+    h('h2', { id: 'balance-title' }, 'Balance'),
+    balanceBody,
+  );
+
+  const element = h(
+    'div',
+    { class: 'page' },
+    h('div', { class: 'page-head' }, h('h1', { tabindex: -1 }, 'Dashboard'), h('div', { class: 'actions' }, refresh)),
+    balanceSection,
+    h(
+      'div',
+      { class: 'dashboard-grid' },
+      h(
+        'section',
+        { class: 'card jobs-card', 'aria-labelledby': 'jobs-title' },
+        h('h2', { id: 'jobs-title' }, 'Jobs'),
+        jobsStatus,
+        h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Jobs table' }, jobsTable),
+      ),
+      progressPanel,
+    ),
+  );
+
+  let disposed = false;
+  let currency = 'USD';
+  let jobs: Job[] = [];
+  let selected: Job | null = null;
+  let progressToken = 0;
+  let refreshes = 0;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+
+  async function loadAll(): Promise<void> {
+    refresh.disabled = true;
+    setLoadState(balanceSection, 'loading');
+    setLoadState(jobsTable, 'loading');
+    const [account, jobList] = await Promise.allSettled([api.account(), api.jobs()]);
+    if (disposed) return;
+    refresh.disabled = false;
+    if (account.status === 'fulfilled') {
+      currency = account.value.currency || 'USD';
+      replaceChildren(balanceBody, renderBalance(account.value));
+      setLoadState(balanceSection, 'ready');
+    } else {
+      replaceChildren(balanceBody, errorLine(describeError(account.reason)));
+      setLoadState(balanceSection, 'error');
+    }
+    if (jobList.status === 'fulfilled') {
+      jobs = jobList.value;
+      replaceChildren(
+        jobsStatus,
+        jobs.length === 0
+          ? h('p', { id: 'no-jobs', class: 'empty-state' }, 'You have no jobs yet. Jobs you create through the API appear here.')
+          : null,
+      );
+      jobsTable.hidden = jobs.length === 0;
+      const wanted = selected?.id ?? options.selectedJobId;
+      selected = jobs.find((j) => String(j.id) === String(wanted)) ?? null;
+      renderJobs();
+      setLoadState(jobsTable, 'ready');
+      if (selected) void loadProgress(selected);
+    } else {
+      replaceChildren(jobsStatus, errorLine(describeError(jobList.reason)));
+      setLoadState(jobsTable, 'error');
+    }
+  }
+
+  function renderJobs(): void {
+    replaceChildren(
+      jobsBody,
+      jobs.map((job) =>
+        renderJobRow(job, currency, selected !== null && String(selected.id) === String(job.id), () => select(job)),
+      ),
+    );
+  }
+
+  function select(job: Job): void {
+    selected = job;
+    refreshes = 0;
+    renderJobs();
+    options.onSelect?.(job.id);
+    void loadProgress(job);
+    // The panel sits below the table: bring it into view (no-op in jsdom, which has no layout).
+    progressPanel.scrollIntoView?.({ block: 'nearest', behavior: prefersReducedMotion() ? 'auto' : 'smooth' });
+  }
+
+  async function loadProgress(job: Job): Promise<void> {
+    const token = ++progressToken;
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    if (progressPanel.dataset.jobId !== String(job.id)) {
+      progressPanel.dataset.jobId = String(job.id);
+      replaceChildren(progressPanel, progressHeading(job), h('p', { class: 'muted' }, 'Loading progress…'));
+    }
+    setLoadState(progressPanel, 'loading');
+    let content: Node[];
+    let ok = true;
+    let latestStatus: string | undefined;
+    try {
+      const progress = await api.progress(job.id);
+      latestStatus = progress.status;
+      content = [renderProgress(job, progress, currency), h('p', { class: 'muted small' }, `Updated ${new Date().toLocaleTimeString()}`)];
+    } catch (e) {
+      ok = false;
+      content = [errorLine(describeError(e))];
+    }
+    if (disposed || token !== progressToken) return; // another job was chosen meanwhile
+    replaceChildren(progressPanel, progressHeading(latestStatus ? { ...job, status: latestStatus } : job), content);
+    setLoadState(progressPanel, ok ? 'ready' : 'error');
+    scheduleRefresh(job);
+  }
+
+  /** Keeps the shown progress fresh; skips the request while the tab is hidden. Bounded by maxRefreshes. */
+  function scheduleRefresh(job: Job): void {
+    if (refreshes >= maxRefreshes) return;
+    timer = setTimeout(() => {
+      timer = null;
+      refreshes++;
+      if (document.visibilityState === 'hidden') scheduleRefresh(job);
+      else void loadProgress(job);
+    }, refreshMs);
+  }
+
+  refresh.addEventListener('click', () => void loadAll());
+  void loadAll();
+
+  return {
+    title: 'Dashboard',
+    element,
+    dispose: () => {
+      disposed = true;
+      if (timer !== null) clearTimeout(timer);
+    },
+  };
+}
+
+export function renderBalance(account: Account): HTMLElement {
+  const c = account.currency || 'USD';
+  return h(
+    'dl',
+    { class: 'stats' },
+    stat('Available', formatMoney(account.availableMinor, c), 'balance-available'),
+    stat('Reserved for jobs', formatMoney(account.reservedMinor, c), 'balance-reserved'),
+    stat('Spent', formatMoney(account.spentMinor, c), 'balance-spent'),
+  );
+}
+
+export function renderJobRow(job: Job, currency: string, isSelected: boolean, onSelect: () => void): HTMLTableRowElement {
+  const overlap = job.overlapMin === job.overlapMax ? String(job.overlapMin) : `${job.overlapMin}–${job.overlapMax}`;
+  return h(
+    'tr',
+    { 'data-testid': 'job', 'data-job-id': String(job.id), class: isSelected ? 'selected' : null, 'aria-selected': isSelected ? 'true' : null },
+    h(
+      'th',
+      { scope: 'row' },
+      h(
+        'button',
+        { type: 'button', class: 'link-button', 'data-testid': 'select-job', 'aria-pressed': String(isSelected), onclick: onSelect },
+        job.title,
+      ),
+    ),
+    h('td', null, statusBadge(job.status)),
+    h('td', { class: 'num' }, formatMoney(job.rewardMinor, currency)),
+    h('td', { class: 'num' }, overlap),
+    h('td', { class: 'num' }, formatPercent(job.goldRate)),
+    h('td', { class: 'num' }, formatCount(job.itemCount)),
+    h('td', { class: 'num' }, formatCount(job.goldCount)),
+    h('td', null, formatDateTime(job.createdAt)),
+  );
+}
+
+export function renderProgress(job: Job, p: JobProgress, currency: string): HTMLElement {
+  const share = completion(p);
+  const accuracy = goldAccuracy(p);
+  const projected = projectedCostMinor(p);
+  return h(
+    'div',
+    { class: 'progress-body', 'data-job-id': String(job.id) },
+    h(
+      'div',
+      { class: 'progress-line' },
+      h('progress', { id: 'progress-bar', max: Math.max(1, p.itemsTotal), value: Math.min(p.itemsDone, p.itemsTotal), 'aria-labelledby': 'progress-summary' }),
+      h(
+        'p',
+        { id: 'progress-summary' },
+        `${formatCount(p.itemsDone)} of ${formatCount(p.itemsTotal)} items done (${formatPercent(share, undefined, 0)})`,
+      ),
+    ),
+    h(
+      'dl',
+      { class: 'stats' },
+      stat('Answers bought', formatCount(p.answers), 'progress-answers'),
+      stat(
+        'Accuracy on gold',
+        accuracy === null ? 'No gold answers yet' : `${formatPercent(accuracy)} (${formatCount(p.goldCorrect)} of ${formatCount(p.goldAnswers)})`,
+        'progress-gold',
+      ),
+      stat('Cost so far', formatMoney(p.costSoFarMinor, currency), 'progress-cost'),
+      stat('Reserved', formatMoney(p.reservedMinor, currency), 'progress-reserved'),
+      stat('Projected total (estimate)', projected === null ? '—' : formatMoney(projected, currency), 'progress-projected'),
+    ),
+    h(
+      'div',
+      { class: 'downloads' },
+      h('h3', null, 'Results'),
+      h('p', { class: 'muted small' }, 'Labels per item with their confidence and the number of answers behind them.'),
+      h(
+        'div',
+        { class: 'actions' },
+        RESULT_FORMATS.map((format) =>
+          h(
+            'a',
+            { id: `download-${format}`, class: 'btn', href: resultsUrl(job.id, format), download: `job-${String(job.id)}-results.${format}` },
+            `Download ${format.toUpperCase()}`,
+          ),
+        ),
+      ),
+      h('p', { class: 'muted small' }, 'Raw answers, one row per worker answer:'),
+      h(
+        'div',
+        { class: 'actions' },
+        RESULT_FORMATS.map((format) =>
+          h(
+            'a',
+            { id: `download-answers-${format}`, class: 'btn btn-quiet', href: answersUrl(job.id, format), download: `job-${String(job.id)}-answers.${format}` },
+            `Answers ${format.toUpperCase()}`,
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function progressHeading(job: Job): HTMLElement {
+  return h('div', { class: 'progress-head' }, h('h2', { id: 'progress-title' }, job.title), statusBadge(job.status));
+}
+
+const STATUS_NAMES: Record<string, string> = {
+  DRAFT: 'Draft',
+  PUBLISHED: 'Running',
+  PAUSED: 'Paused',
+  COMPLETED: 'Completed',
+  CANCELLED: 'Cancelled',
+};
+
+export function statusBadge(status: string): HTMLElement {
+  const known = Object.hasOwn(STATUS_NAMES, status);
+  return h(
+    'span',
+    { class: `badge badge-${known ? status.toLowerCase() : 'other'}`, 'data-status': status },
+    known ? STATUS_NAMES[status]! : status,
+  );
+}
+
+function prefersReducedMotion(): boolean {
+  return typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+}
+
+function stat(label: string, value: string, testId: string): HTMLElement {
+  return h('div', { class: 'stat' }, h('dt', null, label), h('dd', { 'data-testid': testId }, value));
+}
+
+function errorLine(message: string): HTMLElement {
+  return h('p', { class: 'alert alert-error', role: 'alert' }, message);
+}

@@ -1,0 +1,115 @@
+/** The worker's side of the API: eligible jobs, the task lease loop, earnings. */
+import type { HttpClient } from '../lib/http';
+
+export type Id = number | string;
+
+export interface WorkerJob {
+  id: Id;
+  title: string;
+  instructions: string;
+  labels: string[];
+  rewardMinor: number;
+  openTasks: number;
+}
+
+/** One leased task. `data` is the requester's item: untrusted, any JSON object. */
+export interface Task {
+  assignmentId: string;
+  jobId: Id;
+  jobTitle: string;
+  instructions: string;
+  labels: string[];
+  data: Record<string, unknown>;
+  rewardMinor: number;
+  leaseExpiresAt: string;
+}
+
+export interface AnswerResult {
+  assignmentId: string;
+  status: string;
+}
+
+export interface Earnings {
+  pendingMinor: number;
+  balanceMinor: number;
+  goldAnswered: number;
+  goldCorrect: number;
+  accuracyEstimate: number | null;
+}
+
+/** What the labeling session needs from the server; a fake implements it in tests. */
+export interface TaskSource {
+  nextTask(jobId?: Id): Promise<Task | null>;
+  answer(assignmentId: string, label: string, idempotencyKey: string): Promise<AnswerResult>;
+  release(assignmentId: string, options?: { keepalive?: boolean }): Promise<void>;
+  /** Epoch ms on the server's clock, for lease countdowns. */
+  serverNow(): number;
+}
+
+export class WorkerApi implements TaskSource {
+  constructor(private readonly http: HttpClient) {}
+
+  async jobs(): Promise<WorkerJob[]> {
+    const res = await this.http.request<WorkerJob[]>('/api/worker/jobs');
+    return Array.isArray(res.body) ? res.body : [];
+  }
+
+  /** The next task, or null when the server has nothing right now (204). */
+  async nextTask(jobId?: Id): Promise<Task | null> {
+    const res = await this.http.request<unknown>('/api/worker/tasks/next', {
+      method: 'POST',
+      query: jobId === undefined ? undefined : { jobId: String(jobId) },
+    });
+    if (res.status === 204 || res.body === null) return null;
+    return normaliseTask(res.body);
+  }
+
+  async answer(assignmentId: string, label: string, idempotencyKey: string): Promise<AnswerResult> {
+    const res = await this.http.request<AnswerResult>(
+      `/api/worker/tasks/${encodeURIComponent(assignmentId)}/answer`,
+      { method: 'POST', body: { label }, headers: { 'Idempotency-Key': idempotencyKey } },
+    );
+    return res.body ?? { assignmentId, status: 'SUBMITTED' };
+  }
+
+  async release(assignmentId: string, options: { keepalive?: boolean } = {}): Promise<void> {
+    await this.http.request<void>(`/api/worker/tasks/${encodeURIComponent(assignmentId)}/release`, {
+      method: 'POST',
+      keepalive: options.keepalive ?? false,
+    });
+  }
+
+  async earnings(): Promise<Earnings> {
+    const res = await this.http.request<Earnings>('/api/worker/earnings');
+    if (!res.body) throw new Error('The server sent no earnings.');
+    return res.body;
+  }
+
+  serverNow(): number {
+    return this.http.serverNow();
+  }
+}
+
+/** Checks the shape the view relies on, so odd server data shows an error instead of a broken page. */
+export function normaliseTask(raw: unknown): Task {
+  if (typeof raw !== 'object' || raw === null) throw new Error('The server sent a malformed task.');
+  const t = raw as Record<string, unknown>;
+  if (typeof t.assignmentId !== 'string' || t.assignmentId === '') {
+    throw new Error('The server sent a task without an assignment id.');
+  }
+  const labels = Array.isArray(t.labels) ? t.labels.filter((l): l is string => typeof l === 'string') : [];
+  const data =
+    typeof t.data === 'object' && t.data !== null && !Array.isArray(t.data)
+      ? (t.data as Record<string, unknown>)
+      : { value: t.data };
+  return {
+    assignmentId: t.assignmentId,
+    jobId: typeof t.jobId === 'number' || typeof t.jobId === 'string' ? t.jobId : '',
+    jobTitle: typeof t.jobTitle === 'string' ? t.jobTitle : '',
+    instructions: typeof t.instructions === 'string' ? t.instructions : '',
+    labels,
+    data,
+    rewardMinor: typeof t.rewardMinor === 'number' ? t.rewardMinor : Number.NaN,
+    leaseExpiresAt: typeof t.leaseExpiresAt === 'string' ? t.leaseExpiresAt : '',
+  };
+}

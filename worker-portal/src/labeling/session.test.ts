@@ -1,0 +1,302 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../lib/http';
+import { FakeTaskSource, flush, makeTask } from '../test/fakes';
+import { LEASE_EXPIRED_NOTICE, LabelingSession, type SessionOptions, type SessionSnapshot } from './session';
+
+function setup(source: FakeTaskSource, options: SessionOptions = {}) {
+  const snapshots: SessionSnapshot[] = [];
+  const sleeps: number[] = [];
+  let keyCounter = 0;
+  const session = new LabelingSession(source, (s) => snapshots.push(s), {
+    sleep: async (ms) => void sleeps.push(ms),
+    newKey: () => `key-${++keyCounter}`,
+    ...options,
+  });
+  const state = () => session.snapshot().state;
+  const current = () => {
+    const s = state();
+    if (s.kind !== 'task') throw new Error(`expected a task, got ${s.kind}`);
+    return s;
+  };
+  return { session, snapshots, sleeps, state, current };
+}
+
+const serverError = () => new ApiError({ status: 503, title: 'Service unavailable' });
+const networkError = () => new ApiError({ status: 0, title: 'Cannot reach the server' });
+
+describe('LabelingSession', () => {
+  it('shows the first task and prefetches the next one for the same job', async () => {
+    const source = new FakeTaskSource();
+    const [t1, t2] = [makeTask(), makeTask()];
+    source.queueTasks(t1, t2);
+    const { session, current } = setup(source, { jobId: 7 });
+
+    await session.start();
+    expect(current().task).toBe(t1);
+    await flush();
+    expect(source.calls.next).toEqual([7, 7]);
+  });
+
+  it('submits the selected label and shows the prefetched task at once', async () => {
+    const source = new FakeTaskSource();
+    const [t1, t2, t3] = [makeTask(), makeTask(), makeTask()];
+    source.queueTasks(t1, t2, t3);
+    const { session, current } = setup(source);
+    await session.start();
+    await flush();
+
+    session.select(1);
+    expect(current().selected).toBe(1);
+    await session.submit();
+
+    expect(source.calls.answers).toEqual([{ assignmentId: t1.assignmentId, label: 'negative', key: 'key-1' }]);
+    expect(current().task).toBe(t2);
+    expect(current().selected).toBeNull();
+    expect(session.snapshot().submitted).toBe(1);
+    await flush();
+    expect(source.calls.next).toHaveLength(3); // t3 is being prefetched behind t2
+  });
+
+  it('asks for a label before submitting', async () => {
+    const source = new FakeTaskSource().queueTasks(makeTask());
+    const { session, current } = setup(source, { prefetch: false });
+    await session.start();
+    await session.submit();
+    expect(source.calls.answers).toHaveLength(0);
+    expect(current().error).toMatch(/Pick a label/);
+  });
+
+  it('retries a transient failure with the same idempotency key', async () => {
+    const source = new FakeTaskSource();
+    const t1 = makeTask();
+    source.queueTasks(t1, makeTask());
+    source.answerQueue.push(networkError(), serverError());
+    const { session, sleeps } = setup(source, { retryDelayMs: 100 });
+    await session.start();
+    session.select(0);
+    await session.submit();
+
+    expect(source.calls.answers.map((a) => a.key)).toEqual(['key-1', 'key-1', 'key-1']);
+    expect(sleeps).toEqual([100, 200]);
+    expect(session.snapshot().submitted).toBe(1);
+  });
+
+  it('after exhausting retries keeps the task, shows the error, and a manual retry reuses the key', async () => {
+    const source = new FakeTaskSource();
+    const t1 = makeTask();
+    source.queueTasks(t1, makeTask());
+    source.answerQueue.push(serverError(), serverError(), serverError());
+    const { session, current } = setup(source, { maxAttempts: 3 });
+    await session.start();
+    session.select(2);
+    await session.submit();
+
+    expect(current().task).toBe(t1);
+    expect(current().submitting).toBe(false);
+    expect(current().error).toMatch(/not saved: Service unavailable\. Press Enter to try again/);
+
+    await session.submit(); // the worker presses Enter again; the server now answers
+    expect(source.calls.answers).toHaveLength(4);
+    expect(new Set(source.calls.answers.map((a) => a.key))).toEqual(new Set(['key-1']));
+    expect(session.snapshot().submitted).toBe(1);
+  });
+
+  it('does not retry a validation error and gives a new task a new key', async () => {
+    const source = new FakeTaskSource();
+    const [t1, t2] = [makeTask(), makeTask()];
+    source.queueTasks(t1, t2);
+    source.answerQueue.push(new ApiError({ status: 400, title: 'Bad Request', detail: 'Unknown label' }));
+    const { session, current } = setup(source);
+    await session.start();
+    session.select(0);
+    await session.submit();
+    expect(source.calls.answers).toHaveLength(1);
+    expect(current().error).toMatch(/Unknown label/);
+
+    await session.submit();
+    session.select(0);
+    await session.submit();
+    expect(source.calls.answers.map((a) => [a.assignmentId, a.key])).toEqual([
+      [t1.assignmentId, 'key-1'],
+      [t1.assignmentId, 'key-1'],
+      [t2.assignmentId, 'key-2'],
+    ]);
+  });
+
+  it('moves on with a notice when the lease expired (409)', async () => {
+    const source = new FakeTaskSource();
+    const [t1, t2] = [makeTask(), makeTask()];
+    source.queueTasks(t1, t2);
+    source.answerQueue.push(new ApiError({ status: 409, title: 'Conflict', detail: 'Lease expired' }));
+    const { session, current } = setup(source);
+    await session.start();
+    session.select(0);
+    await session.submit();
+
+    expect(current().task).toBe(t2);
+    expect(session.snapshot().notice).toBe(LEASE_EXPIRED_NOTICE);
+    expect(session.snapshot().submitted).toBe(0);
+    session.select(1);
+    expect(session.snapshot().notice).toBeNull();
+  });
+
+  it('recognises the lease-expired problem type and passes on other conflicts', async () => {
+    const source = new FakeTaskSource();
+    source.queueTasks(makeTask(), makeTask(), makeTask());
+    source.answerQueue.push(
+      new ApiError({ status: 409, title: 'Conflict', type: 'urn:goldfinch:problem:lease-expired', detail: 'the answer was not stored' }),
+      new ApiError({ status: 409, title: 'Conflict', type: 'urn:goldfinch:problem:already-answered', detail: 'this task was already answered' }),
+    );
+    const { session } = setup(source);
+    await session.start();
+    session.select(0);
+    await session.submit();
+    expect(session.snapshot().notice).toBe(LEASE_EXPIRED_NOTICE);
+    session.select(0);
+    await session.submit();
+    expect(session.snapshot().notice).toBe('This task was already answered. Here is the next one.');
+    expect(session.snapshot().state.kind).toBe('task');
+  });
+
+  it('shows the empty state on 204 and finds work when asked again', async () => {
+    const source = new FakeTaskSource().queueTasks(null);
+    const { session, state, current } = setup(source);
+    await session.start();
+    expect(state().kind).toBe('empty');
+
+    const t = makeTask();
+    source.queueTasks(t);
+    await session.start();
+    expect(current().task).toBe(t);
+  });
+
+  it('reports a failure to load and recovers on retry', async () => {
+    const source = new FakeTaskSource().queueTasks(serverError());
+    const { session, state } = setup(source);
+    await session.start();
+    expect(state()).toEqual({ kind: 'failed', message: 'Service unavailable.' });
+    source.queueTasks(makeTask());
+    await session.start();
+    expect(state().kind).toBe('task');
+  });
+
+  it('skip takes the next task first, then releases the skipped one', async () => {
+    const source = new FakeTaskSource();
+    const [t1, t2] = [makeTask(), makeTask()];
+    source.queueTasks(t1, t2);
+    const { session, current } = setup(source);
+    await session.start();
+    await flush();
+    await session.skip();
+
+    expect(current().task).toBe(t2);
+    expect(source.calls.released).toEqual([{ id: t1.assignmentId, keepalive: false }]);
+    expect(source.calls.answers).toHaveLength(0);
+  });
+
+  it('treats the skipped lease handed straight back as nothing available', async () => {
+    const source = new FakeTaskSource();
+    const t1 = makeTask();
+    source.queueTasks(t1, null, t1);
+    const { session, state } = setup(source);
+    await session.start();
+    await flush();
+    await session.skip();
+    expect(state().kind).toBe('empty');
+    expect(source.calls.released.map((r) => r.id)).toEqual([t1.assignmentId]);
+  });
+
+  it('hands back a prefetched task whose lease has almost run out and takes a fresh one', async () => {
+    const source = new FakeTaskSource();
+    const t1 = makeTask({}, source.now);
+    const stale = makeTask({ leaseExpiresAt: new Date(source.now + 5_000).toISOString() });
+    const fresh = makeTask({}, source.now);
+    source.queueTasks(t1, stale, fresh);
+    const { session, current } = setup(source, { minLeaseMs: 20_000 });
+    await session.start();
+    await flush();
+    session.select(0);
+    await session.submit();
+
+    expect(current().task).toBe(fresh);
+    expect(source.calls.released.map((r) => r.id)).toContain(stale.assignmentId);
+  });
+
+  it('ignores a prefetch that returns the current lease again', async () => {
+    const source = new FakeTaskSource();
+    const t1 = makeTask();
+    const t2 = makeTask();
+    source.queueTasks(t1, t1, t2);
+    const { session, current } = setup(source);
+    await session.start();
+    await flush();
+    session.select(0);
+    await session.submit();
+    expect(current().task).toBe(t2);
+  });
+
+  it('when the lease timer runs out, moves on without submitting or releasing', async () => {
+    const source = new FakeTaskSource();
+    const [t1, t2] = [makeTask(), makeTask()];
+    source.queueTasks(t1, t2);
+    const { session, current } = setup(source);
+    await session.start();
+    await session.expire('some-other-assignment');
+    expect(current().task).toBe(t1);
+    await session.expire(t1.assignmentId);
+    expect(current().task).toBe(t2);
+    expect(session.snapshot().notice).toBe(LEASE_EXPIRED_NOTICE);
+    expect(source.calls.released).toHaveLength(0);
+  });
+
+  it('stop() releases the current and the prefetched task, with keepalive on page hide', async () => {
+    const source = new FakeTaskSource();
+    const [t1, t2] = [makeTask(), makeTask()];
+    source.queueTasks(t1, t2);
+    const { session, state } = setup(source);
+    await session.start();
+    session.stop({ keepalive: true });
+    await flush();
+    expect(state().kind).toBe('stopped');
+    expect(source.calls.released).toEqual([
+      { id: t1.assignmentId, keepalive: true },
+      { id: t2.assignmentId, keepalive: true },
+    ]);
+    await session.start();
+    expect(source.calls.next).toHaveLength(2);
+  });
+
+  it('releases a task that arrives after the session stopped', async () => {
+    const source = new FakeTaskSource();
+    let deliver!: (value: ReturnType<typeof makeTask>) => void;
+    const late = makeTask();
+    source.queueTasks(() => new Promise((resolve) => (deliver = resolve)));
+    const { session } = setup(source, { prefetch: false });
+    const started = session.start();
+    session.stop();
+    deliver(late);
+    await started;
+    await flush();
+    expect(source.calls.released.map((r) => r.id)).toEqual([late.assignmentId]);
+  });
+
+  it('ignores label picks while an answer is in flight', async () => {
+    const source = new FakeTaskSource();
+    source.queueTasks(makeTask(), makeTask());
+    let answer!: () => void;
+    source.answerQueue.push(() => new Promise((resolve) => (answer = () => resolve({ assignmentId: 'x', status: 'SUBMITTED' }))));
+    const { session, current } = setup(source);
+    await session.start();
+    session.select(0);
+    const submitting = session.submit();
+    await flush();
+    expect(current().submitting).toBe(true);
+    session.select(2);
+    await session.submit(); // a second Enter while the first is in flight does nothing
+    expect(current().selected).toBe(0);
+    expect(source.calls.answers).toHaveLength(1);
+    answer();
+    await submitting;
+    expect(session.snapshot().submitted).toBe(1);
+  });
+});

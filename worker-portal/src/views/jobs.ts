@@ -1,0 +1,121 @@
+/** The worker's home: earnings summary and the jobs open to them, each with its pay per task. */
+import type { Earnings, WorkerApi, WorkerJob } from '../api/worker';
+import { h, replaceChildren, setLoadState } from '../lib/dom';
+import { formatCount, formatMoney, formatPercent } from '../lib/format';
+import { describeError } from '../lib/http';
+import { renderMarkdown } from '../lib/markdown';
+import type { View } from './view';
+
+export function labelHref(jobId?: WorkerJob['id']): string {
+  return jobId === undefined ? '#/label' : `#/label/${encodeURIComponent(String(jobId))}`;
+}
+
+export function jobsView(api: WorkerApi): View {
+  const earningsBody = h('div', { class: 'section-body', 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Loading…'));
+  const jobsStatus = h('div', { class: 'section-status', 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Loading jobs…'));
+  const jobsList = h('ul', { id: 'jobs', class: 'job-list', 'aria-labelledby': 'jobs-title' });
+  const refresh = h('button', { type: 'button', id: 'refresh', class: 'btn' }, 'Refresh');
+  const earningsSection = h(
+    'section',
+    { id: 'earnings', class: 'card', 'aria-labelledby': 'earnings-title' },
+    h('h2', { id: 'earnings-title' }, 'Earnings'),
+    earningsBody,
+  );
+
+  const element = h(
+    'div',
+    { class: 'page' },
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', { tabindex: -1 }, 'Your work'),
+      h('div', { class: 'actions' }, refresh, h('a', { href: labelHref(), id: 'start-labeling', class: 'btn btn-primary' }, 'Start labeling')),
+    ),
+    earningsSection,
+    h('section', { class: 'jobs-section', 'aria-labelledby': 'jobs-title' }, h('h2', { id: 'jobs-title' }, 'Jobs open to you'), jobsStatus, jobsList),
+  );
+
+  let disposed = false;
+  const load = async () => {
+    refresh.disabled = true;
+    setLoadState(earningsSection, 'loading');
+    setLoadState(jobsList, 'loading');
+    await Promise.all([
+      api.earnings().then(
+        (e) => {
+          if (disposed) return;
+          replaceChildren(earningsBody, renderEarnings(e));
+          setLoadState(earningsSection, 'ready');
+        },
+        (e) => {
+          if (disposed) return;
+          replaceChildren(earningsBody, errorLine(describeError(e)));
+          setLoadState(earningsSection, 'error');
+        },
+      ),
+      api.jobs().then(
+        (jobs) => {
+          if (disposed) return;
+          replaceChildren(jobsList, jobs.map(renderJob));
+          replaceChildren(jobsStatus, jobs.length === 0 ? h('p', { class: 'empty-state', id: 'no-jobs' }, 'No jobs are open to you right now. Check back soon.') : null);
+          setLoadState(jobsList, 'ready');
+        },
+        (e) => {
+          if (disposed) return;
+          replaceChildren(jobsList);
+          replaceChildren(jobsStatus, errorLine(describeError(e)));
+          setLoadState(jobsList, 'error');
+        },
+      ),
+    ]);
+    refresh.disabled = false;
+  };
+  refresh.addEventListener('click', () => void load());
+  void load();
+
+  return { title: 'Jobs', element, dispose: () => (disposed = true) };
+}
+
+export function renderEarnings(e: Earnings): HTMLElement {
+  const accuracy =
+    e.goldAnswered > 0
+      ? `${formatPercent(e.accuracyEstimate)} (${formatCount(e.goldCorrect)} of ${formatCount(e.goldAnswered)} checks correct)`
+      : 'No quality checks answered yet';
+  return h(
+    'dl',
+    { class: 'stats' },
+    stat('Balance', formatMoney(e.balanceMinor), 'earnings-balance'),
+    stat('Pending review', formatMoney(e.pendingMinor), 'earnings-pending'),
+    stat('Accuracy estimate', accuracy, 'earnings-accuracy'),
+  );
+}
+
+export function renderJob(job: WorkerJob): HTMLElement {
+  const titleId = `job-${String(job.id)}-title`;
+  return h(
+    'li',
+    { class: 'job-card card', 'data-testid': 'job', 'data-job-id': String(job.id), 'aria-labelledby': titleId },
+    h(
+      'div',
+      { class: 'job-card-head' },
+      h('h3', { id: titleId }, job.title),
+      h('p', { class: 'job-pay' }, h('strong', null, formatMoney(job.rewardMinor)), ' per task'),
+    ),
+    h('p', { class: 'muted' }, `${formatCount(job.openTasks)} ${job.openTasks === 1 ? 'task' : 'tasks'} open`),
+    job.labels?.length ? h('ul', { class: 'chips', 'aria-label': 'Labels' }, job.labels.map((l) => h('li', { class: 'chip' }, l))) : null,
+    job.instructions ? h('details', { class: 'job-instructions' }, h('summary', null, 'Instructions'), h('div', { class: 'markdown' }, renderMarkdown(job.instructions))) : null,
+    h(
+      'a',
+      { class: 'btn btn-primary', href: labelHref(job.id), 'data-testid': 'start-job', 'aria-describedby': titleId },
+      'Start',
+    ),
+  );
+}
+
+function stat(label: string, value: string, testId: string): HTMLElement {
+  return h('div', { class: 'stat' }, h('dt', null, label), h('dd', { 'data-testid': testId }, value));
+}
+
+function errorLine(message: string): HTMLElement {
+  return h('p', { class: 'alert alert-error', role: 'alert' }, message);
+}
