@@ -73,6 +73,8 @@ class PortalsBrowserTest {
 
     private void signIn(String portal, String email) {
         browser.get(server.getURL() + "/" + portal + "/");
+        browser.manage().deleteAllCookies(); // each test signs in as its own user
+        browser.navigate().refresh();
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("email"))).sendKeys(email);
         browser.findElement(By.id("password")).sendKeys(Api.PASSWORD);
@@ -80,7 +82,7 @@ class PortalsBrowserTest {
     }
 
     @Test
-    void aWorkerSignsInAndSeesTheOpenJobAndTheirEarnings() {
+    void aWorkerSignsInSeesTheOpenJobAndLabelsATaskWithHotkeys() {
         Api api = new Api(client.toBlocking(), users);
         Api.Session requester = api.signUp("REQUESTER");
         api.credit(api.admin(), requester.id(), 100_000);
@@ -95,6 +97,15 @@ class PortalsBrowserTest {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("jobs"), title));
         assertThat(browser.findElement(By.id("earnings")).getText()).isNotBlank();
         assertThat(browser.manage().getCookieNamed("GOLDFINCH_JWT")).isNotNull().satisfies(c -> assertThat(c.isHttpOnly()).isTrue());
+
+        // The labeling view: hotkey 1 picks the first label, Enter submits; the answer is stored.
+        browser.findElement(By.cssSelector("[data-job-id='" + job + "'] [data-testid=start-job]")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("item")));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("item"), "review number"));
+        new org.openqa.selenium.interactions.Actions(browser).sendKeys("1").sendKeys(org.openqa.selenium.Keys.ENTER).perform();
+        wait.until(d -> api.get(requester, "/api/jobs/" + job + "/progress").get("answers") instanceof Number n && n.longValue() == 1);
+        String answers = api.getText(requester, "/api/jobs/" + job + "/answers?format=csv");
+        assertThat(answers).contains(",positive,false,SUBMITTED,");
     }
 
     @Test
