@@ -85,7 +85,7 @@ public final class ApiKeys {
             return cached.user();
         }
         Optional<User> user = db.tx(c -> Db.one(c, UserStore::map,
-                "SELECT u.id, u.email, u.display_name, u.roles, u.blocked FROM api_key k JOIN app_user u ON u.id = k.user_id "
+                "SELECT u.id, u.email, u.display_name, u.roles, u.blocked, u.skills FROM api_key k JOIN app_user u ON u.id = k.user_id "
                         + "WHERE k.key_sha256 = ? AND k.revoked_at IS NULL AND NOT u.blocked", digest));
         if (cache.size() > 10_000) {
             cache.clear();

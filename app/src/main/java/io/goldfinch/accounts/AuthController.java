@@ -68,6 +68,10 @@ public class AuthController {
     public record BlockRequest(boolean blocked) {
     }
 
+    @Serdeable
+    public record SkillsRequest(@NotNull @Size(max = 50) List<@NotBlank @Size(max = 50) String> skills) {
+    }
+
     private final UserStore users;
     private final PasswordHasher hasher;
     private final TokenGenerator tokens;
@@ -153,5 +157,11 @@ public class AuthController {
     @Secured({Role.ADMIN_NAME, Role.QUALITY_MANAGER_NAME})
     public User block(@PathVariable long id, @Body BlockRequest body) {
         return users.setBlocked(id, body.blocked());
+    }
+
+    @Put("/admin/users/{id}/skills")
+    @Secured({Role.ADMIN_NAME, Role.QUALITY_MANAGER_NAME})
+    public User setSkills(@PathVariable long id, @Body @Valid SkillsRequest body) {
+        return users.setSkills(id, body.skills().stream().map(String::trim).distinct().toList());
     }
 }

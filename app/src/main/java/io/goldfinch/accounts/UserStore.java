@@ -23,7 +23,7 @@ public final class UserStore {
     public record Credentials(User user, String passwordHash) {
     }
 
-    private static final String COLUMNS = "id, email, display_name, roles, blocked";
+    private static final String COLUMNS = "id, email, display_name, roles, blocked, skills";
 
     private final Db db;
     private final PasswordHasher hasher;
@@ -77,6 +77,12 @@ public final class UserStore {
                 .orElseThrow(() -> ApiException.notFound("user")));
     }
 
+    public User setSkills(long id, List<String> skills) {
+        return db.tx(c -> Db.one(c, UserStore::map,
+                        "UPDATE app_user SET skills = ? WHERE id = ? RETURNING " + COLUMNS, c.createArrayOf("text", skills.toArray()), id)
+                .orElseThrow(() -> ApiException.notFound("user")));
+    }
+
     public User setBlocked(long id, boolean blocked) {
         return db.tx(c -> Db.one(c, UserStore::map,
                         "UPDATE app_user SET blocked = ? WHERE id = ? RETURNING " + COLUMNS, blocked, id)
@@ -86,6 +92,6 @@ public final class UserStore {
     static User map(ResultSet rs) throws SQLException {
         String[] roles = (String[]) rs.getArray("roles").getArray();
         return new User(rs.getLong("id"), rs.getString("email"), rs.getString("display_name"),
-                Arrays.asList(roles), rs.getBoolean("blocked"));
+                Arrays.asList(roles), rs.getBoolean("blocked"), Arrays.asList((String[]) rs.getArray("skills").getArray()));
     }
 }

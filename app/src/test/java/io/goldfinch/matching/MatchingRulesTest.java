@@ -229,4 +229,44 @@ class MatchingRulesTest {
         assertThat(next(c, job).getStatus().getCode()).as("every item is at its overlap of 2").isEqualTo(HttpStatus.NO_CONTENT.getCode());
         assertThat(leasedByA).hasSize(4);
     }
+
+    @Test
+    void dynamicOverlapStopsBuyingAnswersOnceAnItemIsConfidentAndTheJobCompletes() {
+        api = new Api(client.toBlocking(), users);
+        Api.Session requester = api.signUp("REQUESTER");
+        api.credit(api.admin(), requester.id(), 1_000_000);
+        // A newcomer's accuracy is estimated at 0.75, so one answer meets a 0.7 target; at most 3 answers otherwise.
+        long job = api.createJob(requester, Map.of("overlapMin", 1, "overlapMax", 3, "goldRate", 0.0, "confidenceTarget", 0.7,
+                "reviewWindowHours", 0));
+        api.upload(requester, job, "items", "text/csv", Api.itemsCsv("d", 3));
+        api.post(requester, "/api/jobs/" + job + "/publish", Map.of());
+        Api.Session first = api.signUp("WORKER");
+        Api.Session second = api.signUp("WORKER");
+        for (int i = 0; i < 3; i++) {
+            Object id = next(first, job).body().get("assignmentId");
+            api.exchange(api.as(first, HttpRequest.POST("/api/worker/tasks/" + id + "/answer", Map.of("label", "negative"))));
+        }
+        assertThat(next(second, job).getStatus().getCode()).as("every item is already confident").isEqualTo(204);
+        Map<String, Object> progress = api.get(requester, "/api/jobs/" + job + "/progress");
+        assertThat(Api.num(progress.get("itemsDone"))).isEqualTo(3);
+        assertThat(Api.num(progress.get("answers"))).isEqualTo(3);
+    }
+
+    @Test
+    void aJobThatNeedsASkillIsOnlyOfferedToWorkersWhoHaveIt() {
+        api = new Api(client.toBlocking(), users);
+        Api.Session requester = api.signUp("REQUESTER");
+        Api.Session admin = api.admin();
+        api.credit(admin, requester.id(), 1_000_000);
+        long job = api.createJob(requester, Map.of("goldRate", 0.0, "requiredSkills", List.of("german")));
+        api.upload(requester, job, "items", "text/csv", Api.itemsCsv("s", 2));
+        api.post(requester, "/api/jobs/" + job + "/publish", Map.of());
+        Api.Session plain = api.signUp("WORKER");
+        Api.Session speaker = api.signUp("WORKER");
+        client.toBlocking().exchange(api.as(admin, HttpRequest.PUT("/api/admin/users/" + speaker.id() + "/skills", Map.of("skills", List.of("german")))));
+        assertThat(api.getList(plain, "/api/worker/jobs")).noneMatch(j -> Api.num(j.get("id")) == job);
+        assertThat(api.failure(api.as(plain, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, ""))).getStatus().getCode()).isEqualTo(403);
+        assertThat(api.getList(speaker, "/api/worker/jobs")).anyMatch(j -> Api.num(j.get("id")) == job);
+        assertThat(next(speaker, job).getStatus().getCode()).isEqualTo(200);
+    }
 }
