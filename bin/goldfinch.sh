@@ -12,6 +12,7 @@ usage: ./goldfinch <command>
   services   start PostgreSQL and Redis only
   stop       stop the PostgreSQL and Redis this project started
   aggregate  run the aggregation command line (see README)
+  bench      benchmarks and reports: bench accuracy | speed | pass-timing | jmh | cli | label-cost | load [workers...]
 USAGE
 }
 
@@ -50,6 +51,42 @@ case "$cmd" in
   aggregate)
     build_if_needed
     exec java ${JAVA_OPTS:-} -jar "$(app_jar)" aggregate "$@"
+    ;;
+  bench)
+    name="${1:-}"; shift || true
+    log "building with the bench profile"
+    ./mvnw -B -q -P bench -DskipTests install
+    CP="app/target/classes:app/target/test-classes:$(cat app/target/bench.classpath)"
+    case "$name" in
+      label-cost) exec java -cp "$CP" io.goldfinch.matching.bench.LabelCostSimulation "$@" ;;
+      accuracy) exec java -cp "$CP" io.goldfinch.aggregation.bench.AccuracyReport "$@" ;;
+      speed) exec java -Xmx4g -cp "$CP" io.goldfinch.aggregation.bench.SpeedReport "${@:-1M,10M,100M}" ;;
+      pass-timing) exec java -cp "$CP" io.goldfinch.aggregation.bench.PassTiming "${@:-10M 2 1}" ;;
+      jmh) exec java -cp "$CP" io.goldfinch.aggregation.bench.jmh.JmhReport "$@" ;;
+      cli)
+        dir="$GF_STATE/crowd-${1:-10M}"
+        java -cp "$CP" io.goldfinch.aggregation.bench.SyntheticCsv "$dir" "${1:-10M}"
+        /usr/bin/time -v java -Xmx4g -jar "$(app_jar)" aggregate --answers "$dir/answers.csv" --out "$dir/out.csv" --method ds 2>&1 \
+          | grep -E "Elapsed|Maximum resident|^[a-z]"
+        ;;
+      load)
+        start_postgres; start_redis; ensure_database goldfinch_bench fresh
+        redis-cli -p "$GF_REDIS_PORT" -n 2 flushdb >/dev/null
+        port=18080; admin=bench-admin@bench.goldfinch.dev; pass=bench-admin-password
+        GOLDFINCH_PORT=$port GOLDFINCH_DB_URL="jdbc:postgresql://127.0.0.1:$GF_PG_PORT/goldfinch_bench" \
+          GOLDFINCH_REDIS_URI="redis://127.0.0.1:$GF_REDIS_PORT/2" GOLDFINCH_ADMIN_EMAIL=$admin GOLDFINCH_ADMIN_PASSWORD=$pass \
+          GOLDFINCH_BCRYPT_COST=4 GOLDFINCH_DB_POOL=${GOLDFINCH_DB_POOL:-40} \
+          java ${JAVA_OPTS:--Xmx1g} -jar "$(app_jar)" > "$GF_STATE/bench-app.log" 2>&1 &
+        app_pid=$!
+        trap 'kill $app_pid 2>/dev/null' EXIT
+        for i in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.5; done
+        for workers in ${@:-100 500}; do
+          java -Xmx1g -cp "$CP" io.goldfinch.matching.bench.LoadBenchmark "http://127.0.0.1:$port" \
+            "jdbc:postgresql://127.0.0.1:$GF_PG_PORT/goldfinch_bench" $admin $pass "$workers" "${BENCH_SECONDS:-30}" "${BENCH_ITEMS:-50000}"
+        done
+        ;;
+      *) log "unknown benchmark '$name'"; exit 2 ;;
+    esac
     ;;
   *) usage; [ -z "$cmd" ] || [ "$cmd" = help ] || exit 2 ;;
 esac

@@ -23,7 +23,7 @@ public final class Application {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && "aggregate".equals(args[0])) {
             String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
-            System.exit(0); // TODO-WIRE io.goldfinch.aggregation.cli.AggregateCommand.run(rest, System.out, System.err)
+            System.exit(io.goldfinch.aggregation.cli.AggregateCommand.run(rest, System.out, System.err));
         }
         Micronaut.run(Application.class, args);
     }

@@ -115,7 +115,8 @@ public final class MatchingService {
         }
         List<JobRow> jobs;
         if (jobId != null) {
-            JobRow job = publishedJob(jobId).orElseThrow(() -> ApiException.notFound("job"));
+            JobRow job = publishedJobs().stream().filter(j -> j.id() == jobId).findFirst()
+                    .or(() -> publishedJob(jobId)).orElseThrow(() -> ApiException.notFound("job"));
             Optional<String> refusal = refusal(worker, workerId, job);
             if (refusal.isPresent()) {
                 throw ApiException.forbidden("not eligible for this job: " + refusal.get());
@@ -143,7 +144,30 @@ public final class MatchingService {
         return publishedJobs().stream().filter(j -> refusal(worker, workerId, j).isEmpty()).toList();
     }
 
+    /**
+     * The worker's eligibility facts, cached for a second per worker: a claim-heavy path reads them on every request,
+     * and a block or a new skill taking effect within a second is soon enough (Postgres re-checks every lease anyway).
+     */
     Eligibility.Worker workerProfile(long workerId) {
+        long now = System.nanoTime();
+        CachedWorker cached = workerCache.get(workerId);
+        if (cached != null && now - cached.loadedAtNanos() < JOB_CACHE_NANOS) {
+            return cached.worker();
+        }
+        Eligibility.Worker worker = loadWorkerProfile(workerId);
+        if (workerCache.size() > 100_000) {
+            workerCache.clear();
+        }
+        workerCache.put(workerId, new CachedWorker(worker, now));
+        return worker;
+    }
+
+    private record CachedWorker(Eligibility.Worker worker, long loadedAtNanos) {
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<Long, CachedWorker> workerCache = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Eligibility.Worker loadWorkerProfile(long workerId) {
         return db.tx(c -> Db.one(c, rs -> new Eligibility.Worker(rs.getBoolean(1), java.util.Set.of((String[]) rs.getArray(2).getArray()),
                                 rs.getLong(3), rs.getLong(4)),
                         "SELECT u.blocked, u.skills, COALESCE(s.gold_answered, 0), COALESCE(s.gold_correct, 0) FROM app_user u "
@@ -202,32 +226,32 @@ public final class MatchingService {
         Instant expires = now.plus(lease);
         UUID id = UUID.randomUUID();
         Optional<String> data = db.tx(c -> {
+            // A lease is rebuildable state: if this commit were lost in a crash, Redis is rebuilt from what did commit.
+            // So it need not wait for the WAL flush; answers and money always do.
+            Db.update(c, "SET LOCAL synchronous_commit = off");
             Optional<String> itemData = Db.one(c, rs -> rs.getString(1),
                     "SELECT data::text FROM item WHERE id = ? AND job_id = ? AND is_gold = ? AND closed_at IS NULL FOR UPDATE",
                     itemId, job.id(), gold);
             if (itemData.isEmpty()) {
                 return Optional.empty();
             }
-            boolean seenBefore = Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE item_id = ? AND worker_id = ?", itemId, workerId) > 0;
-            if (seenBefore) {
-                return Optional.empty();
-            }
             if (gold) {
+                // Serialise gold claims per job, so the gold budget cannot be overrun.
                 Db.one(c, rs -> rs.getLong(1), "SELECT id FROM job WHERE id = ? FOR UPDATE", job.id());
-                long used = Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE job_id = ? AND is_gold AND status IN " + LIVE, job.id());
-                if (used >= job.goldTaskBudget()) {
-                    return Optional.empty();
-                }
-            } else {
-                long used = Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE item_id = ? AND status IN " + LIVE, itemId);
-                if (used >= job.overlap()) {
-                    return Optional.empty();
-                }
             }
-            Db.update(c, "INSERT INTO assignment (id, job_id, item_id, worker_id, is_gold, status, reward_minor, fee_minor, leased_at, lease_expires_at) "
-                            + "VALUES (?, ?, ?, ?, ?, 'LEASED', ?, ?, ?, ?)",
-                    id, job.id(), itemId, workerId, gold, job.rewardMinor(), job.feeMinor(), Timestamp.from(now), Timestamp.from(expires));
-            return itemData;
+            // Under the row lock (a new snapshot in READ COMMITTED): the job is open, the worker never had this item,
+            // and the item (or, for golds, the job's gold budget) has room.
+            String room = gold
+                    ? "(SELECT count(*) FROM assignment WHERE job_id = ? AND is_gold AND status IN " + LIVE + ") < ?"
+                    : "(SELECT count(*) FROM assignment WHERE item_id = ? AND status IN " + LIVE + ") < ?";
+            int inserted = Db.update(c, "INSERT INTO assignment (id, job_id, item_id, worker_id, is_gold, status, reward_minor, fee_minor, leased_at, "
+                            + "lease_expires_at) SELECT ?, ?, ?, ?, ?, 'LEASED', ?, ?, ?, ? "
+                            + "WHERE EXISTS (SELECT 1 FROM job WHERE id = ? AND status = 'PUBLISHED') "
+                            + "AND NOT EXISTS (SELECT 1 FROM app_user WHERE id = " + workerId + " AND blocked) "
+                            + "AND NOT EXISTS (SELECT 1 FROM assignment WHERE item_id = ? AND worker_id = ?) AND " + room,
+                    id, job.id(), itemId, workerId, gold, job.rewardMinor(), job.feeMinor(), Timestamp.from(now), Timestamp.from(expires),
+                    job.id(), itemId, workerId, gold ? job.id() : itemId, gold ? job.goldTaskBudget() : job.overlap());
+            return inserted == 1 ? itemData : Optional.<String>empty();
         });
         if (data.isEmpty()) {
             // Postgres refused: Redis was stale for this item. Give the slot back; the item stays in the worker's seen-set.
@@ -258,6 +282,7 @@ public final class MatchingService {
      * that one process rebuilds at a time; the meta key is written last, so claims wait for a complete state.
      */
     public void rebuild(long jobId) {
+        jobsChanged();
         String lockKey = "gf:j:" + jobId + ":rebuild";
         String token = UUID.randomUUID().toString();
         if (!"OK".equals(redis().set(lockKey, token, SetArgs.Builder.nx().px(60_000)))) {
@@ -340,6 +365,7 @@ public final class MatchingService {
 
     /** Removes a job from matching (completed or cancelled). */
     public void unload(long jobId) {
+        jobsChanged();
         redis().del(meta(jobId), open(jobId), golds(jobId), slots(jobId), caps(jobId), scores(jobId));
         deleteSeenSets(jobId);
     }
@@ -379,9 +405,28 @@ public final class MatchingService {
         return Db.one(c, MatchingService::mapJob, JOB_SELECT + "WHERE id = ? AND status = 'PUBLISHED'", jobId);
     }
 
+    /** Published jobs, cached for a second: claims are frequent, job changes are rare and re-checked in Postgres. */
     List<JobRow> publishedJobs() {
-        return db.tx(c -> Db.list(c, MatchingService::mapJob, JOB_SELECT + "WHERE status = 'PUBLISHED' ORDER BY id"));
+        CachedJobs cached = jobCache;
+        long now = System.nanoTime();
+        if (cached != null && now - cached.loadedAtNanos() < JOB_CACHE_NANOS) {
+            return cached.jobs();
+        }
+        List<JobRow> jobs = db.tx(c -> Db.list(c, MatchingService::mapJob, JOB_SELECT + "WHERE status = 'PUBLISHED' ORDER BY id"));
+        jobCache = new CachedJobs(List.copyOf(jobs), now);
+        return jobs;
     }
+
+    /** Forgets cached job rows (after publish, completion or cancellation in this process). */
+    public void jobsChanged() {
+        jobCache = null;
+    }
+
+    private record CachedJobs(List<JobRow> jobs, long loadedAtNanos) {
+    }
+
+    private static final long JOB_CACHE_NANOS = 1_000_000_000L;
+    private volatile CachedJobs jobCache;
 
     private Map<String, Object> parse(String data) {
         try {

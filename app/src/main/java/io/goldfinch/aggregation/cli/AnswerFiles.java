@@ -37,26 +37,14 @@ public final class AnswerFiles {
 
   /** A malformed input file; the message names the file and line. */
   public static final class InvalidInputException extends Exception {
+    private static final long serialVersionUID = 1L;
+
     public InvalidInputException(String message) {
       super(message);
     }
   }
 
-  /** Raw rows of a file, before the label set is known. */
-  public record Rows(List<String[]> rows, List<Long> lines) {}
-
   private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).get();
-
-  /** Reads a CSV file with the given header into rows of exactly {@code header.length} non-empty fields. */
-  public static Rows read(Path file, String... header) throws InvalidInputException {
-    List<String[]> rows = new ArrayList<>();
-    List<Long> lines = new ArrayList<>();
-    scan(file, header, (r, line) -> {
-      rows.add(r);
-      lines.add(line);
-    });
-    return new Rows(rows, lines);
-  }
 
   interface RowSink {
     void accept(String[] row, long line) throws InvalidInputException;
