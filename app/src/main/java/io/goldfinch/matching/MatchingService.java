@@ -230,14 +230,14 @@ public final class MatchingService {
             // So it need not wait for the WAL flush; answers and money always do.
             Db.update(c, "SET LOCAL synchronous_commit = off");
             Optional<String> itemData = Db.one(c, rs -> rs.getString(1),
-                    "SELECT data::text FROM item WHERE id = ? AND job_id = ? AND is_gold = ? AND closed_at IS NULL FOR UPDATE",
+                    "SELECT data::text FROM item WHERE id = ? AND job_id = ? AND is_gold = ? AND closed_at IS NULL FOR NO KEY UPDATE",
                     itemId, job.id(), gold);
             if (itemData.isEmpty()) {
                 return Optional.empty();
             }
             if (gold) {
                 // Serialise gold claims per job, so the gold budget cannot be overrun.
-                Db.one(c, rs -> rs.getLong(1), "SELECT id FROM job WHERE id = ? FOR UPDATE", job.id());
+                Db.one(c, rs -> rs.getLong(1), "SELECT id FROM job WHERE id = ? FOR NO KEY UPDATE", job.id());
             }
             // Under the row lock (a new snapshot in READ COMMITTED): the job is open, the worker never had this item,
             // and the item (or, for golds, the job's gold budget) has room.

@@ -117,7 +117,7 @@ public class TaskService {
      */
     private ItemUpdate updatePosterior(Connection c, long jobId, long itemId, List<String> labels, int overlapMin, int overlapMax,
                                        double target, Double uncertainty, Instant now) throws SQLException {
-        Db.one(c, rs -> rs.getLong(1), "SELECT id FROM item WHERE id = ? FOR UPDATE", itemId);
+        Db.one(c, rs -> rs.getLong(1), "SELECT id FROM item WHERE id = ? FOR NO KEY UPDATE", itemId);
         List<int[]> answers = new ArrayList<>();
         List<Double> accuracies = new ArrayList<>();
         Db.list(c, rs -> {
