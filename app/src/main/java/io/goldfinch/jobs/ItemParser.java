@@ -29,11 +29,14 @@ public final class ItemParser {
      * One parsed row. {@code label} is null for non-gold uploads; {@code modelLabel} and {@code modelUncertainty} are the
      * requester's optional model prediction (reserved fields {@code model_label}, {@code model_uncertainty}).
      */
-    public record Row(long line, String externalId, String dataJson, String label, String modelLabel, Double modelUncertainty) {
+    public record Row(long line, String externalId, String dataJson, String label, String modelLabel, Double modelUncertainty,
+                      String hint) {
     }
 
     public static final String MODEL_LABEL = "model_label";
     public static final String MODEL_UNCERTAINTY = "model_uncertainty";
+    /** In gold uploads: a hint shown to a worker after an exam answer (never part of the item's data). */
+    public static final String HINT = "hint";
 
     /** Receives rows and row errors in input order. */
     public interface Sink {
@@ -124,8 +127,13 @@ public final class ItemParser {
             String label = null;
             String modelLabel = null;
             String uncertainty = null;
+            String hint = null;
             for (var entry : header.entrySet()) {
                 String value = record.get(entry.getValue());
+                if (gold && HINT.equals(entry.getKey())) {
+                    hint = value;
+                    continue;
+                }
                 switch (entry.getKey()) {
                     case "id" -> id = value;
                     case "label" -> label = value;
@@ -134,7 +142,7 @@ public final class ItemParser {
                     default -> data.put(entry.getKey(), value);
                 }
             }
-            emit(sink, line, id, data, label, modelLabel, uncertainty);
+            emit(sink, line, id, data, label, modelLabel, uncertainty, hint);
         }
     }
 
@@ -161,6 +169,7 @@ public final class ItemParser {
             Object labelValue = object.remove("label");
             Object modelLabel = object.remove(MODEL_LABEL);
             Object uncertainty = object.remove(MODEL_UNCERTAINTY);
+            Object hint = gold ? object.remove(HINT) : null;
             Map<String, Object> data;
             Object nested = object.get("data");
             if (nested instanceof Map<?, ?> map && object.size() == 1) {
@@ -184,7 +193,7 @@ public final class ItemParser {
                 continue;
             }
             emit(sink, line, idValue == null ? null : String.valueOf(idValue), data, (String) labelValue, (String) modelLabel,
-                    uncertainty == null ? null : String.valueOf(uncertainty));
+                    uncertainty == null ? null : String.valueOf(uncertainty), hint == null ? null : String.valueOf(hint));
         }
     }
 
@@ -197,7 +206,8 @@ public final class ItemParser {
         }
     }
 
-    private void emit(Sink sink, long line, String id, Map<String, Object> data, String label, String modelLabel, String uncertainty) {
+    private void emit(Sink sink, long line, String id, Map<String, Object> data, String label, String modelLabel, String uncertainty,
+                      String hint) {
         String externalId = id == null || id.isBlank() ? "row-" + line : id.trim();
         if (externalId.length() > MAX_ID_LENGTH) {
             sink.error(line, "id longer than " + MAX_ID_LENGTH + " characters");
@@ -257,7 +267,12 @@ public final class ItemParser {
             sink.error(line, "item data contains a NUL character");
             return;
         }
-        sink.row(new Row(line, externalId, dataJson, label, modelLabel == null ? null : modelLabel.trim(), modelUncertainty));
+        if (hint != null && hint.length() > 2000) {
+            sink.error(line, "hint longer than 2000 characters");
+            return;
+        }
+        sink.row(new Row(line, externalId, dataJson, label, modelLabel == null ? null : modelLabel.trim(), modelUncertainty,
+                hint == null || hint.isBlank() ? null : hint.trim()));
     }
 
     private static String rootMessage(Throwable e) {

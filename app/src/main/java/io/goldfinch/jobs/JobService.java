@@ -74,14 +74,16 @@ public class JobService {
             List<String> skills = spec.requiredSkills() == null ? List.of() : spec.requiredSkills().stream().map(String::trim).distinct().toList();
             long id = Db.scalarLong(c, "INSERT INTO job (requester_id, title, instructions, labels, reward_minor, overlap_min, overlap_max, "
                             + "gold_rate, review_window_hours, fee_bps, aggregation_method, confidence_target, min_accuracy, required_skills, "
-                            + "max_tasks_per_worker, max_tasks_per_worker_per_day, priority, status, created_at) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'DRAFT', ?) RETURNING id",
+                            + "max_tasks_per_worker, max_tasks_per_worker_per_day, priority, exam_size, exam_pass_share, exam_seats, status, created_at) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'DRAFT', ?) RETURNING id",
                     requesterId, spec.title().trim(), spec.instructions(), c.createArrayOf("text", labels.toArray()),
                     spec.rewardMinor(), spec.overlapMin(), spec.overlapMax(), spec.goldRate(), spec.reviewWindowHours(), feeBps,
                     spec.aggregationMethod() == null ? "auto" : spec.aggregationMethod(),
                     spec.confidenceTarget() == null ? 0.95 : spec.confidenceTarget(), spec.minAccuracy() == null ? 0.0 : spec.minAccuracy(),
                     c.createArrayOf("text", skills.toArray()), spec.maxTasksPerWorker(), spec.maxTasksPerWorkerPerDay(),
-                    spec.priority() == null ? 0 : spec.priority(), Timestamp.from(clock.instant()));
+                    spec.priority() == null ? 0 : spec.priority(), spec.examSize() == null ? 0 : spec.examSize(),
+                    spec.examPassShare() == null ? 0.8 : spec.examPassShare(), spec.examSeats() == null ? 20 : spec.examSeats(),
+                    Timestamp.from(clock.instant()));
             return get(c, requesterId, id);
         });
     }
@@ -133,8 +135,8 @@ public class JobService {
         private int pending;
 
         Sink(Connection c, long jobId, boolean gold, Set<String> ids) throws SQLException {
-            this.insert = c.prepareStatement("INSERT INTO item (job_id, external_id, data, is_gold, gold_label, prelabel, model_uncertainty) "
-                    + "VALUES (?, ?, ?::jsonb, ?, ?, ?, ?)");
+            this.insert = c.prepareStatement("INSERT INTO item (job_id, external_id, data, is_gold, gold_label, prelabel, model_uncertainty, gold_hint) "
+                    + "VALUES (?, ?, ?::jsonb, ?, ?, ?, ?, ?)");
             this.insert.setLong(1, jobId);
             this.insert.setBoolean(4, gold);
             this.ids = ids;
@@ -153,6 +155,7 @@ public class JobService {
                 insert.setString(5, row.label());
                 insert.setString(6, row.modelLabel());
                 insert.setObject(7, row.modelUncertainty());
+                insert.setString(8, row.hint());
                 insert.addBatch();
                 accepted++;
                 if (++pending >= BATCH) {
@@ -203,7 +206,8 @@ public class JobService {
     }
 
     private static LedgerRules.Quote quote(Job job) {
-        return LedgerRules.quote(job.itemCount(), job.overlapMax(), job.goldRate(), job.goldCount(), job.rewardMinor(), job.feeBps());
+        return LedgerRules.quote(job.itemCount(), job.overlapMax(), job.goldRate(), job.goldCount(), job.rewardMinor(), job.feeBps(),
+                (long) job.examSize() * job.examSeats());
     }
 
     /** Reserves the whole budget in escrow and opens the job to workers. Too little money: 409, nothing changes. */
@@ -219,6 +223,9 @@ public class JobService {
             }
             if (job.itemCount() == 0) {
                 throw ApiException.conflict("job-empty", "upload items before publishing");
+            }
+            if (job.examSize() > job.goldCount()) {
+                throw ApiException.conflict("golds-missing", "the exam needs " + job.examSize() + " golds, the job has " + job.goldCount());
             }
             if (job.goldRate() > 0 && job.goldCount() == 0) {
                 throw ApiException.conflict("golds-missing", "the job has a gold rate but no gold items");

@@ -30,12 +30,15 @@ public record JobSpec(
         @Nullable @Size(max = 20) List<@NotBlank @Size(max = 50) String> requiredSkills,
         @Nullable @Min(1) Integer maxTasksPerWorker,
         @Nullable @Min(1) Integer maxTasksPerWorkerPerDay,
-        @Nullable @Min(-100) @Max(100) Integer priority) {
+        @Nullable @Min(-100) @Max(100) Integer priority,
+        @Nullable @Min(0) @Max(50) Integer examSize,
+        @Nullable @DecimalMin("0.01") @DecimalMax("1.0") Double examPassShare,
+        @Nullable @Min(1) @Max(100_000) Integer examSeats) {
 
     /** The fields every job needs; the rest take their defaults. */
     public static JobSpec basic(String title, String instructions, List<String> labels, long rewardMinor, int overlapMin,
                                 int overlapMax, double goldRate, int reviewWindowHours) {
         return new JobSpec(title, instructions, labels, rewardMinor, overlapMin, overlapMax, goldRate, reviewWindowHours,
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -38,8 +38,16 @@ public final class LedgerRules {
 
     /** What publishing a job reserves: every task it may buy, golds included, with the fee. */
     public static Quote quote(long items, int overlapMax, double goldRate, long goldItems, long rewardMinor, int feeBps) {
+        return quote(items, overlapMax, goldRate, goldItems, rewardMinor, feeBps, 0);
+    }
+
+    /** As above, plus {@code examTasks} exam answers (exam size x the workers whose exams it pays for). */
+    public static Quote quote(long items, int overlapMax, double goldRate, long goldItems, long rewardMinor, int feeBps, long examTasks) {
+        if (examTasks < 0) {
+            throw new IllegalArgumentException("exam tasks cannot be negative");
+        }
         long normalTasks = Math.multiplyExact(items, overlapMax);
-        long gold = goldTasks(normalTasks, goldRate, goldItems);
+        long gold = Math.addExact(goldTasks(normalTasks, goldRate, goldItems), examTasks);
         long tasks = Math.addExact(normalTasks, gold);
         long fee = feeMinor(rewardMinor, feeBps);
         return new Quote(normalTasks, gold, rewardMinor, fee, Math.multiplyExact(tasks, rewardMinor),

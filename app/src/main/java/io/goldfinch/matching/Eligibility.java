@@ -17,11 +17,32 @@ public final class Eligibility {
     public record Worker(boolean blocked, Set<String> skills, long goldAnswered, long goldCorrect) {
     }
 
-    public record Requirements(double minAccuracy, Set<String> requiredSkills, Integer maxTasks, Integer maxTasksPerDay) {
+    /** {@code examSize} golds the worker must answer first (0: no exam), of which at least {@code examPassShare} right. */
+    public record Requirements(double minAccuracy, Set<String> requiredSkills, Integer maxTasks, Integer maxTasksPerDay,
+                               int examSize, double examPassShare) {
+        public Requirements(double minAccuracy, Set<String> requiredSkills, Integer maxTasks, Integer maxTasksPerDay) {
+            this(minAccuracy, requiredSkills, maxTasks, maxTasksPerDay, 0, 1);
+        }
     }
 
-    /** Tasks the worker already holds or did in this job: in all, and in the last 24 hours. */
-    public record Usage(long tasksInJob, long tasksInJobToday) {
+    /**
+     * Tasks the worker already holds or did in this job (in all, and in the last 24 hours), and their exam so far: how
+     * many of the exam's golds they answered and how many of those right.
+     */
+    public record Usage(long tasksInJob, long tasksInJobToday, long examAnswered, long examCorrect) {
+        public Usage(long tasksInJob, long tasksInJobToday) {
+            this(tasksInJob, tasksInJobToday, 0, 0);
+        }
+    }
+
+    /** The worker still has exam tasks to answer before the job's normal items open to them. */
+    public static boolean inExam(Requirements job, Usage usage) {
+        return job.examSize() > 0 && usage.examAnswered() < job.examSize();
+    }
+
+    /** Right answers needed to pass the exam. */
+    public static long examPassMark(Requirements job) {
+        return (long) Math.ceil(job.examSize() * job.examPassShare() - 1e-9);
     }
 
     public static Optional<String> check(Worker worker, Requirements job, Usage usage) {
@@ -34,6 +55,9 @@ public final class Eligibility {
         if (job.minAccuracy() > 0 && worker.goldAnswered() >= PROBATION_GOLDS
                 && WorkerAccuracy.estimate(worker.goldCorrect(), worker.goldAnswered()) < job.minAccuracy()) {
             return Optional.of("accuracy below the job's minimum");
+        }
+        if (job.examSize() > 0 && usage.examAnswered() >= job.examSize() && usage.examCorrect() < examPassMark(job)) {
+            return Optional.of("did not pass the job's exam");
         }
         if (job.maxTasks() != null && usage.tasksInJob() >= job.maxTasks()) {
             return Optional.of("task cap for this job reached");

@@ -117,7 +117,7 @@ public final class MatchingService {
         if (jobId != null) {
             JobRow job = publishedJobs().stream().filter(j -> j.id() == jobId).findFirst()
                     .or(() -> publishedJob(jobId)).orElseThrow(() -> ApiException.notFound("job"));
-            Optional<String> refusal = refusal(worker, workerId, job);
+            Optional<String> refusal = Eligibility.check(worker, job.requirements(), usage(workerId, job));
             if (refusal.isPresent()) {
                 throw ApiException.forbidden("not eligible for this job: " + refusal.get());
             }
@@ -127,10 +127,12 @@ public final class MatchingService {
                     .map(j -> new JobChoice.Candidate<>(j, j.requesterId(), j.priority(), j.rewardMinor())).toList(), random);
         }
         for (JobRow job : jobs) {
-            if (jobId == null && refusal(worker, workerId, job).isPresent()) {
+            Eligibility.Usage usage = usage(workerId, job);
+            if (jobId == null && Eligibility.check(worker, job.requirements(), usage).isPresent()) {
                 continue;
             }
-            Optional<Task> task = claimIn(job, workerId);
+            // During a job's exam, only its golds are served (openly: the exam is a known training phase).
+            Optional<Task> task = Eligibility.inExam(job.requirements(), usage) ? claim(job, workerId, true) : claimIn(job, workerId);
             if (task.isPresent()) {
                 return task;
             }
@@ -141,7 +143,7 @@ public final class MatchingService {
     /** The published jobs this worker may take tasks from, in the order they would be offered. */
     List<JobRow> eligibleJobs(long workerId) {
         Eligibility.Worker worker = workerProfile(workerId);
-        return publishedJobs().stream().filter(j -> refusal(worker, workerId, j).isEmpty()).toList();
+        return publishedJobs().stream().filter(j -> Eligibility.check(worker, j.requirements(), usage(workerId, j)).isEmpty()).toList();
     }
 
     /**
@@ -175,16 +177,30 @@ public final class MatchingService {
                 .orElseThrow(() -> ApiException.notFound("worker")));
     }
 
-    private Optional<String> refusal(Eligibility.Worker worker, long workerId, JobRow job) {
+    /** What the worker already did in this job, read only when the job has caps or an exam. */
+    private Eligibility.Usage usage(long workerId, JobRow job) {
         Eligibility.Requirements req = job.requirements();
-        Eligibility.Usage usage = new Eligibility.Usage(0, 0);
+        long tasks = 0;
+        long today = 0;
         if (req.maxTasks() != null || req.maxTasksPerDay() != null) {
             Instant dayAgo = clock.instant().minus(Duration.ofDays(1));
-            usage = db.tx(c -> Db.one(c, rs -> new Eligibility.Usage(rs.getLong(1), rs.getLong(2)),
+            long[] counts = db.tx(c -> Db.one(c, rs -> new long[]{rs.getLong(1), rs.getLong(2)},
                     "SELECT count(*), count(*) FILTER (WHERE leased_at > ?) FROM assignment WHERE worker_id = ? AND job_id = ? "
                             + "AND status IN " + LIVE, Timestamp.from(dayAgo), workerId, job.id()).orElseThrow());
+            tasks = counts[0];
+            today = counts[1];
         }
-        return Eligibility.check(worker, req, usage);
+        long examAnswered = 0;
+        long examCorrect = 0;
+        if (req.examSize() > 0) {
+            long[] exam = db.tx(c -> Db.one(c, rs -> new long[]{rs.getLong(1), rs.getLong(2)},
+                    "SELECT count(*), count(*) FILTER (WHERE gold_correct) FROM (SELECT gold_correct FROM assignment "
+                            + "WHERE worker_id = ? AND job_id = ? AND is_gold AND status IN ('SUBMITTED','ACCEPTED','REJECTED') "
+                            + "ORDER BY submitted_at, id LIMIT ?) exam", workerId, job.id(), req.examSize()).orElseThrow());
+            examAnswered = exam[0];
+            examCorrect = exam[1];
+        }
+        return new Eligibility.Usage(tasks, today, examAnswered, examCorrect);
     }
 
     private Optional<Task> claimIn(JobRow job, long workerId) {
@@ -384,13 +400,14 @@ public final class MatchingService {
 
     private static final String JOB_SELECT = "SELECT id, requester_id, title, instructions, labels, reward_minor, fee_bps, overlap_min, "
             + "overlap_max, gold_rate, gold_task_budget, priority, min_accuracy, required_skills, max_tasks_per_worker, "
-            + "max_tasks_per_worker_per_day FROM job ";
+            + "max_tasks_per_worker_per_day, exam_size, exam_pass_share FROM job ";
 
     private static JobRow mapJob(java.sql.ResultSet rs) throws SQLException {
         long reward = rs.getLong("reward_minor");
         var requirements = new Eligibility.Requirements(rs.getDouble("min_accuracy"),
                 java.util.Set.of((String[]) rs.getArray("required_skills").getArray()),
-                (Integer) rs.getObject("max_tasks_per_worker"), (Integer) rs.getObject("max_tasks_per_worker_per_day"));
+                (Integer) rs.getObject("max_tasks_per_worker"), (Integer) rs.getObject("max_tasks_per_worker_per_day"),
+                rs.getInt("exam_size"), rs.getDouble("exam_pass_share"));
         return new JobRow(rs.getLong("id"), rs.getLong("requester_id"), rs.getString("title"), rs.getString("instructions"),
                 Arrays.asList((String[]) rs.getArray("labels").getArray()), reward,
                 io.goldfinch.ledger.LedgerRules.feeMinor(reward, rs.getInt("fee_bps")), rs.getInt("overlap_min"),

@@ -4,6 +4,7 @@ import io.goldfinch.common.ApiException;
 import io.goldfinch.common.Db;
 import io.goldfinch.quality.OneCoinPosterior;
 import io.goldfinch.quality.WorkerAccuracy;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.micronaut.serde.annotation.Serdeable;
@@ -29,8 +30,21 @@ public class TaskService {
     private static final Logger LOG = LoggerFactory.getLogger(TaskService.class);
     private static final int SWEEP_BATCH = 500;
 
+    /**
+     * The answer was stored. {@code exam} is present only for answers in a job's exam phase (feedback and hint); every
+     * other answer, hidden golds included, gets the same two fields.
+     */
     @Serdeable
-    public record Submitted(UUID assignmentId, String status) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Submitted(UUID assignmentId, String status, Exam exam) {
+        public Submitted(UUID assignmentId, String status) {
+            this(assignmentId, status, null);
+        }
+    }
+
+    /** Feedback on one exam answer: right or not, the expected label, the gold's hint, and progress through the exam. */
+    @Serdeable
+    public record Exam(boolean correct, String expected, String hint, long answered, int size) {
     }
 
     private record Lease(UUID id, long jobId, long itemId, boolean gold) {
@@ -59,15 +73,17 @@ public class TaskService {
         ItemUpdate[] update = new ItemUpdate[1];
         Submitted result = db.tx(c -> {
             record Row(String status, Instant expires, String label, String key, List<String> labels, boolean gold, String goldLabel,
-                       long jobId, long itemId, int overlapMin, int overlapMax, double target, Double uncertainty) {
+                       long jobId, long itemId, int overlapMin, int overlapMax, double target, Double uncertainty,
+                       int examSize, String hint) {
             }
             Row row = Db.one(c, rs -> new Row(rs.getString("status"), rs.getTimestamp("lease_expires_at").toInstant(),
                                     rs.getString("label"), rs.getString("idempotency_key"),
                                     Arrays.asList((String[]) rs.getArray("labels").getArray()), rs.getBoolean("is_gold"), rs.getString("gold_label"),
                                     rs.getLong("job_id"), rs.getLong("item_id"), rs.getInt("overlap_min"), rs.getInt("overlap_max"),
-                                    rs.getDouble("confidence_target"), (Double) rs.getObject("model_uncertainty")),
+                                    rs.getDouble("confidence_target"), (Double) rs.getObject("model_uncertainty"),
+                                    rs.getInt("exam_size"), rs.getString("gold_hint")),
                             "SELECT a.status, a.lease_expires_at, a.label, a.idempotency_key, a.is_gold, a.job_id, a.item_id, j.labels, "
-                                    + "j.overlap_min, j.overlap_max, j.confidence_target, i.gold_label, i.model_uncertainty "
+                                    + "j.overlap_min, j.overlap_max, j.confidence_target, j.exam_size, i.gold_label, i.model_uncertainty, i.gold_hint "
                                     + "FROM assignment a JOIN job j ON j.id = a.job_id JOIN item i ON i.id = a.item_id "
                                     + "WHERE a.id = ? AND a.worker_id = ? FOR UPDATE OF a", assignmentId, workerId)
                     .orElseThrow(() -> ApiException.notFound("task"));
@@ -93,6 +109,14 @@ public class TaskService {
             Boolean correct = row.gold() ? label.equals(row.goldLabel()) : null;
             Db.update(c, "UPDATE assignment SET status = 'SUBMITTED', label = ?, submitted_at = ?, idempotency_key = ?, gold_correct = ? WHERE id = ?",
                     label, Timestamp.from(now), idempotencyKey, correct, assignmentId);
+            Exam exam = null;
+            if (row.gold() && row.examSize() > 0) {
+                long before = Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE worker_id = ? AND job_id = ? AND is_gold "
+                        + "AND status IN ('SUBMITTED','ACCEPTED','REJECTED') AND id <> ?", workerId, row.jobId(), assignmentId);
+                if (before < row.examSize()) {
+                    exam = new Exam(correct, row.goldLabel(), row.hint(), before + 1, row.examSize());
+                }
+            }
             if (row.gold()) {
                 Db.update(c, "INSERT INTO worker_gold_stats (worker_id, gold_answered, gold_correct) VALUES (?, 1, ?) "
                                 + "ON CONFLICT (worker_id) DO UPDATE SET gold_answered = worker_gold_stats.gold_answered + 1, "
@@ -102,8 +126,8 @@ public class TaskService {
                 update[0] = updatePosterior(c, row.jobId(), row.itemId(), row.labels(), row.overlapMin(), row.overlapMax(),
                         row.target(), row.uncertainty(), now);
             }
-            // The same response for gold and normal tasks.
-            return new Submitted(assignmentId, "SUBMITTED");
+            // The same response for hidden gold and normal tasks; only exam answers get feedback.
+            return new Submitted(assignmentId, "SUBMITTED", exam);
         });
         if (update[0] != null) {
             matching.updateItem(update[0].jobId(), update[0].itemId(), update[0].cap(), update[0].score());
