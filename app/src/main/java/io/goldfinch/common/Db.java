@@ -52,6 +52,16 @@ public final class Db {
         }
     }
 
+    /** One statement in its own implicit transaction: one round trip (e.g. a call of a database function). */
+    public <T> T autocommit(Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new DataAccessException(e);
+        }
+    }
+
     public static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);
         for (int i = 0; i < params.length; i++) {

@@ -241,34 +241,10 @@ public final class MatchingService {
         Instant now = clock.instant();
         Instant expires = now.plus(lease);
         UUID id = UUID.randomUUID();
-        Optional<String> data = db.tx(c -> {
-            // A lease is rebuildable state: if this commit were lost in a crash, Redis is rebuilt from what did commit.
-            // So it need not wait for the WAL flush; answers and money always do.
-            Db.update(c, "SET LOCAL synchronous_commit = off");
-            Optional<String> itemData = Db.one(c, rs -> rs.getString(1),
-                    "SELECT data::text FROM item WHERE id = ? AND job_id = ? AND is_gold = ? AND closed_at IS NULL FOR NO KEY UPDATE",
-                    itemId, job.id(), gold);
-            if (itemData.isEmpty()) {
-                return Optional.empty();
-            }
-            if (gold) {
-                // Serialise gold claims per job, so the gold budget cannot be overrun.
-                Db.one(c, rs -> rs.getLong(1), "SELECT id FROM job WHERE id = ? FOR NO KEY UPDATE", job.id());
-            }
-            // Under the row lock (a new snapshot in READ COMMITTED): the job is open, the worker never had this item,
-            // and the item (or, for golds, the job's gold budget) has room.
-            String room = gold
-                    ? "(SELECT count(*) FROM assignment WHERE job_id = ? AND is_gold AND status IN " + LIVE + ") < ?"
-                    : "(SELECT count(*) FROM assignment WHERE item_id = ? AND status IN " + LIVE + ") < ?";
-            int inserted = Db.update(c, "INSERT INTO assignment (id, job_id, item_id, worker_id, is_gold, status, reward_minor, fee_minor, leased_at, "
-                            + "lease_expires_at) SELECT ?, ?, ?, ?, ?, 'LEASED', ?, ?, ?, ? "
-                            + "WHERE EXISTS (SELECT 1 FROM job WHERE id = ? AND status = 'PUBLISHED') "
-                            + "AND NOT EXISTS (SELECT 1 FROM app_user WHERE id = " + workerId + " AND blocked) "
-                            + "AND NOT EXISTS (SELECT 1 FROM assignment WHERE item_id = ? AND worker_id = ?) AND " + room,
-                    id, job.id(), itemId, workerId, gold, job.rewardMinor(), job.feeMinor(), Timestamp.from(now), Timestamp.from(expires),
-                    job.id(), itemId, workerId, gold ? job.id() : itemId, gold ? job.goldTaskBudget() : job.overlap());
-            return inserted == 1 ? itemData : Optional.<String>empty();
-        });
+        // The checks and the insert run in one database function (V11__claim_function.sql): one round trip.
+        Optional<String> data = db.autocommit(c -> Db.one(c, rs -> rs.getString(1),
+                "SELECT claim_lease(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", id, job.id(), itemId, workerId, gold, job.rewardMinor(),
+                job.feeMinor(), Timestamp.from(now), Timestamp.from(expires), gold ? job.goldTaskBudget() : (long) job.overlap()));
         if (data.isEmpty()) {
             // Postgres refused: Redis was stale for this item. Give the slot back; the item stays in the worker's seen-set.
             returnSlot(job.id(), itemId, gold);
