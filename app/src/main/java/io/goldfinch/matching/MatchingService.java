@@ -71,35 +71,48 @@ public final class MatchingService {
         this.lease = Duration.ofSeconds(leaseSeconds);
     }
 
-    static String meta(long job) {
-        return "gf:j:" + job + ":meta";
+    String meta(long job) {
+        return prefix() + job + ":meta";
     }
 
-    static String open(long job) {
-        return "gf:j:" + job + ":open";
+    String open(long job) {
+        return prefix() + job + ":open";
     }
 
-    static String golds(long job) {
-        return "gf:j:" + job + ":golds";
+    String golds(long job) {
+        return prefix() + job + ":golds";
     }
 
-    static String seen(long job, long worker) {
-        return "gf:j:" + job + ":seen:" + worker;
+    String seen(long job, long worker) {
+        return prefix() + job + ":seen:" + worker;
     }
 
-    static String slots(long job) {
-        return "gf:j:" + job + ":slots";
+    /** "gf:{deployment}:j:" — the deployment id (V12) keeps a recreated database from meeting stale Redis state. */
+    private String prefix() {
+        String p = keyPrefix;
+        if (p == null) {
+            String id = db.tx(c -> Db.one(c, rs -> rs.getString(1), "SELECT id::text FROM deployment").orElseThrow());
+            p = "gf:" + id.substring(0, 8) + ":j:";
+            keyPrefix = p;
+        }
+        return p;
     }
 
-    static String caps(long job) {
-        return "gf:j:" + job + ":caps";
+    private volatile String keyPrefix;
+
+    String slots(long job) {
+        return prefix() + job + ":slots";
     }
 
-    static String scores(long job) {
-        return "gf:j:" + job + ":scores";
+    String caps(long job) {
+        return prefix() + job + ":caps";
     }
 
-    private static String[] itemKeys(long job) {
+    String scores(long job) {
+        return prefix() + job + ":scores";
+    }
+
+    private String[] itemKeys(long job) {
         return new String[]{meta(job), open(job), slots(job), caps(job), scores(job)};
     }
 
@@ -275,7 +288,7 @@ public final class MatchingService {
      */
     public void rebuild(long jobId) {
         jobsChanged();
-        String lockKey = "gf:j:" + jobId + ":rebuild";
+        String lockKey = prefix() + jobId + ":rebuild";
         String token = UUID.randomUUID().toString();
         if (!"OK".equals(redis().set(lockKey, token, SetArgs.Builder.nx().px(60_000)))) {
             return;
@@ -364,7 +377,7 @@ public final class MatchingService {
 
     private void deleteSeenSets(long jobId) {
         ScanCursor cursor = ScanCursor.INITIAL;
-        ScanArgs args = ScanArgs.Builder.matches("gf:j:" + jobId + ":seen:*").limit(1000);
+        ScanArgs args = ScanArgs.Builder.matches(prefix() + jobId + ":seen:*").limit(1000);
         do {
             var page = redis().scan(cursor, args);
             if (!page.getKeys().isEmpty()) {
