@@ -12,12 +12,9 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -50,9 +47,6 @@ public class TaskService {
     private record Lease(UUID id, long jobId, long itemId, boolean gold) {
     }
 
-    /** An item's state after an answer, applied to Redis once the transaction has committed. */
-    private record ItemUpdate(long jobId, long itemId, int cap, double score) {
-    }
 
     private final Db db;
     private final MatchingService matching;
@@ -70,96 +64,66 @@ public class TaskService {
      */
     public Submitted submit(long workerId, UUID assignmentId, String label, String idempotencyKey) {
         Instant now = clock.instant();
-        ItemUpdate[] update = new ItemUpdate[1];
-        Submitted result = db.tx(c -> {
-            record Row(String status, Instant expires, String label, String key, List<String> labels, boolean gold, String goldLabel,
-                       long jobId, long itemId, int overlapMin, int overlapMax, double target, Double uncertainty,
-                       int examSize, String hint) {
-            }
-            Row row = Db.one(c, rs -> new Row(rs.getString("status"), rs.getTimestamp("lease_expires_at").toInstant(),
-                                    rs.getString("label"), rs.getString("idempotency_key"),
-                                    Arrays.asList((String[]) rs.getArray("labels").getArray()), rs.getBoolean("is_gold"), rs.getString("gold_label"),
-                                    rs.getLong("job_id"), rs.getLong("item_id"), rs.getInt("overlap_min"), rs.getInt("overlap_max"),
-                                    rs.getDouble("confidence_target"), (Double) rs.getObject("model_uncertainty"),
-                                    rs.getInt("exam_size"), rs.getString("gold_hint")),
-                            "SELECT a.status, a.lease_expires_at, a.label, a.idempotency_key, a.is_gold, a.job_id, a.item_id, j.labels, "
-                                    + "j.overlap_min, j.overlap_max, j.confidence_target, j.exam_size, i.gold_label, i.model_uncertainty, i.gold_hint "
-                                    + "FROM assignment a JOIN job j ON j.id = a.job_id JOIN item i ON i.id = a.item_id "
-                                    + "WHERE a.id = ? AND a.worker_id = ? FOR UPDATE OF a", assignmentId, workerId)
-                    .orElseThrow(() -> ApiException.notFound("task"));
-            switch (row.status()) {
-                case "SUBMITTED", "ACCEPTED", "REJECTED" -> {
-                    boolean sameRequest = idempotencyKey != null ? idempotencyKey.equals(row.key())
-                            : row.key() == null && Objects.equals(label, row.label());
-                    if (sameRequest) {
-                        return new Submitted(assignmentId, "SUBMITTED");
-                    }
-                    throw ApiException.conflict("already-answered", "this task was already answered");
-                }
-                case "RELEASED", "EXPIRED" -> throw ApiException.conflict("lease-expired", "the lease on this task has ended; the answer was not stored");
-                default -> {
-                }
-            }
-            if (!now.isBefore(row.expires())) {
-                throw ApiException.conflict("lease-expired", "the lease on this task has ended; the answer was not stored");
-            }
-            if (label == null || !row.labels().contains(label)) {
-                throw ApiException.invalid("label", "must be one of " + row.labels());
-            }
-            Boolean correct = row.gold() ? label.equals(row.goldLabel()) : null;
-            Db.update(c, "UPDATE assignment SET status = 'SUBMITTED', label = ?, submitted_at = ?, idempotency_key = ?, gold_correct = ? WHERE id = ?",
-                    label, Timestamp.from(now), idempotencyKey, correct, assignmentId);
-            Exam exam = null;
-            if (row.gold() && row.examSize() > 0) {
-                long before = Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE worker_id = ? AND job_id = ? AND is_gold "
-                        + "AND status IN ('SUBMITTED','ACCEPTED','REJECTED') AND id <> ?", workerId, row.jobId(), assignmentId);
-                if (before < row.examSize()) {
-                    exam = new Exam(correct, row.goldLabel(), row.hint(), before + 1, row.examSize());
-                }
-            }
-            if (row.gold()) {
-                Db.update(c, "INSERT INTO worker_gold_stats (worker_id, gold_answered, gold_correct) VALUES (?, 1, ?) "
-                                + "ON CONFLICT (worker_id) DO UPDATE SET gold_answered = worker_gold_stats.gold_answered + 1, "
-                                + "gold_correct = worker_gold_stats.gold_correct + EXCLUDED.gold_correct",
-                        workerId, correct ? 1 : 0);
-            } else {
-                update[0] = updatePosterior(c, row.jobId(), row.itemId(), row.labels(), row.overlapMin(), row.overlapMax(),
-                        row.target(), row.uncertainty(), now);
-            }
-            // The same response for hidden gold and normal tasks; only exam answers get feedback.
-            return new Submitted(assignmentId, "SUBMITTED", exam);
-        });
-        if (update[0] != null) {
-            matching.updateItem(update[0].jobId(), update[0].itemId(), update[0].cap(), update[0].score());
+        // Validation, the stored answer and the gold record in one database call (V13__submit_function.sql).
+        record Outcome(String outcome, long jobId, long itemId, boolean gold, List<String> labels, int overlapMin, int overlapMax,
+                       double target, Double uncertainty, int examSize, String goldLabel, String hint, Boolean correct,
+                       Long examBefore, String[] answerLabels, Long[] goldAnswered, Long[] goldCorrect) {
         }
-        return result;
+        Outcome o = db.autocommit(c -> Db.one(c, rs -> new Outcome(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getBoolean(4),
+                        rs.getArray(5) == null ? List.of() : Arrays.asList((String[]) rs.getArray(5).getArray()), rs.getInt(6), rs.getInt(7),
+                        rs.getDouble(8), (Double) rs.getObject(9), rs.getInt(10), rs.getString(11), rs.getString(12),
+                        (Boolean) rs.getObject(13), (Long) rs.getObject(14),
+                        rs.getArray(15) == null ? new String[0] : (String[]) rs.getArray(15).getArray(),
+                        rs.getArray(16) == null ? new Long[0] : (Long[]) rs.getArray(16).getArray(),
+                        rs.getArray(17) == null ? new Long[0] : (Long[]) rs.getArray(17).getArray()),
+                "SELECT * FROM submit_answer(?, ?, ?, ?, ?)", assignmentId, workerId, label, idempotencyKey, Timestamp.from(now))
+                .orElseThrow());
+        switch (o.outcome()) {
+            case "NOT_FOUND" -> throw ApiException.notFound("task");
+            case "REPEAT" -> {
+                return new Submitted(assignmentId, "SUBMITTED");
+            }
+            case "ALREADY_ANSWERED" -> throw ApiException.conflict("already-answered", "this task was already answered");
+            case "LEASE_EXPIRED" -> throw ApiException.conflict("lease-expired", "the lease on this task has ended; the answer was not stored");
+            case "BAD_LABEL" -> throw ApiException.invalid("label", "must be one of " + o.labels());
+            case "STORED" -> {
+            }
+            default -> throw new IllegalStateException("unexpected outcome " + o.outcome());
+        }
+        if (o.gold()) {
+            // Hidden golds answer exactly like normal tasks; only an exam answer gets feedback.
+            Exam exam = o.examBefore() != null && o.examBefore() < o.examSize()
+                    ? new Exam(Boolean.TRUE.equals(o.correct()), o.goldLabel(), o.hint(), o.examBefore() + 1, o.examSize())
+                    : null;
+            return new Submitted(assignmentId, "SUBMITTED", exam);
+        }
+        updatePosterior(o.jobId(), o.itemId(), o.labels(), o.answerLabels(), o.goldAnswered(), o.goldCorrect(), o.overlapMin(),
+                o.overlapMax(), o.target(), o.uncertainty(), now);
+        return new Submitted(assignmentId, "SUBMITTED");
     }
 
     /**
-     * The online posterior of one item from its answers (one-coin, each worker's accuracy from their gold record), and
-     * the dynamic-overlap decision it leads to. O(answers on the item x K).
+     * The online posterior of one item from all its answers (one-coin, each worker's accuracy from their gold record),
+     * and the dynamic-overlap decision it leads to; O(answers on the item x K). Written with posterior_answers as a
+     * guard, so that of two concurrent answers the one that saw more answers wins.
      */
-    private ItemUpdate updatePosterior(Connection c, long jobId, long itemId, List<String> labels, int overlapMin, int overlapMax,
-                                       double target, Double uncertainty, Instant now) throws SQLException {
-        Db.one(c, rs -> rs.getLong(1), "SELECT id FROM item WHERE id = ? FOR NO KEY UPDATE", itemId);
-        List<int[]> answers = new ArrayList<>();
-        List<Double> accuracies = new ArrayList<>();
-        Db.list(c, rs -> {
-                    answers.add(new int[]{labels.indexOf(rs.getString(1))});
-                    accuracies.add(WorkerAccuracy.estimate(rs.getLong(3), rs.getLong(2)));
-                    return null;
-                }, "SELECT a.label, COALESCE(s.gold_answered, 0), COALESCE(s.gold_correct, 0) FROM assignment a "
-                        + "LEFT JOIN worker_gold_stats s ON s.worker_id = a.worker_id "
-                        + "WHERE a.item_id = ? AND a.status IN ('SUBMITTED','ACCEPTED','REJECTED')", itemId);
-        int[] idx = answers.stream().mapToInt(a -> a[0]).toArray();
-        double[] acc = accuracies.stream().mapToDouble(Double::doubleValue).toArray();
+    private void updatePosterior(long jobId, long itemId, List<String> labels, String[] answerLabels, Long[] goldAnswered,
+                                 Long[] goldCorrect, int overlapMin, int overlapMax, double target, Double uncertainty, Instant now) {
+        int[] idx = new int[answerLabels.length];
+        double[] acc = new double[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = labels.indexOf(answerLabels[i]);
+            acc[i] = WorkerAccuracy.estimate(goldCorrect[i], goldAnswered[i]);
+        }
         double[] posterior = OneCoinPosterior.posterior(labels.size(), idx, acc, null);
         int best = OneCoinPosterior.argmax(posterior);
         OverlapPolicy.Decision decision = OverlapPolicy.decide(idx.length, overlapMin, overlapMax, posterior[best], target);
-        Db.update(c, "UPDATE item SET posterior_label = ?, posterior_confidence = ?, closed_at = CASE WHEN ? THEN ?::timestamptz ELSE NULL END WHERE id = ?",
-                labels.get(best), posterior[best], decision.close(), Timestamp.from(now), itemId);
-        double score = OverlapPolicy.score(idx.length, overlapMin, posterior[best], uncertainty);
-        return new ItemUpdate(jobId, itemId, decision.close() ? 0 : decision.cap(), score);
+        db.autocommit(c -> Db.update(c, "UPDATE item SET posterior_label = ?, posterior_confidence = ?, posterior_answers = ?, "
+                        + "closed_at = CASE WHEN ? THEN COALESCE(closed_at, ?::timestamptz) ELSE closed_at END "
+                        + "WHERE id = ? AND posterior_answers <= ?",
+                labels.get(best), posterior[best], idx.length, decision.close(), Timestamp.from(now), itemId, idx.length));
+        matching.updateItem(jobId, itemId, decision.close() ? 0 : decision.cap(),
+                OverlapPolicy.score(idx.length, overlapMin, posterior[best], uncertainty));
     }
 
     /** Skip: the lease ends at once, without penalty; the item goes back to the pool for others. */
