@@ -302,24 +302,10 @@ public final class MatchingService {
                 return;
             }
             JobRow job = found.get();
-            record ItemState(String id, int used, int cap, double score) {
-            }
             record State(List<ItemState> items, List<String> golds, Map<Long, List<String>> seen, long goldUsed) {
             }
             State state = db.tx(c -> {
-                List<ItemState> items = Db.list(c, rs -> {
-                            int answers = rs.getInt(2);
-                            int used = answers + rs.getInt(3);
-                            boolean closed = rs.getBoolean(4);
-                            double confidence = rs.getDouble(5);
-                            Double uncertainty = rs.getObject(6) == null ? null : rs.getDouble(6);
-                            int cap = closed ? 0 : OverlapPolicy.decide(answers, job.overlapMin(), job.overlap(), 0, 2).cap();
-                            return new ItemState(rs.getString(1), used, cap, OverlapPolicy.score(answers, job.overlapMin(), confidence, uncertainty));
-                        },
-                        "SELECT i.id, count(a.id) FILTER (WHERE a.status IN ('SUBMITTED','ACCEPTED','REJECTED')), "
-                                + "count(a.id) FILTER (WHERE a.status = 'LEASED'), i.closed_at IS NOT NULL, COALESCE(i.posterior_confidence, 0), "
-                                + "i.model_uncertainty FROM item i LEFT JOIN assignment a ON a.item_id = i.id "
-                                + "WHERE i.job_id = ? AND NOT i.is_gold GROUP BY i.id", jobId);
+                List<ItemState> items = itemStates(c, job);
                 List<String> goldItems = Db.list(c, rs -> rs.getString(1), "SELECT id FROM item WHERE job_id = ? AND is_gold", jobId);
                 Map<Long, List<String>> seenSets = new HashMap<>();
                 Db.list(c, rs -> seenSets.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getString(2)),
@@ -365,6 +351,86 @@ public final class MatchingService {
             if (token.equals(redis().get(lockKey))) {
                 redis().del(lockKey);
             }
+        }
+    }
+
+    /** One item's matching state as Postgres sees it: slots used (answers + live leases), cap, serving score. */
+    record ItemState(String id, int used, int cap, double score) {
+    }
+
+    private static List<ItemState> itemStates(Connection c, JobRow job) throws SQLException {
+        return Db.list(c, rs -> {
+                    int answers = rs.getInt(2);
+                    int used = answers + rs.getInt(3);
+                    boolean closed = rs.getBoolean(4);
+                    double confidence = rs.getDouble(5);
+                    Double uncertainty = rs.getObject(6) == null ? null : rs.getDouble(6);
+                    // Closing is decided on each answer and stored; an open item may take one answer beyond its minimum.
+                    int cap = closed ? 0 : Math.min(job.overlap(), Math.max(job.overlapMin(), answers + 1));
+                    return new ItemState(rs.getString(1), used, cap, OverlapPolicy.score(answers, job.overlapMin(), confidence, uncertainty));
+                },
+                "SELECT i.id, count(a.id) FILTER (WHERE a.status IN ('SUBMITTED','ACCEPTED','REJECTED')), "
+                        + "count(a.id) FILTER (WHERE a.status = 'LEASED'), i.closed_at IS NOT NULL, COALESCE(i.posterior_confidence, 0), "
+                        + "i.model_uncertainty FROM item i LEFT JOIN assignment a ON a.item_id = i.id "
+                        + "WHERE i.job_id = ? AND NOT i.is_gold GROUP BY i.id", job.id());
+    }
+
+    /**
+     * Repairs a job's slot counts in Redis from Postgres. A process that dies between its Redis claim and its Postgres
+     * lease leaves a phantom slot that no sweeper will return; without repair the item could never reach its overlap.
+     * A difference is repaired only when it was already seen on the previous run, so claims in flight are left alone.
+     * Moving Redis towards Postgres is always safe: Postgres re-checks every lease.
+     */
+    public int reconcile(long jobId) {
+        if (redis().exists(meta(jobId)) == 0) {
+            return 0; // rebuilt from Postgres on its next claim
+        }
+        Optional<JobRow> found = publishedJob(jobId);
+        if (found.isEmpty()) {
+            return 0;
+        }
+        JobRow job = found.get();
+        List<ItemState> items = db.tx(c -> itemStates(c, job));
+        Map<String, String> slotsInRedis = redis().hgetall(slots(jobId));
+        java.util.Set<String> previously = suspects.getOrDefault(jobId, java.util.Set.of());
+        java.util.Set<String> now = new java.util.HashSet<>();
+        int repaired = 0;
+        for (ItemState item : items) {
+            int inRedis = Integer.parseInt(slotsInRedis.getOrDefault(item.id(), "0"));
+            if (inRedis == item.used()) {
+                continue;
+            }
+            if (!previously.contains(item.id())) {
+                now.add(item.id());
+                continue;
+            }
+            redis().hset(slots(jobId), item.id(), String.valueOf(item.used()));
+            redis().hset(caps(jobId), item.id(), String.valueOf(item.cap()));
+            redis().hset(scores(jobId), item.id(), String.valueOf(item.score()));
+            if (item.used() < item.cap()) {
+                redis().zadd(open(jobId), item.score(), item.id());
+            } else {
+                redis().zrem(open(jobId), item.id());
+            }
+            repaired++;
+        }
+        suspects.put(jobId, now);
+        if (repaired > 0) {
+            LOG.warn("job {}: repaired {} slot counts in Redis from Postgres", jobId, repaired);
+        }
+        return repaired;
+    }
+
+    private final Map<Long, java.util.Set<String>> suspects = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @io.micronaut.scheduling.annotation.Scheduled(fixedDelay = "${goldfinch.reconcile-interval:60s}", initialDelay = "60s")
+    void reconcileAll() {
+        try {
+            for (JobRow job : publishedJobs()) {
+                reconcile(job.id());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("reconcile failed: {}", e.toString());
         }
     }
 

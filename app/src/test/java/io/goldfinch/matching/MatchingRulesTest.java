@@ -45,6 +45,8 @@ class MatchingRulesTest {
     Db db;
     @Inject
     StatefulRedisConnection<String, String> redis;
+    @Inject
+    MatchingService matching;
 
     Api api;
 
@@ -268,5 +270,23 @@ class MatchingRulesTest {
         assertThat(api.failure(api.as(plain, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, ""))).getStatus().getCode()).isEqualTo(403);
         assertThat(api.getList(speaker, "/api/worker/jobs")).anyMatch(j -> Api.num(j.get("id")) == job);
         assertThat(next(speaker, job).getStatus().getCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aPhantomSlotLeftByACrashBetweenRedisAndPostgresIsRepairedFromPostgres() {
+        api = new Api(client.toBlocking(), users);
+        Api.Session requester = api.signUp("REQUESTER");
+        long job = publishedJob(requester, 1, 0, 1, 0.0);
+        long itemId = db.tx(c -> Db.scalarLong(c, "SELECT id FROM item WHERE job_id = ?", job));
+        String item = Long.toString(itemId);
+        // What a process that died right after its Redis claim leaves behind: a used slot, no lease in Postgres.
+        redis.sync().hset(matching.slots(job), item, "1");
+        redis.sync().zrem(matching.open(job), item);
+        Api.Session worker = api.signUp("WORKER");
+        assertThat(next(worker, job).getStatus().getCode()).isEqualTo(204);
+        assertThat(matching.reconcile(job)).as("first sighting: could be a claim in flight").isZero();
+        assertThat(matching.reconcile(job)).as("still there: repaired").isEqualTo(1);
+        assertThat(next(worker, job).getStatus().getCode()).isEqualTo(200);
+        assertThat(matching.reconcile(job)).isZero();
     }
 }
