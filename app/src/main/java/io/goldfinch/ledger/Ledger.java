@@ -23,6 +23,8 @@ public final class Ledger {
     /** Account codes. */
     public static final String FUNDING = "external:funding";
     public static final String FEES = "platform:fees";
+    /** Money that left for workers' bank accounts (Stripe transfers or offline payments). */
+    public static final String PAYOUTS = "external:payouts";
 
     public static String requesterAvailable(long userId) {
         return "requester:" + userId + ":available";
@@ -121,7 +123,7 @@ public final class Ledger {
             if (code.equals(FUNDING)) {
                 return new AccountSpec("EXTERNAL_FUNDING", null, null, true);
             }
-            if (code.equals("external:payouts")) {
+            if (code.equals(PAYOUTS)) {
                 return new AccountSpec("EXTERNAL_PAYOUTS", null, null, true);
             }
             if (code.equals(FEES)) {
