@@ -140,7 +140,7 @@ class MarketplaceLoopTest {
 
         // Review: one evidence-backed rejection, one approval; the rest accepted when the window passes.
         UUID rejected = wrongByThird.get(0);
-        assertThat(api.post(requester, "/api/assignments/" + rejected + "/reject", Map.of("reason", "contradicts the other two answers"))
+        assertThat(api.post(requester, "/api/assignments/" + rejected + "/reject", Map.of("reason", "contradicts the other two answers", "evidence", "POSTERIOR"))
                 .get("status")).isEqualTo("REJECTED");
         assertThat(api.post(requester, "/api/assignments/" + wrongByThird.get(1) + "/approve", Map.of()).get("status")).isEqualTo("ACCEPTED");
         clock.advance(Duration.ofHours(25));

@@ -40,11 +40,18 @@ public class ReviewService {
     private final MatchingService matching;
     private final Clock clock;
 
-    public ReviewService(Db db, Ledger ledger, MatchingService matching, Clock clock) {
+    private final double posteriorThreshold;
+    private final double maxRejectedShare;
+
+    public ReviewService(Db db, Ledger ledger, MatchingService matching, Clock clock,
+                         @io.micronaut.context.annotation.Value("${goldfinch.review.posterior-threshold:0.7}") double posteriorThreshold,
+                         @io.micronaut.context.annotation.Value("${goldfinch.review.max-rejected-share:0.2}") double maxRejectedShare) {
         this.db = db;
         this.ledger = ledger;
         this.matching = matching;
         this.clock = clock;
+        this.posteriorThreshold = posteriorThreshold;
+        this.maxRejectedShare = maxRejectedShare;
     }
 
     private static Due map(java.sql.ResultSet rs) throws SQLException {
@@ -64,13 +71,24 @@ public class ReviewService {
         });
     }
 
-    /** The requester rejects one submitted answer, within the review window, with a reason. */
-    public String reject(long requesterId, UUID assignmentId, String reason) {
+    /** What a rejection cites; checked by the server against what it knows. */
+    public enum EvidenceKind { FAILED_GOLDS, POSTERIOR }
+
+    /**
+     * Rejects one submitted answer, within the review window, with a reason and evidence the server verifies: the
+     * worker's failed golds in this job, or the item's posterior contradicting the answer. A requester's rejection that
+     * would push the share of this worker's answers they rejected past the cap waits for a quality manager instead.
+     * {@code requesterId} null: a quality manager acting on any job.
+     */
+    public String reject(Long requesterId, long actorId, UUID assignmentId, String reason, EvidenceKind kind) {
         if (reason == null || reason.isBlank()) {
             throw ApiException.invalid("reason", "a rejection needs a reason");
         }
+        if (kind == null) {
+            throw ApiException.invalid("evidence", "a rejection must cite evidence: FAILED_GOLDS or POSTERIOR");
+        }
         return db.tx(c -> {
-            Due due = lockOwned(c, requesterId, assignmentId);
+            Due due = requesterId == null ? lockAny(c, assignmentId) : lockOwned(c, requesterId, assignmentId);
             if (!"SUBMITTED".equals(due.status())) {
                 return alreadyReviewed(due, "REJECTED");
             }
@@ -78,13 +96,152 @@ public class ReviewService {
             if (!now.isBefore(due.submittedAt().plusSeconds(3600L * due.windowHours()))) {
                 throw ApiException.conflict("review-window-closed", "the review window has closed; the answer is accepted");
             }
-            Db.update(c, "UPDATE assignment SET status = 'REJECTED', reviewed_at = ?, review_reason = ? WHERE id = ?",
-                    Timestamp.from(now), reason.trim(), due.id());
-            ledger.post(c, new Ledger.Transfer("reject:" + due.id(), Ledger.jobEscrow(due.jobId()),
-                    Ledger.requesterAvailable(due.requesterId()), due.rewardMinor() + due.feeMinor(), "RELEASE", due.jobId(), due.id(),
-                    "rejected answer"));
+            String evidence = evidence(c, due, kind);
+            if (requesterId != null && overCap(c, due)) {
+                Db.update(c, "INSERT INTO rejection_request (id, assignment_id, requester_id, reason, evidence, status, created_at) "
+                                + "VALUES (?, ?, ?, ?, ?::jsonb, 'PENDING', ?) ON CONFLICT (assignment_id) DO NOTHING",
+                        UUID.randomUUID(), due.id(), requesterId, reason.trim(), evidence, Timestamp.from(now));
+                return "PENDING_QUALITY_REVIEW";
+            }
+            applyRejection(c, due, reason.trim(), evidence, now);
             return "REJECTED";
         });
+    }
+
+    private void applyRejection(Connection c, Due due, String reason, String evidence, Instant now) throws SQLException {
+        Db.update(c, "UPDATE assignment SET status = 'REJECTED', reviewed_at = ?, review_reason = ?, review_evidence = ?::jsonb WHERE id = ?",
+                Timestamp.from(now), reason, evidence, due.id());
+        ledger.post(c, new Ledger.Transfer("reject:" + due.id(), Ledger.jobEscrow(due.jobId()),
+                Ledger.requesterAvailable(due.requesterId()), due.rewardMinor() + due.feeMinor(), "RELEASE", due.jobId(), due.id(),
+                "rejected answer"));
+    }
+
+    /** The evidence as stored JSON, or a 422 when the server cannot find it. */
+    private String evidence(Connection c, Due due, EvidenceKind kind) throws SQLException {
+        if (kind == EvidenceKind.FAILED_GOLDS) {
+            List<String> failed = Db.list(c, rs -> rs.getString(1),
+                    "SELECT i.external_id FROM assignment a JOIN item i ON i.id = a.item_id WHERE a.job_id = ? AND a.worker_id = ? "
+                            + "AND a.is_gold AND a.gold_correct = FALSE AND a.status IN ('SUBMITTED','ACCEPTED','REJECTED') ORDER BY a.submitted_at",
+                    due.jobId(), due.workerId());
+            if (failed.isEmpty()) {
+                throw new ApiException(io.micronaut.http.HttpStatus.UNPROCESSABLE_ENTITY, "evidence-not-found",
+                        "this worker has failed no gold in this job");
+            }
+            return "{\"kind\":\"FAILED_GOLDS\",\"failedGolds\":" + jsonArray(failed) + "}";
+        }
+        record Posterior(String answer, String label, double confidence, boolean gold, String goldLabel) {
+        }
+        Posterior p = Db.one(c, rs -> new Posterior(rs.getString(1), rs.getString(2), rs.getDouble(3), rs.getBoolean(4), rs.getString(5)),
+                "SELECT a.label, i.posterior_label, COALESCE(i.posterior_confidence, 0), i.is_gold, i.gold_label "
+                        + "FROM assignment a JOIN item i ON i.id = a.item_id WHERE a.id = ?", due.id()).orElseThrow();
+        String truth = p.gold() ? p.goldLabel() : p.label();
+        double confidence = p.gold() ? 1.0 : p.confidence();
+        if (truth == null || truth.equals(p.answer()) || confidence < posteriorThreshold) {
+            throw new ApiException(io.micronaut.http.HttpStatus.UNPROCESSABLE_ENTITY, "evidence-not-found",
+                    "the item's posterior does not contradict this answer with confidence >= " + posteriorThreshold);
+        }
+        return String.format(java.util.Locale.ROOT, "{\"kind\":\"POSTERIOR\",\"answer\":%s,\"posteriorLabel\":%s,\"confidence\":%.4f}",
+                jsonString(p.answer()), jsonString(truth), confidence);
+    }
+
+    /** Would this rejection put the requester's rejections of this worker above the allowed share of their answers? */
+    private boolean overCap(Connection c, Due due) throws SQLException {
+        long[] counts = Db.one(c, rs -> new long[]{rs.getLong(1), rs.getLong(2)},
+                "SELECT count(*), count(*) FILTER (WHERE a.status = 'REJECTED') FROM assignment a JOIN job j ON j.id = a.job_id "
+                        + "WHERE j.requester_id = ? AND a.worker_id = ? AND a.status IN ('SUBMITTED','ACCEPTED','REJECTED')",
+                due.requesterId(), due.workerId()).orElseThrow();
+        return RejectionCap.exceeded(counts[1] + 1, counts[0], maxRejectedShare);
+    }
+
+    private static String jsonString(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    private static String jsonArray(List<String> values) {
+        return values.stream().map(ReviewService::jsonString).collect(java.util.stream.Collectors.joining(",", "[", "]"));
+    }
+
+    /** A quality manager decides a rejection that waited for review. */
+    public String decideRejection(long qmId, UUID requestId, boolean approve) {
+        return db.tx(c -> {
+            record Req(UUID assignment, String reason, String evidence, String status) {
+            }
+            Req req = Db.one(c, rs -> new Req(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4)),
+                            "SELECT assignment_id, reason, evidence::text, status FROM rejection_request WHERE id = ? FOR UPDATE", requestId)
+                    .orElseThrow(() -> ApiException.notFound("rejection request"));
+            if (!"PENDING".equals(req.status())) {
+                throw ApiException.conflict("already-decided", "this rejection request was already " + req.status().toLowerCase());
+            }
+            Instant now = clock.instant();
+            Db.update(c, "UPDATE rejection_request SET status = ?, decided_at = ?, decided_by = ? WHERE id = ?",
+                    approve ? "APPROVED" : "DENIED", Timestamp.from(now), qmId, requestId);
+            Due due = lockAny(c, req.assignment());
+            if (!"SUBMITTED".equals(due.status())) {
+                return due.status();
+            }
+            if (approve) {
+                applyRejection(c, due, req.reason(), req.evidence(), now);
+                return "REJECTED";
+            }
+            accept(c, due, "rejection denied by quality review");
+            return "ACCEPTED";
+        });
+    }
+
+    /** The worker appeals a rejection of their own answer. */
+    public UUID appeal(long workerId, UUID assignmentId, String message) {
+        return db.tx(c -> {
+            String status = Db.one(c, rs -> rs.getString(1), "SELECT status FROM assignment WHERE id = ? AND worker_id = ? FOR UPDATE",
+                    assignmentId, workerId).orElseThrow(() -> ApiException.notFound("assignment"));
+            if (!"REJECTED".equals(status)) {
+                throw ApiException.conflict("not-rejected", "only a rejected answer can be appealed");
+            }
+            UUID id = UUID.randomUUID();
+            int n = Db.update(c, "INSERT INTO appeal (id, assignment_id, worker_id, message, status, created_at) VALUES (?, ?, ?, ?, 'PENDING', ?) "
+                    + "ON CONFLICT (assignment_id) DO NOTHING", id, assignmentId, workerId, message.trim(), Timestamp.from(clock.instant()));
+            if (n == 0) {
+                throw ApiException.conflict("already-appealed", "this rejection was already appealed");
+            }
+            return id;
+        });
+    }
+
+    /**
+     * A quality manager decides an appeal. Reversing it accepts the answer and pays it: the reward and the fee come back
+     * from the requester's balance (where the rejection had returned them).
+     */
+    public String decideAppeal(long qmId, UUID appealId, boolean reverse, String note) {
+        return db.tx(c -> {
+            record Ap(UUID assignment, String status) {
+            }
+            Ap ap = Db.one(c, rs -> new Ap(rs.getObject(1, UUID.class), rs.getString(2)),
+                    "SELECT assignment_id, status FROM appeal WHERE id = ? FOR UPDATE", appealId).orElseThrow(() -> ApiException.notFound("appeal"));
+            if (!"PENDING".equals(ap.status())) {
+                throw ApiException.conflict("already-decided", "this appeal was already " + ap.status().toLowerCase());
+            }
+            Instant now = clock.instant();
+            Db.update(c, "UPDATE appeal SET status = ?, decided_at = ?, decided_by = ?, note = ? WHERE id = ?",
+                    reverse ? "REVERSED" : "UPHELD", Timestamp.from(now), qmId, note, appealId);
+            if (!reverse) {
+                return "UPHELD";
+            }
+            Due due = lockAny(c, ap.assignment());
+            Db.update(c, "UPDATE assignment SET status = 'ACCEPTED', reviewed_at = ?, review_reason = ? WHERE id = ?",
+                    Timestamp.from(now), "rejection reversed on appeal", due.id());
+            ledger.post(c, new Ledger.Transfer("appeal:" + due.id() + ":reward", Ledger.requesterAvailable(due.requesterId()),
+                    Ledger.workerBalance(due.workerId()), due.rewardMinor(), "REWARD", due.jobId(), due.id(), "rejection reversed on appeal"));
+            if (due.feeMinor() > 0) {
+                ledger.post(c, new Ledger.Transfer("appeal:" + due.id() + ":fee", Ledger.requesterAvailable(due.requesterId()), Ledger.FEES,
+                        due.feeMinor(), "FEE", due.jobId(), due.id(), "platform fee on a reversed rejection"));
+            }
+            return "REVERSED";
+        });
+    }
+
+    private Due lockAny(Connection c, UUID assignmentId) throws SQLException {
+        return Db.one(c, ReviewService::map, "SELECT " + DUE_COLUMNS + " FROM assignment a JOIN job j ON j.id = a.job_id "
+                        + "WHERE a.id = ? FOR UPDATE OF a", assignmentId)
+                .orElseThrow(() -> ApiException.notFound("assignment"));
     }
 
     private static String alreadyReviewed(Due due, String wanted) {
@@ -119,6 +276,7 @@ public class ReviewService {
             int n = db.tx(c -> {
                 List<Due> due = Db.list(c, ReviewService::map, "SELECT " + DUE_COLUMNS + " FROM assignment a JOIN job j ON j.id = a.job_id "
                         + "WHERE a.status = 'SUBMITTED' AND a.submitted_at + make_interval(hours => j.review_window_hours) <= ? "
+                        + "AND NOT EXISTS (SELECT 1 FROM rejection_request r WHERE r.assignment_id = a.id AND r.status = 'PENDING') "
                         + "ORDER BY a.submitted_at LIMIT ? FOR UPDATE OF a SKIP LOCKED", Timestamp.from(now), BATCH);
                 for (Due d : due) {
                     accept(c, d, "review window passed");

@@ -1,0 +1,91 @@
+package io.goldfinch.review;
+
+import io.goldfinch.accounts.UserStore;
+import io.goldfinch.support.Api;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.goldfinch.support.Api.num;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Rejections must cite evidence the server can verify; the cap sends excess ones to a quality manager; appeals pay. */
+@MicronautTest
+class ReviewAndAppealsTest {
+
+    @Inject
+    @Client("/")
+    HttpClient client;
+    @Inject
+    UserStore users;
+
+    @Test
+    void evidenceBoundRejectionsTheCapAndAnAppealThatPays() {
+        Api api = new Api(client.toBlocking(), users);
+        Api.Session admin = api.admin();
+        Api.Session requester = api.signUp("REQUESTER");
+        api.credit(admin, requester.id(), 1_000_000);
+        long job = api.createJob(requester, Map.of("overlapMin", 3, "overlapMax", 3, "goldRate", 0.0, "rewardMinor", 10));
+        api.upload(requester, job, "items", "text/csv", Api.itemsCsv("r", 10));
+        api.post(requester, "/api/jobs/" + job + "/publish", Map.of());
+        List<Api.Session> workers = List.of(api.signUp("WORKER"), api.signUp("WORKER"), api.signUp("WORKER"));
+        List<String> dissent = new ArrayList<>();
+        List<String> agreeing = new ArrayList<>();
+        for (int w = 0; w < 3; w++) {
+            for (int n = 0; n < 10; n++) {
+                HttpResponse<Map<String, Object>> next = api.exchange(api.as(workers.get(w), HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, "")));
+                String id = (String) next.body().get("assignmentId");
+                String label = w == 2 ? "negative" : "positive";
+                api.post(workers.get(w), "/api/worker/tasks/" + id + "/answer", Map.of("label", label));
+                (w == 2 ? dissent : agreeing).add(id);
+            }
+        }
+        String rejectPath = "/api/assignments/%s/reject";
+        // No failed golds exist, and the posterior agrees with the majority: such evidence is refused.
+        assertThat(api.failure(api.as(requester, HttpRequest.POST(rejectPath.formatted(dissent.get(0)),
+                Map.of("reason", "failed the golds", "evidence", "FAILED_GOLDS")))).getStatus().getCode()).isEqualTo(422);
+        assertThat(api.failure(api.as(requester, HttpRequest.POST(rejectPath.formatted(agreeing.get(0)),
+                Map.of("reason", "I disagree", "evidence", "POSTERIOR")))).getStatus().getCode()).isEqualTo(422);
+        assertThat(api.failure(api.as(requester, HttpRequest.POST(rejectPath.formatted(dissent.get(0)),
+                Map.of("reason", "no evidence given")))).getStatus().getCode()).isEqualTo(400);
+
+        // The dissenting answers contradict the posterior: the first two rejections take effect, the third would pass the
+        // cap (20% of at least 10 answers) and waits for a quality manager.
+        assertThat(api.post(requester, rejectPath.formatted(dissent.get(0)), Map.of("reason", "contradicts the crowd", "evidence", "POSTERIOR"))
+                .get("status")).isEqualTo("REJECTED");
+        assertThat(api.post(requester, rejectPath.formatted(dissent.get(1)), Map.of("reason", "contradicts the crowd", "evidence", "POSTERIOR"))
+                .get("status")).isEqualTo("REJECTED");
+        assertThat(api.post(requester, rejectPath.formatted(dissent.get(2)), Map.of("reason", "contradicts the crowd", "evidence", "POSTERIOR"))
+                .get("status")).isEqualTo("PENDING_QUALITY_REVIEW");
+
+        Api.Session qm = api.admin();
+        List<Map<String, Object>> pending = api.getList(qm, "/api/qm/rejections");
+        Map<String, Object> held = pending.stream().filter(p -> dissent.get(2).equals(p.get("assignmentId"))).findFirst().orElseThrow();
+        assertThat((String) held.get("evidence")).contains("POSTERIOR").contains("positive");
+        assertThat(api.post(qm, "/api/qm/rejections/" + held.get("id") + "/deny", Map.of()).get("status")).isEqualTo("ACCEPTED");
+
+        Api.Session dissenter = workers.get(2);
+        long balanceBefore = num(api.get(dissenter, "/api/worker/earnings").get("balanceMinor"));
+        long availableBefore = num(api.get(requester, "/api/account").get("availableMinor"));
+        assertThat(balanceBefore).as("the denied rejection was accepted and paid").isEqualTo(10);
+        // Another worker cannot appeal someone else's rejection.
+        assertThat(api.failure(api.as(workers.get(0), HttpRequest.POST("/api/worker/assignments/" + dissent.get(0) + "/appeal",
+                Map.of("message", "not mine")))).getStatus().getCode()).isEqualTo(404);
+        Map<String, Object> appeal = api.post(dissenter, "/api/worker/assignments/" + dissent.get(0) + "/appeal",
+                Map.of("message", "The review is sarcastic; it is negative."));
+        assertThat(api.post(qm, "/api/qm/appeals/" + appeal.get("appealId") + "/reverse", Map.of("note", "sarcasm")).get("status"))
+                .isEqualTo("REVERSED");
+        assertThat(num(api.get(dissenter, "/api/worker/earnings").get("balanceMinor"))).isEqualTo(balanceBefore + 10);
+        assertThat(num(api.get(requester, "/api/account").get("availableMinor"))).isEqualTo(availableBefore - 11);
+        assertThat(api.failure(api.as(qm, HttpRequest.POST("/api/qm/appeals/" + appeal.get("appealId") + "/uphold", Map.of())))
+                .getStatus().getCode()).isEqualTo(409);
+    }
+}
