@@ -74,8 +74,8 @@ public class JobService {
             List<String> skills = spec.requiredSkills() == null ? List.of() : spec.requiredSkills().stream().map(String::trim).distinct().toList();
             long id = Db.scalarLong(c, "INSERT INTO job (requester_id, title, instructions, labels, reward_minor, overlap_min, overlap_max, "
                             + "gold_rate, review_window_hours, fee_bps, aggregation_method, confidence_target, min_accuracy, required_skills, "
-                            + "max_tasks_per_worker, max_tasks_per_worker_per_day, priority, exam_size, exam_pass_share, exam_seats, status, created_at) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'DRAFT', ?) RETURNING id",
+                            + "max_tasks_per_worker, max_tasks_per_worker_per_day, priority, exam_size, exam_pass_share, exam_seats, hourly_floor_minor, status, created_at) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'DRAFT', ?) RETURNING id",
                     requesterId, spec.title().trim(), spec.instructions(), c.createArrayOf("text", labels.toArray()),
                     spec.rewardMinor(), spec.overlapMin(), spec.overlapMax(), spec.goldRate(), spec.reviewWindowHours(), feeBps,
                     spec.aggregationMethod() == null ? "auto" : spec.aggregationMethod(),
@@ -83,7 +83,7 @@ public class JobService {
                     c.createArrayOf("text", skills.toArray()), spec.maxTasksPerWorker(), spec.maxTasksPerWorkerPerDay(),
                     spec.priority() == null ? 0 : spec.priority(), spec.examSize() == null ? 0 : spec.examSize(),
                     spec.examPassShare() == null ? 0.8 : spec.examPassShare(), spec.examSeats() == null ? 20 : spec.examSeats(),
-                    Timestamp.from(clock.instant()));
+                    spec.hourlyFloorMinor(), Timestamp.from(clock.instant()));
             return get(c, requesterId, id);
         });
     }
@@ -208,6 +208,26 @@ public class JobService {
     private static LedgerRules.Quote quote(Job job) {
         return LedgerRules.quote(job.itemCount(), job.overlapMax(), job.goldRate(), job.goldCount(), job.rewardMinor(), job.feeBps(),
                 (long) job.examSize() * job.examSeats());
+    }
+
+    /**
+     * Adds money from the requester's balance to a job's escrow; a job paused because its escrow could not cover what it
+     * had committed resumes. {@code reference} is the requester's idempotency key for this top-up.
+     */
+    public Job topUp(long requesterId, long jobId, long amountMinor, String reference) {
+        Job job = db.tx(c -> {
+            Job j = Db.one(c, Job::map, "SELECT " + Job.COLUMNS + " FROM job j WHERE j.id = ? AND j.requester_id = ? FOR UPDATE", jobId, requesterId)
+                    .orElseThrow(() -> ApiException.notFound("job"));
+            if (!"PUBLISHED".equals(j.status()) && !"PAUSED".equals(j.status())) {
+                throw ApiException.conflict("job-not-running", "only a published or paused job can be topped up");
+            }
+            ledger.post(c, new Ledger.Transfer("job-topup:" + jobId + ":" + reference, Ledger.requesterAvailable(requesterId),
+                    Ledger.jobEscrow(jobId), amountMinor, "RESERVE", jobId, null, "escrow top-up"));
+            Db.update(c, "UPDATE job SET status = 'PUBLISHED' WHERE id = ? AND status = 'PAUSED'", jobId);
+            return get(c, requesterId, jobId);
+        });
+        matching.jobsChanged();
+        return job;
     }
 
     /** Reserves the whole budget in escrow and opens the job to workers. Too little money: 409, nothing changes. */

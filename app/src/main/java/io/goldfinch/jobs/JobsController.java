@@ -77,6 +77,18 @@ public class JobsController {
         return jobs.publish(Caller.of(auth).userId(), id);
     }
 
+    @io.micronaut.serde.annotation.Serdeable
+    public record TopUp(@jakarta.validation.constraints.Positive long amountMinor,
+                        @jakarta.validation.constraints.NotBlank @jakarta.validation.constraints.Size(max = 100)
+                        @jakarta.validation.constraints.Pattern(regexp = "[A-Za-z0-9._:-]+") String reference) {
+    }
+
+    @Operation(summary = "Move money from the requester's balance to the job's escrow; a paused job resumes")
+    @Post("/{id}/top-up")
+    public Job topUp(@PathVariable long id, @Body @Valid TopUp body, Authentication auth) {
+        return jobs.topUp(Caller.of(auth).userId(), id, body.amountMinor(), body.reference());
+    }
+
     private static ItemParser.Format format(HttpRequest<?> request) {
         String contentType = request.getContentType().map(MediaType::toString).orElse("");
         ItemParser.Format format = ItemParser.Format.fromContentType(contentType);

@@ -75,7 +75,7 @@ public class LedgerController {
                 + "JOIN job j ON j.id = a.job_id WHERE a.kind = 'JOB_ESCROW' AND j.requester_id = ?", userId);
         long spent = Db.scalarLong(c, "SELECT COALESCE(SUM(t.amount_minor), 0) FROM ledger_transfer t "
                 + "JOIN ledger_account a ON a.id = t.debit_account_id JOIN job j ON j.id = a.job_id "
-                + "WHERE a.kind = 'JOB_ESCROW' AND j.requester_id = ? AND t.kind IN ('REWARD', 'FEE')", userId);
+                + "WHERE a.kind = 'JOB_ESCROW' AND j.requester_id = ? AND t.kind IN ('REWARD', 'FEE', 'FLOOR_TOPUP')", userId);
         return new RequesterAccount(available, reserved, spent, currency);
     }
 

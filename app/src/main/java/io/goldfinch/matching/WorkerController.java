@@ -36,7 +36,8 @@ import java.util.UUID;
 public class WorkerController {
 
     @Serdeable
-    public record EligibleJob(long id, String title, String instructions, List<String> labels, long rewardMinor, long openTasks) {
+    public record EligibleJob(long id, String title, String instructions, List<String> labels, long rewardMinor, long openTasks,
+                              Double medianSecondsPerTask, Long effectiveHourlyMinor) {
     }
 
     @Serdeable
@@ -66,7 +67,11 @@ public class WorkerController {
     @Get("/jobs")
     public List<EligibleJob> jobs(Authentication auth) {
         return matching.eligibleJobs(Caller.of(auth).userId()).stream()
-                .map(j -> new EligibleJob(j.id(), j.title(), j.instructions(), j.labels(), j.rewardMinor(), matching.openItems(j.id())))
+                .map(j -> {
+                    Double median = db.tx(c -> io.goldfinch.review.PayRates.medianSecondsPerTask(c, j.id()));
+                    return new EligibleJob(j.id(), j.title(), j.instructions(), j.labels(), j.rewardMinor(), matching.openItems(j.id()),
+                            median, io.goldfinch.ledger.FairPay.effectiveHourlyMinor(j.rewardMinor(), median));
+                })
                 .filter(j -> j.openTasks() > 0)
                 .toList();
     }

@@ -22,7 +22,7 @@ public class ResultsService {
 
     @Serdeable
     public record Progress(long itemsTotal, long itemsDone, long answers, long goldAnswers, long goldCorrect,
-                           long costSoFarMinor, long reservedMinor, String status) {
+                           long costSoFarMinor, long reservedMinor, String status, Double medianSecondsPerTask, Long effectiveHourlyMinor) {
     }
 
     @Serdeable
@@ -59,9 +59,12 @@ public class ResultsService {
             long answers = Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE job_id = ? AND NOT is_gold AND status IN ('SUBMITTED','ACCEPTED','REJECTED')", jobId);
             long goldAnswers = Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE job_id = ? AND is_gold AND status IN ('SUBMITTED','ACCEPTED','REJECTED')", jobId);
             long goldCorrect = Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE job_id = ? AND is_gold AND gold_correct AND status IN ('SUBMITTED','ACCEPTED','REJECTED')", jobId);
-            long spent = Db.scalarLong(c, "SELECT COALESCE(SUM(amount_minor), 0) FROM ledger_transfer WHERE job_id = ? AND kind IN ('REWARD','FEE')", jobId);
+            long spent = Db.scalarLong(c, "SELECT COALESCE(SUM(amount_minor), 0) FROM ledger_transfer WHERE job_id = ? AND kind IN ('REWARD','FEE','FLOOR_TOPUP')", jobId);
             long reserved = ledger.balance(c, Ledger.jobEscrow(jobId));
-            return new Progress(items, done, answers, goldAnswers, goldCorrect, spent, reserved, job.status());
+            Double median = io.goldfinch.review.PayRates.medianSecondsPerTask(c, jobId);
+            long reward = Db.scalarLong(c, "SELECT reward_minor FROM job WHERE id = ?", jobId);
+            return new Progress(items, done, answers, goldAnswers, goldCorrect, spent, reserved, job.status(), median,
+                    io.goldfinch.ledger.FairPay.effectiveHourlyMinor(reward, median));
         });
     }
 

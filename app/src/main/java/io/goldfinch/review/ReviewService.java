@@ -266,6 +266,44 @@ public class ReviewService {
             ledger.post(c, new Ledger.Transfer("accept:" + due.id() + ":fee", Ledger.jobEscrow(due.jobId()), Ledger.FEES,
                     due.feeMinor(), "FEE", due.jobId(), due.id(), "platform fee"));
         }
+        topUpToFloor(c, due);
+    }
+
+    /**
+     * Fair pay: when the job has an hourly floor and its measured rate (reward at the median pace) is below it, the
+     * accepted task is topped up from escrow — only from escrow not committed to other work. When the surplus cannot
+     * cover the top-up, the job pauses (no new leases) until its requester tops the escrow up.
+     */
+    private void topUpToFloor(Connection c, Due due) throws SQLException {
+        Long floor = Db.one(c, rs -> (Long) rs.getObject(1), "SELECT hourly_floor_minor FROM job WHERE id = ?", due.jobId()).orElse(null);
+        if (floor == null) {
+            return;
+        }
+        long topUp = io.goldfinch.ledger.FairPay.topUpMinor(due.rewardMinor(), PayRates.medianSecondsPerTask(c, due.jobId()), floor);
+        if (topUp == 0) {
+            return;
+        }
+        long perTask = due.rewardMinor() + due.feeMinor();
+        long committed = Db.scalarLong(c, "SELECT "
+                        + "(SELECT count(*) FROM assignment WHERE job_id = ? AND status IN ('LEASED', 'SUBMITTED') AND id <> ?) "
+                        + "+ (SELECT COALESCE(SUM(GREATEST(0, j.overlap_max - (SELECT count(*) FROM assignment a WHERE a.item_id = i.id "
+                        + "     AND a.status IN ('LEASED', 'SUBMITTED', 'ACCEPTED', 'REJECTED')))), 0) "
+                        + "   FROM item i JOIN job j ON j.id = i.job_id WHERE i.job_id = ? AND NOT i.is_gold AND i.closed_at IS NULL) "
+                        + "+ (SELECT GREATEST(0, gold_task_budget - (SELECT count(*) FROM assignment WHERE job_id = ? AND is_gold "
+                        + "     AND status IN ('LEASED', 'SUBMITTED', 'ACCEPTED', 'REJECTED'))) FROM job WHERE id = ?)",
+                due.jobId(), due.id(), due.jobId(), due.jobId(), due.jobId()) * perTask;
+        long surplus = ledger.balance(c, Ledger.jobEscrow(due.jobId())) - committed;
+        long paid = Math.max(0, Math.min(topUp, surplus));
+        if (paid > 0) {
+            ledger.post(c, new Ledger.Transfer("floor:" + due.id(), Ledger.jobEscrow(due.jobId()), Ledger.workerBalance(due.workerId()),
+                    paid, "FLOOR_TOPUP", due.jobId(), due.id(), "top-up to the job's hourly floor"));
+        }
+        if (paid < topUp) {
+            if (Db.update(c, "UPDATE job SET status = 'PAUSED' WHERE id = ? AND status = 'PUBLISHED'", due.jobId()) > 0) {
+                matching.jobsChanged();
+                LOG.info("job {} paused: its escrow cannot pay the hourly floor on committed work", due.jobId());
+            }
+        }
     }
 
     /** Accepts every answer whose review window has passed. Returns how many. */
@@ -297,12 +335,12 @@ public class ReviewService {
      */
     public int completeFinishedJobs() {
         List<Long> done = db.tx(c -> Db.list(c, rs -> rs.getLong(1),
-                "SELECT j.id FROM job j WHERE j.status = 'PUBLISHED' "
+                "SELECT j.id FROM job j WHERE j.status IN ('PUBLISHED', 'PAUSED') "
                         + "AND NOT EXISTS (SELECT 1 FROM assignment a WHERE a.job_id = j.id AND a.status IN ('LEASED','SUBMITTED')) "
                         + "AND NOT EXISTS (SELECT 1 FROM item i WHERE i.job_id = j.id AND NOT i.is_gold AND i.closed_at IS NULL)"));
         for (long jobId : done) {
             db.tx(c -> {
-                long requester = Db.one(c, rs -> rs.getLong(1), "SELECT requester_id FROM job WHERE id = ? AND status = 'PUBLISHED' FOR UPDATE", jobId)
+                long requester = Db.one(c, rs -> rs.getLong(1), "SELECT requester_id FROM job WHERE id = ? AND status IN ('PUBLISHED', 'PAUSED') FOR UPDATE", jobId)
                         .orElse(-1L);
                 if (requester < 0) {
                     return null;
