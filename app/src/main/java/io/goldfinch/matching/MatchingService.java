@@ -129,7 +129,7 @@ public final class MatchingService {
         List<JobRow> jobs;
         if (jobId != null) {
             JobRow job = publishedJobs().stream().filter(j -> j.id() == jobId).findFirst()
-                    .or(() -> publishedJob(jobId)).orElseThrow(() -> ApiException.notFound("job"));
+                    .or(() -> publishedJob(jobId)).orElseThrow(() -> notOpen(jobId));
             Optional<String> refusal = Eligibility.check(worker, job.requirements(), usage(workerId, job));
             if (refusal.isPresent()) {
                 throw ApiException.forbidden("not eligible for this job: " + refusal.get());
@@ -151,6 +151,14 @@ public final class MatchingService {
             }
         }
         return Optional.empty();
+    }
+
+    private ApiException notOpen(long jobId) {
+        String status = db.tx(c -> Db.one(c, rs -> rs.getString(1), "SELECT status FROM job WHERE id = ?", jobId).orElse(null));
+        if ("PAUSED".equals(status)) {
+            return ApiException.conflict("job-paused", "this job is paused until its requester tops up its escrow");
+        }
+        return ApiException.notFound("job");
     }
 
     /** The published jobs this worker may take tasks from, in the order they would be offered. */

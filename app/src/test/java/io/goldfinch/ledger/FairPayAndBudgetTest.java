@@ -62,7 +62,8 @@ class FairPayAndBudgetTest {
         api.post(requester, "/api/assignments/" + first + "/approve", Map.of());
         // The escrow (3 tasks x 11) has no surplus beyond the committed remaining work: the job pauses.
         assertThat(api.get(requester, "/api/jobs/" + job).get("status")).isEqualTo("PAUSED");
-        assertThat(api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/next", ""))).getStatus().getCode()).isEqualTo(204);
+        assertThat(api.failure(api.as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, ""))).getStatus().getCode()).isEqualTo(409);
+        assertThat(api.getList(worker, "/api/worker/jobs")).noneMatch(j -> num(j.get("id")) == job);
 
         api.post(requester, "/api/jobs/" + job + "/top-up", Map.of("amountMinor", 200, "reference", "t1"));
         assertThat(api.get(requester, "/api/jobs/" + job).get("status")).isEqualTo("PUBLISHED");
