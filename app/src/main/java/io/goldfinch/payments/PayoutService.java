@@ -173,12 +173,38 @@ public class PayoutService {
         return open.size();
     }
 
+    /**
+     * Pays out every worker whose balance has reached the minimum and whose payout account is ready, unless a payout of
+     * theirs is still open. Returns how many payouts were started.
+     */
+    public int payDueBalances() {
+        if (stripe.isEmpty()) {
+            return 0;
+        }
+        List<Long> due = db.tx(c -> Db.list(c, rs -> rs.getLong(1),
+                "SELECT pa.worker_id FROM payout_account pa JOIN ledger_account la ON la.code = 'worker:' || pa.worker_id || ':balance' "
+                        + "WHERE pa.payouts_enabled AND la.credits_minor - la.debits_minor >= ? "
+                        + "AND NOT EXISTS (SELECT 1 FROM payout p WHERE p.worker_id = pa.worker_id AND p.status IN ('PENDING', 'SUBMITTED', 'UNKNOWN')) "
+                        + "ORDER BY pa.worker_id LIMIT 500", minimumMinor));
+        int started = 0;
+        for (long worker : due) {
+            try {
+                request(worker, null);
+                started++;
+            } catch (ApiException e) {
+                LOG.info("automatic payout for worker {} skipped: {}", worker, e.getMessage());
+            }
+        }
+        return started;
+    }
+
     @Scheduled(fixedDelay = "${goldfinch.payout-reconcile-interval:60s}", initialDelay = "30s")
     void reconcileScheduled() {
         try {
             reconcile(Duration.ofMinutes(2));
+            payDueBalances();
         } catch (RuntimeException e) {
-            LOG.warn("payout reconcile failed: {}", e.toString());
+            LOG.warn("payout run failed: {}", e.toString());
         }
     }
 

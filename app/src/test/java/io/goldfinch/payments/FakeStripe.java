@@ -33,6 +33,8 @@ final class FakeStripe implements AutoCloseable {
     final LinkedList<String> failNextTransfers = new LinkedList<>();
     private final Map<String, String> idempotent = new ConcurrentHashMap<>();
     private final AtomicInteger seq = new AtomicInteger();
+    /** Ids unique across runs against the same database, like Stripe's. */
+    private final String run = Long.toString(System.nanoTime(), 36);
     private final HttpServer server;
     volatile long timeoutMillis = 1_500;
 
@@ -73,7 +75,7 @@ final class FakeStripe implements AutoCloseable {
                     return;
                 }
                 String body = idempotent.computeIfAbsent("transfer:" + key, k -> {
-                    String id = "tr_fake" + seq.incrementAndGet();
+                    String id = "tr_" + run + seq.incrementAndGet();
                     transfers.add(new TransferMade(id, form.get("transfer_group"), Long.parseLong(form.get("amount")), form.get("destination"), key));
                     return transferJson(id, form.get("transfer_group"), Long.parseLong(form.get("amount")), form.get("destination"));
                 });
@@ -93,14 +95,14 @@ final class FakeStripe implements AutoCloseable {
                 }
                 send(ex, 200, "{\"object\":\"list\",\"url\":\"/v1/transfers\",\"has_more\":false,\"data\":[" + data + "]}");
             } else if (method.equals("POST") && path.equals("/v1/accounts")) {
-                send(ex, 200, idempotent.computeIfAbsent("account:" + key, k -> "{\"id\":\"acct_fake" + seq.incrementAndGet()
+                send(ex, 200, idempotent.computeIfAbsent("account:" + key, k -> "{\"id\":\"acct_" + run + seq.incrementAndGet()
                         + "\",\"object\":\"account\",\"type\":\"express\",\"charges_enabled\":false,\"payouts_enabled\":false,\"email\":\""
                         + form.getOrDefault("email", "") + "\"}"));
             } else if (method.equals("POST") && path.equals("/v1/account_links")) {
                 send(ex, 200, "{\"object\":\"account_link\",\"created\":1700000000,\"expires_at\":1700000300,\"url\":\"https://connect.stripe.com/setup/e/"
                         + form.get("account") + "/fake\"}");
             } else if (method.equals("POST") && path.equals("/v1/checkout/sessions")) {
-                String id = "cs_test_fake" + seq.incrementAndGet();
+                String id = "cs_test_" + run + seq.incrementAndGet();
                 send(ex, 200, "{\"id\":\"" + id + "\",\"object\":\"checkout.session\",\"mode\":\"payment\",\"status\":\"open\","
                         + "\"payment_status\":\"unpaid\",\"amount_total\":" + form.get("line_items[0][price_data][unit_amount]")
                         + ",\"currency\":\"usd\",\"url\":\"https://checkout.stripe.com/c/pay/" + id + "\"}");

@@ -221,4 +221,24 @@ class StripePaymentsTest implements TestPropertyProvider {
         assertThat(api.failure(api.as(worker, HttpRequest.POST("/api/worker/payouts", Map.of("amountMinor", 5_000)))).getStatus().getCode())
                 .isEqualTo(409);
     }
+
+    @Test
+    void balancesThatReachTheMinimumArePaidOutAutomaticallyOnce() {
+        Api api = new Api(client.toBlocking(), users);
+        Api.Session worker = paidWorker(api);
+        long before = balance(Ledger.workerBalance(worker.id()));
+        assertThat(payouts.payDueBalances()).isGreaterThanOrEqualTo(1);
+        List<Map<String, Object>> listed = api.getList(worker, "/api/worker/payouts");
+        assertThat(listed).singleElement().satisfies(p -> {
+            assertThat(p.get("status")).isEqualTo("PAID");
+            assertThat(num(p.get("amountMinor"))).isEqualTo(before);
+        });
+        assertThat(balance(Ledger.workerBalance(worker.id()))).isZero();
+        payouts.payDueBalances();
+        assertThat(api.getList(worker, "/api/worker/payouts")).hasSize(1);
+    }
+
+    private static long num(Object o) {
+        return ((Number) o).longValue();
+    }
 }
