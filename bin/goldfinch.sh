@@ -20,7 +20,7 @@ app_jar() { ls app/target/goldfinch-app-*.jar 2>/dev/null | grep -v -e '-origina
 
 build_if_needed() {
   local jar; jar="$(app_jar || true)"
-  if [ -z "$jar" ] || [ -n "$(find pom.xml db app worker-portal requester-portal -newer "$jar" \
+  if [ -z "$jar" ] || [ -n "$(find pom.xml db app worker-portal requester-portal portal-common -newer "$jar" \
         \( -path '*/target' -o -path '*/node_modules' \) -prune -o -type f -print -quit 2>/dev/null)" ]; then
     log "building (./mvnw package, tests skipped; './goldfinch test' runs them)"
     ./mvnw -B -q -DskipTests package

@@ -30,6 +30,10 @@ function contentSecurityPolicy(): Plugin {
 export default defineConfig({
   base: '/worker/',
   plugins: [contentSecurityPolicy()],
+  resolve: {
+    // Code shared by both portals lives in ../portal-common (see its README).
+    alias: { '@common': decodeURIComponent(new URL('../portal-common/src', import.meta.url).pathname) },
+  },
   build: {
     outDir: 'target/classes/worker-portal',
     emptyOutDir: true,

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RequesterApp } from './app';
-import { HttpClient } from './lib/http';
+import { HttpClient } from '@common/lib/http';
 import { flush, json, noContent, problem } from './test/fakes';
 
 const requester = { id: 5, email: 'rita@example.org', displayName: 'Rita', roles: ['REQUESTER'] };

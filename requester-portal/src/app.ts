@@ -1,12 +1,12 @@
 /** The requester portal shell: who is signed in, which page shows, the header with sign-out. */
-import { AuthApi, hasRole, type User } from './api/auth';
+import { AuthApi, hasRole, type User } from '@common/api/auth';
 import { RequesterApi } from './api/requester';
-import { h, replaceChildren } from './lib/dom';
-import { HttpClient, describeError } from './lib/http';
-import { navigate, parseRoute } from './lib/router';
-import { signInView, signUpView } from './views/auth';
+import { h, replaceChildren } from '@common/lib/dom';
+import { HttpClient, describeError } from '@common/lib/http';
+import { navigate, parseRoute } from '@common/lib/router';
+import { signInView, signUpView } from '@common/views/auth';
 import { dashboardView } from './views/dashboard';
-import type { View } from './views/view';
+import type { View } from '@common/views/view';
 
 const ROLE = 'REQUESTER';
 const PORTAL_NAME = 'Requester';

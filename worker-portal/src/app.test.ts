@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WorkerApp } from './app';
-import { HttpClient } from './lib/http';
+import { HttpClient } from '@common/lib/http';
 import { flush, json, noContent, problem, type RecordedRequest } from './test/fakes';
 
 const worker = { id: 1, email: 'ann@example.org', displayName: 'Ann <3', roles: ['WORKER'] };

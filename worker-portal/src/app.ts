@@ -1,13 +1,13 @@
 /** The worker portal shell: who is signed in, which page shows, the header with sign-out. */
-import { AuthApi, hasRole, type User } from './api/auth';
+import { AuthApi, hasRole, type User } from '@common/api/auth';
 import { WorkerApi } from './api/worker';
-import { h, replaceChildren } from './lib/dom';
-import { HttpClient, describeError } from './lib/http';
-import { navigate, parseRoute } from './lib/router';
-import { signInView, signUpView } from './views/auth';
+import { h, replaceChildren } from '@common/lib/dom';
+import { HttpClient, describeError } from '@common/lib/http';
+import { navigate, parseRoute } from '@common/lib/router';
+import { signInView, signUpView } from '@common/views/auth';
 import { jobsView } from './views/jobs';
 import { labelingView } from './views/labeling';
-import type { View } from './views/view';
+import type { View } from '@common/views/view';
 
 const ROLE = 'WORKER';
 const PORTAL_NAME = 'Worker';

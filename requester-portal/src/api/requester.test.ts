@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HttpClient } from '../lib/http';
+import { HttpClient } from '@common/lib/http';
 import { json, problem, scriptedFetch } from '../test/fakes';
 import { RequesterApi, answersUrl, completion, goldAccuracy, projectedCostMinor, resultsUrl } from './requester';
 

@@ -1,5 +1,5 @@
 /** The requester's side of the API: account balance, jobs, progress and result exports. */
-import type { HttpClient } from '../lib/http';
+import type { HttpClient } from '@common/lib/http';
 
 export type Id = number | string;
 

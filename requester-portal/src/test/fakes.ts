@@ -1,5 +1,5 @@
 /** Test doubles shared by the unit tests. */
-import type { FetchLike } from '../lib/http';
+import type { FetchLike } from '@common/lib/http';
 
 export interface RecordedRequest {
   url: string;

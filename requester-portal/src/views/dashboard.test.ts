@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RequesterApi, type Job } from '../api/requester';
-import { HttpClient } from '../lib/http';
+import { HttpClient } from '@common/lib/http';
 import { flush, json, problem } from '../test/fakes';
 import { dashboardView, renderJobRow, statusBadge, type DashboardOptions } from './dashboard';
-import type { View } from './view';
+import type { View } from '@common/views/view';
 
 const jobs: Job[] = [
   { id: 1, title: 'Cats vs dogs', status: 'PUBLISHED', rewardMinor: 4, overlapMin: 3, overlapMax: 5, goldRate: 0.1, itemCount: 1200, goldCount: 40, createdAt: '2025-04-01T09:00:00Z' },

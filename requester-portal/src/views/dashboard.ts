@@ -15,10 +15,10 @@ import {
   type JobProgress,
   type RequesterApi,
 } from '../api/requester';
-import { h, replaceChildren, setLoadState } from '../lib/dom';
-import { formatCount, formatDateTime, formatMoney, formatPercent } from '../lib/format';
-import { describeError } from '../lib/http';
-import type { View } from './view';
+import { h, replaceChildren, setLoadState } from '@common/lib/dom';
+import { formatCount, formatDateTime, formatMoney, formatPercent } from '@common/lib/format';
+import { describeError } from '@common/lib/http';
+import type { View } from '@common/views/view';
 
 export interface DashboardOptions {
   api: RequesterApi;

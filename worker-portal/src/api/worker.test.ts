@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HttpClient } from '../lib/http';
+import { HttpClient } from '@common/lib/http';
 import { json, noContent, problem, scriptedFetch } from '../test/fakes';
 import { WorkerApi, normaliseTask } from './worker';
 

@@ -1,5 +1,5 @@
 /** The worker's side of the API: eligible jobs, the task lease loop, earnings. */
-import type { HttpClient } from '../lib/http';
+import type { HttpClient } from '@common/lib/http';
 
 export type Id = number | string;
 

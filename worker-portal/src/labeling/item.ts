@@ -2,7 +2,7 @@
  * Shows one item's data. The data is the requester's, so it is untrusted: text goes into Text nodes, an image
  * only loads from an allow-listed URL, and everything else becomes a key/value table of plain text.
  */
-import { h } from '../lib/dom';
+import { h } from '@common/lib/dom';
 import { safeImageSrc } from '../lib/url';
 
 const TEXT_KEYS = ['text'];

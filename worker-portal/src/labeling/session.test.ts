@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../lib/http';
+import { ApiError } from '@common/lib/http';
 import { FakeTaskSource, flush, makeTask } from '../test/fakes';
 import { LEASE_EXPIRED_NOTICE, LabelingSession, type SessionOptions, type SessionSnapshot } from './session';
 

@@ -11,7 +11,7 @@
  * - Skip takes the next task first and then releases the skipped one, so the same item cannot come straight back.
  * - stop() releases every task this session holds but has not answered (the prefetched one too).
  */
-import { ApiError, describeError } from '../lib/http';
+import { ApiError, describeError } from '@common/lib/http';
 import { newUuid } from '../lib/uuid';
 import type { Id, Task, TaskSource } from '../api/worker';
 

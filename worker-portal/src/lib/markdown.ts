@@ -6,7 +6,7 @@
  * numbered lists, block quotes, fenced code, horizontal rules, **bold**, *italic*, `code`, [links](https://…) and
  * ![images](https://…). Links and images only with allow-listed URLs (see url.ts); others are shown as text.
  */
-import { h } from './dom';
+import { h } from '@common/lib/dom';
 import { safeImageSrc, safeLinkHref } from './url';
 
 const MAX_INLINE_DEPTH = 4;

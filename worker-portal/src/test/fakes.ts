@@ -1,5 +1,5 @@
 /** Test doubles shared by the unit tests. */
-import type { FetchLike } from '../lib/http';
+import type { FetchLike } from '@common/lib/http';
 import type { AnswerResult, Id, Task, TaskSource } from '../api/worker';
 
 export interface RecordedRequest {

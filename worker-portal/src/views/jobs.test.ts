@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WorkerApi } from '../api/worker';
-import { HttpClient } from '../lib/http';
+import { HttpClient } from '@common/lib/http';
 import { json, problem, scriptedFetch } from '../test/fakes';
 import { jobsView, renderEarnings, renderJob } from './jobs';
 

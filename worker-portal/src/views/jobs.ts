@@ -1,10 +1,10 @@
 /** The worker's home: earnings summary and the jobs open to them, each with its pay per task. */
 import type { Earnings, WorkerApi, WorkerJob } from '../api/worker';
-import { h, replaceChildren, setLoadState } from '../lib/dom';
-import { formatCount, formatMoney, formatPercent } from '../lib/format';
-import { describeError } from '../lib/http';
+import { h, replaceChildren, setLoadState } from '@common/lib/dom';
+import { formatCount, formatMoney, formatPercent } from '@common/lib/format';
+import { describeError } from '@common/lib/http';
 import { renderMarkdown } from '../lib/markdown';
-import type { View } from './view';
+import type { View } from '@common/views/view';
 
 export function labelHref(jobId?: WorkerJob['id']): string {
   return jobId === undefined ? '#/label' : `#/label/${encodeURIComponent(String(jobId))}`;

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiError } from '../lib/http';
+import { ApiError } from '@common/lib/http';
 import { FakeTaskSource, flush, makeTask } from '../test/fakes';
 import { labelingView, type LabelingViewOptions } from './labeling';
-import type { View } from './view';
+import type { View } from '@common/views/view';
 
 let mounted: View | null = null;
 

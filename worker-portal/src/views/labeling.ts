@@ -7,10 +7,10 @@ import { formatRemaining, remainingMs, urgency } from '../labeling/countdown';
 import { hotkeyFor, hotkeyHint } from '../labeling/hotkeys';
 import { renderItem } from '../labeling/item';
 import { LabelingSession, type SessionOptions, type SessionSnapshot } from '../labeling/session';
-import { h, replaceChildren } from '../lib/dom';
-import { formatMoney } from '../lib/format';
+import { h, replaceChildren } from '@common/lib/dom';
+import { formatMoney } from '@common/lib/format';
 import { renderMarkdown } from '../lib/markdown';
-import type { View } from './view';
+import type { View } from '@common/views/view';
 
 export interface LabelingViewOptions {
   source: TaskSource;
