@@ -1,3 +1,4 @@
+import '@common/base.css';
 import './styles.css';
 import { RequesterApp } from './app';
 

@@ -1,3 +1,4 @@
+import '@common/base.css';
 import './styles.css';
 import { WorkerApp } from './app';
 
