@@ -36,7 +36,23 @@ public final class Db {
         this.dataSource = dataSource;
     }
 
+    /**
+     * Runs the work in one transaction. A deadlock or serialization failure (SQLSTATE 40P01, 40001) rolls back
+     * everything the work did, so it is retried, at most three times: the work must do nothing but database work.
+     */
     public <T> T tx(Work<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return once(work);
+            } catch (DataAccessException e) {
+                if (attempt >= 3 || !(sqlState(e, "40P01") || sqlState(e, "40001"))) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private <T> T once(Work<T> work) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
