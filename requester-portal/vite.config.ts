@@ -1,53 +1,6 @@
-import { defineConfig, type Plugin } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
+import { portalConfig } from '../portal-common/vite.portal';
 
-/**
- * Content-Security-Policy for the built page. The requester portal loads nothing from other hosts: scripts,
- * styles, images and API calls are all same-origin. Added at build time only, because the dev
- * server injects inline styles for hot reload. The server should send the same policy as a header too.
- */
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-].join('; ');
-
-function contentSecurityPolicy(): Plugin {
-  return {
-    name: 'goldfinch-csp',
-    apply: 'build',
-    transformIndexHtml: () => [
-      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP }, injectTo: 'head-prepend' },
-    ],
-  };
-}
-
-export default defineConfig({
-  base: '/requester/',
-  plugins: [contentSecurityPolicy()],
-  resolve: {
-    // Code shared by both portals lives in ../portal-common (see its README).
-    alias: { '@common': decodeURIComponent(new URL('../portal-common/src', import.meta.url).pathname) },
-  },
-  build: {
-    outDir: 'target/classes/requester-portal',
-    emptyOutDir: true,
-    target: 'es2022',
-    // No inlined assets: every file is served by the app under /requester/assets/ (CSP-friendly).
-    assetsInlineLimit: 0,
-  },
-  server: {
-    // `npm run dev` talks to a Goldfinch app running locally on its default port.
-    proxy: { '/api': 'http://localhost:8080' },
-  },
-  test: {
-    environment: 'jsdom',
-    include: ['src/**/*.test.ts'],
-    restoreMocks: true,
-  },
-});
+// Shared settings (base /requester/, output target/classes/requester-portal, CSP, @common alias): ../portal-common/vite.portal.ts.
+// The requester portal loads nothing from other hosts: images are same-origin too.
+export default defineConfig(portalConfig({ name: 'requester', imgSrc: "'self' data:" }));

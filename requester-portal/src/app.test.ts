@@ -1,20 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RequesterApp } from './app';
 import { HttpClient } from '@common/lib/http';
-import { flush, json, noContent, problem } from './test/fakes';
+import { fakeApi, flush, json, noContent, problem } from '@common/test/fakes';
 
 const requester = { id: 5, email: 'rita@example.org', displayName: 'Rita', roles: ['REQUESTER'] };
-
-function fakeApi(routes: Record<string, () => Response>) {
-  const calls: string[] = [];
-  const fetch = async (url: string, init: RequestInit) => {
-    const key = `${init.method} ${url}`;
-    calls.push(key);
-    const handler = routes[key];
-    return handler ? handler() : problem(404, { title: 'Not found' });
-  };
-  return { fetch, calls };
-}
 
 let app: RequesterApp | null = null;
 async function boot(routes: Record<string, () => Response>) {

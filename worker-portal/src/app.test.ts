@@ -1,22 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WorkerApp } from './app';
 import { HttpClient } from '@common/lib/http';
-import { flush, json, noContent, problem, type RecordedRequest } from './test/fakes';
+import { fakeApi, flush, json, noContent, problem, type RecordedRequest } from '@common/test/fakes';
 
 const worker = { id: 1, email: 'ann@example.org', displayName: 'Ann <3', roles: ['WORKER'] };
-
-/** A fake API keyed by "METHOD path"; records calls. */
-function fakeApi(routes: Record<string, (req: RecordedRequest) => Response>) {
-  const calls: string[] = [];
-  const fetch = async (url: string, init: RequestInit) => {
-    const key = `${init.method} ${url.split('?')[0]}`;
-    calls.push(key);
-    const handler = routes[key];
-    if (!handler) return problem(404, { title: 'Not found' });
-    return handler({ url, init, headers: init.headers as Record<string, string>, body: init.body ? JSON.parse(init.body as string) : undefined });
-  };
-  return { fetch, calls };
-}
 
 async function boot(routes: Record<string, (req: RecordedRequest) => Response>) {
   const api = fakeApi(routes);

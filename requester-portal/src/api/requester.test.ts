@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HttpClient } from '@common/lib/http';
-import { json, problem, scriptedFetch } from '../test/fakes';
+import { json, problem, scriptedFetch } from '@common/test/fakes';
 import { RequesterApi, answersUrl, completion, goldAccuracy, projectedCostMinor, resultsUrl } from './requester';
 
 describe('RequesterApi', () => {

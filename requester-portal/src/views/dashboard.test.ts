@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RequesterApi, type Job } from '../api/requester';
 import { HttpClient } from '@common/lib/http';
-import { flush, json, problem } from '../test/fakes';
+import { flush, json, problem } from '@common/test/fakes';
 import { dashboardView, renderJobRow, statusBadge, type DashboardOptions } from './dashboard';
 import type { View } from '@common/views/view';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HttpClient } from '@common/lib/http';
-import { json, noContent, problem, scriptedFetch } from '../test/fakes';
+import { json, noContent, problem, scriptedFetch } from '@common/test/fakes';
 import { WorkerApi, normaliseTask } from './worker';
 
 const task = {

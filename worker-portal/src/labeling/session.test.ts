@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '@common/lib/http';
-import { FakeTaskSource, flush, makeTask } from '../test/fakes';
+import { flush } from '@common/test/fakes';
+import { FakeTaskSource, makeTask } from '../test/fakes';
 import { LEASE_EXPIRED_NOTICE, LabelingSession, type SessionOptions, type SessionSnapshot } from './session';
 
 function setup(source: FakeTaskSource, options: SessionOptions = {}) {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WorkerApi } from '../api/worker';
 import { HttpClient } from '@common/lib/http';
-import { json, problem, scriptedFetch } from '../test/fakes';
+import { json, problem, scriptedFetch } from '@common/test/fakes';
 import { jobsView, renderEarnings, renderJob } from './jobs';
 
 const settle = () => new Promise((r) => setTimeout(r, 0));

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '@common/lib/http';
-import { FakeTaskSource, flush, makeTask } from '../test/fakes';
+import { flush } from '@common/test/fakes';
+import { FakeTaskSource, makeTask } from '../test/fakes';
 import { labelingView, type LabelingViewOptions } from './labeling';
 import type { View } from '@common/views/view';
 

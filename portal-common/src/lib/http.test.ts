@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError, HttpClient, NETWORK_ERROR_STATUS, describeError, problemFromResponse } from '@common/lib/http';
+import { ApiError, HttpClient, NETWORK_ERROR_STATUS, describeError, problemFromResponse } from './http';
 import { json, noContent, problem, scriptedFetch } from '../test/fakes';
 
 describe('HttpClient', () => {

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AuthApi } from '@common/api/auth';
-import { HttpClient } from '@common/lib/http';
+import { AuthApi } from '../api/auth';
+import { HttpClient } from '../lib/http';
 import { json, problem, scriptedFetch, type Reply } from '../test/fakes';
-import { signInView, signUpView } from '@common/views/auth';
+import { signInView, signUpView } from './auth';
 
 const user = { id: 1, email: 'ann@example.org', displayName: 'Ann', roles: ['WORKER'] };
 

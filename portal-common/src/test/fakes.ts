@@ -1,5 +1,5 @@
-/** Test doubles shared by the unit tests. */
-import type { FetchLike } from '@common/lib/http';
+/** Test doubles for the portals' unit tests: a scripted fetch, canned responses and a fake API keyed by route. */
+import type { FetchLike } from '../lib/http';
 
 export interface RecordedRequest {
   url: string;
@@ -46,6 +46,19 @@ export function problem(status: number, body: Record<string, unknown>): Response
 
 export function noContent(): Response {
   return new Response(null, { status: 204 });
+}
+
+/** A fake API keyed by "METHOD path" (query string ignored); unknown routes answer 404. Records every call. */
+export function fakeApi(routes: Record<string, (req: RecordedRequest) => Response>) {
+  const calls: string[] = [];
+  const fetch = async (url: string, init: RequestInit) => {
+    const key = `${init.method} ${url.split('?')[0]}`;
+    calls.push(key);
+    const handler = routes[key];
+    if (!handler) return problem(404, { title: 'Not found' });
+    return handler({ url, init, headers: init.headers as Record<string, string>, body: init.body ? JSON.parse(init.body as string) : undefined });
+  };
+  return { fetch, calls };
 }
 
 /** Lets pending promise callbacks run. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currencyDigits, formatCount, formatDateTime, formatMoney, formatPercent } from '@common/lib/format';
+import { currencyDigits, formatCount, formatDateTime, formatMoney, formatPercent } from './format';
 
 describe('formatMoney', () => {
   it('formats integer minor units as dollars and cents', () => {
