@@ -82,39 +82,43 @@ public final class Ledger {
 
     /**
      * Posts one transfer inside the caller's transaction. Returns true when posted now, false when this key had
-     * already been posted with the same payload.
+     * already been posted with the same payload. Two round trips: the accounts' ids, then the database function
+     * {@code ledger_post}, which inserts the transfer (its trigger moves both balances) and reports an overdraft or a
+     * reused key without aborting the caller's transaction.
      */
     public boolean post(Connection c, Transfer t) throws SQLException {
-        long debit = account(c, t.debitCode());
-        long credit = account(c, t.creditCode());
-        var savepoint = c.setSavepoint();
-        try {
-            Optional<Long> id = Db.one(c, rs -> rs.getLong(1),
-                    "INSERT INTO ledger_transfer (idempotency_key, debit_account_id, credit_account_id, amount_minor, kind, job_id, "
-                            + "assignment_id, memo, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                            + "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
-                    t.idempotencyKey(), debit, credit, t.amountMinor(), t.kind(), t.jobId(), t.assignmentId(), t.memo(),
-                    Timestamp.from(clock.instant()));
-            c.releaseSavepoint(savepoint);
-            if (id.isPresent()) {
-                return true;
-            }
-        } catch (SQLException e) {
-            c.rollback(savepoint);
-            if (Db.isCheckViolation(e)) {
-                throw new InsufficientFunds("not enough funds in " + t.debitCode() + " for " + t.amountMinor() + " minor units");
-            }
-            throw e;
-        }
-        boolean same = Db.one(c, rs -> rs.getLong("debit_account_id") == debit && rs.getLong("credit_account_id") == credit
-                        && rs.getLong("amount_minor") == t.amountMinor(),
-                "SELECT debit_account_id, credit_account_id, amount_minor FROM ledger_transfer WHERE idempotency_key = ?",
-                t.idempotencyKey()).orElse(false);
-        if (!same) {
-            throw ApiException.conflict("idempotency-key-reused",
+        long[] ids = accounts(c, t.debitCode(), t.creditCode());
+        String outcome = Db.one(c, rs -> rs.getString(1),
+                "SELECT ledger_post(?::text, ?::bigint, ?::bigint, ?::bigint, ?::text, ?::bigint, ?::uuid, ?::text, ?::timestamptz)",
+                t.idempotencyKey(), ids[0], ids[1], t.amountMinor(), t.kind(), t.jobId(), t.assignmentId(), t.memo(),
+                Timestamp.from(clock.instant())).orElseThrow();
+        return switch (outcome) {
+            case "POSTED" -> true;
+            case "EXISTS" -> false;
+            case "INSUFFICIENT" -> throw new InsufficientFunds("not enough funds in " + t.debitCode() + " for " + t.amountMinor() + " minor units");
+            case "KEY_REUSED" -> throw ApiException.conflict("idempotency-key-reused",
                     "idempotency key " + t.idempotencyKey() + " was already used for a different transfer");
+            default -> throw new IllegalStateException("ledger_post answered " + outcome);
+        };
+    }
+
+    /** Ids of the debit and credit accounts, in one query when both are open (the usual case); opens missing ones. */
+    private long[] accounts(Connection c, String debitCode, String creditCode) throws SQLException {
+        if (debitCode.equals(creditCode)) {
+            throw new IllegalArgumentException("a transfer needs two different accounts: " + debitCode);
         }
-        return false;
+        long[] ids = {-1, -1};
+        for (Object[] row : Db.list(c, rs -> new Object[]{rs.getString(1), rs.getLong(2)},
+                "SELECT code, id FROM ledger_account WHERE code IN (?, ?)", debitCode, creditCode)) {
+            ids[row[0].equals(debitCode) ? 0 : 1] = (Long) row[1];
+        }
+        if (ids[0] < 0) {
+            ids[0] = account(c, debitCode);
+        }
+        if (ids[1] < 0) {
+            ids[1] = account(c, creditCode);
+        }
+        return ids;
     }
 
     /** Kind, owner and overdraft rule of an account, derived from its code. */
