@@ -31,6 +31,8 @@ public class PayoutService {
 
     private static final Logger LOG = LoggerFactory.getLogger(PayoutService.class);
     static final int MAX_ATTEMPTS = 8;
+    /** How long after its last attempt a payout that used up its attempts is settled by asking Stripe. */
+    static final Duration SETTLE = Duration.ofMinutes(10);
 
     @Serdeable
     public record Payout(UUID id, long amountMinor, String currency, String channel, String status, String stripeTransferId,
@@ -102,26 +104,35 @@ public class PayoutService {
         return find(workerId, id);
     }
 
-    /** Drives one payout one step towards PAID or FAILED. Safe to call again at any time (the key is the same). */
+    /**
+     * Drives one payout one step towards PAID or FAILED. Safe to call again at any time (the key is the same). At most
+     * {@link #MAX_ATTEMPTS} calls ever create a transfer; after that the payout is only asked about (see
+     * {@link #settleGivenUp}).
+     */
     public void process(UUID id) {
         StripeGateway gateway = stripe.orElseThrow();
-        Row row = db.tx(c -> {
+        record Step(Row row, boolean mayCreate) {
+        }
+        Step step = db.tx(c -> {
             Row r = lock(c, id);
             if (r == null || !PayoutState.valueOf(r.status()).open()) {
                 return null;
             }
             if (r.attempts() >= MAX_ATTEMPTS) {
-                Db.update(c, "UPDATE payout SET status = 'UNKNOWN', last_error = ?, updated_at = ? WHERE id = ?",
-                        "gave up after " + r.attempts() + " attempts; needs a person", Timestamp.from(clock.instant()), id);
-                return null;
+                return new Step(r, false);
             }
             move(c, r, PayoutState.SUBMITTED, null, null);
             Db.update(c, "UPDATE payout SET attempts = attempts + 1 WHERE id = ?", id);
-            return r;
+            return new Step(r, true);
         });
-        if (row == null) {
+        if (step == null) {
             return;
         }
+        if (!step.mayCreate()) {
+            settleGivenUp(gateway, step.row());
+            return;
+        }
+        Row row = step.row();
         crash.reach(CrashPoints.AFTER_SUBMITTED);
         String group = "payout-" + id;
         try {
@@ -144,11 +155,10 @@ public class PayoutService {
                     return null;
                 }
                 if (e.definite()) {
-                    move(c, r, PayoutState.FAILED, null, e.getMessage());
-                    ledger.post(c, new Ledger.Transfer("payout-reversal:" + id, Ledger.PAYOUTS, Ledger.workerBalance(r.workerId()),
-                            r.amountMinor(), "PAYOUT_REVERSAL", null, null, "Stripe refused the payout: back to the balance"));
+                    fail(c, r, e.getMessage(), "Stripe refused the payout: back to the balance");
                 } else {
-                    move(c, r, PayoutState.UNKNOWN, null, e.getMessage());
+                    move(c, r, PayoutState.UNKNOWN, null, e.getMessage()
+                            + (r.attempts() >= MAX_ATTEMPTS ? " (last attempt; Stripe will be asked once it has settled)" : ""));
                 }
                 return null;
             });
@@ -156,17 +166,59 @@ public class PayoutService {
     }
 
     /**
-     * Resolves open payouts: UNKNOWN ones, and PENDING/SUBMITTED ones not touched for a while (their process died).
-     * Bounded per run and per payout.
+     * A payout whose attempts are used up is never sent again; the reconciler only asks Stripe about it, once its last
+     * attempt is {@link #SETTLE} old (no request of ours can still be in flight). Stripe has the transfer: PAID. Stripe
+     * has none for its transfer group: FAILED, and the amount goes back to the worker's balance (a new request gets a
+     * new key). Stripe does not answer: it stays UNKNOWN and is asked again on a later run.
+     */
+    private void settleGivenUp(StripeGateway gateway, Row row) {
+        if (row.updatedAt().isAfter(clock.instant().minus(SETTLE))) {
+            return;
+        }
+        Optional<String> existing;
+        try {
+            existing = gateway.findTransfer("payout-" + row.id());
+        } catch (StripeGateway.GatewayException e) {
+            LOG.info("payout {}: Stripe did not answer the reconciler: {}", row.id(), e.getMessage());
+            return;
+        }
+        db.tx(c -> {
+            Row r = lock(c, row.id());
+            if (r == null || !PayoutState.valueOf(r.status()).open() || r.attempts() < MAX_ATTEMPTS) {
+                return null;
+            }
+            if (existing.isPresent()) {
+                move(c, r, PayoutState.PAID, existing.get(), null);
+            } else {
+                fail(c, r, "Stripe has no transfer for this payout after " + r.attempts() + " attempts",
+                        "payout never reached Stripe: back to the balance");
+            }
+            return null;
+        });
+    }
+
+    private void fail(Connection c, Row r, String error, String memo) throws SQLException {
+        move(c, r, PayoutState.FAILED, null, error);
+        ledger.post(c, new Ledger.Transfer("payout-reversal:" + r.id(), Ledger.PAYOUTS, Ledger.workerBalance(r.workerId()),
+                r.amountMinor(), "PAYOUT_REVERSAL", null, null, memo));
+    }
+
+    /**
+     * Resolves open payouts: UNKNOWN ones with attempts left, PENDING/SUBMITTED ones not touched for a while (their
+     * process died), and ones whose attempts are used up once they have settled. Least recently touched first, bounded
+     * per run; a payout Stripe keeps failing cannot hold the others back for more than {@link #MAX_ATTEMPTS} runs.
      */
     public int reconcile(Duration staleAfter) {
         if (stripe.isEmpty()) {
             return 0;
         }
-        Instant cutoff = clock.instant().minus(staleAfter);
+        Instant now = clock.instant();
         List<UUID> open = db.tx(c -> Db.list(c, rs -> rs.getObject(1, UUID.class),
-                "SELECT id FROM payout WHERE status = 'UNKNOWN' OR (status IN ('PENDING', 'SUBMITTED') AND updated_at <= ?) "
-                        + "ORDER BY created_at LIMIT 200", Timestamp.from(cutoff)));
+                "SELECT id FROM payout WHERE status IN ('PENDING', 'SUBMITTED', 'UNKNOWN') AND ("
+                        + "  (attempts >= ? AND updated_at <= ?)"
+                        + "  OR (attempts < ? AND (status = 'UNKNOWN' OR updated_at <= ?))) "
+                        + "ORDER BY updated_at LIMIT 200",
+                MAX_ATTEMPTS, Timestamp.from(now.minus(SETTLE)), MAX_ATTEMPTS, Timestamp.from(now.minus(staleAfter))));
         for (UUID id : open) {
             process(id);
         }

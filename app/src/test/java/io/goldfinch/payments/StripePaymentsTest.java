@@ -190,6 +190,76 @@ class StripePaymentsTest implements TestPropertyProvider {
         assertPaidOnce(worker.id(), UUID.fromString((String) payout.get("id")), before);
     }
 
+    private void failNext(String... failures) {
+        synchronized (stripe.failNextTransfers) {
+            stripe.failNextTransfers.addAll(List.of(failures));
+        }
+    }
+
+    private long transferCalls(UUID payout) {
+        return stripe.transferKeysSeen.stream().filter(k -> k.equals("payout-" + payout)).count();
+    }
+
+    private String status(UUID payout) {
+        return db.tx(c -> Db.one(c, rs -> rs.getString(1), "SELECT status FROM payout WHERE id = ?", payout)).orElseThrow();
+    }
+
+    /** Tries a payout until its attempts are used up, each retry a minute after the last. */
+    private UUID exhaustAttempts(Api api, Api.Session worker) {
+        Map<String, Object> first = api.post(worker, "/api/worker/payouts", Map.of("amountMinor", 600));
+        UUID payout = UUID.fromString((String) first.get("id"));
+        for (int i = 0; i < PayoutService.MAX_ATTEMPTS + 1; i++) { // two more calls than attempts left: they must not send
+            clock.advance(Duration.ofMinutes(1));
+            payouts.process(payout);
+        }
+        return payout;
+    }
+
+    @Test
+    void retriesAreBoundedAndAPayoutStripeNeverReceivedFailsBackToTheBalanceOnceSettled() {
+        Api api = new Api(client.toBlocking(), users);
+        Api.Session worker = paidWorker(api);
+        long before = balance(Ledger.workerBalance(worker.id()));
+        String[] failures = new String[PayoutService.MAX_ATTEMPTS];
+        java.util.Arrays.fill(failures, "500");
+        failNext(failures);
+        UUID payout = exhaustAttempts(api, worker);
+        assertThat(transferCalls(payout)).as("calls that could create a transfer").isEqualTo(PayoutService.MAX_ATTEMPTS);
+        assertThat(stripe.transferKeysSeen).filteredOn(k -> k.contains(payout.toString())).containsOnly("payout-" + payout);
+        assertThat(status(payout)).isEqualTo("UNKNOWN");
+        assertThat(balance(Ledger.workerBalance(worker.id()))).as("held, not lost, while unknown").isEqualTo(before - 600);
+
+        clock.advance(PayoutService.SETTLE.plusMinutes(1));
+        payouts.reconcile(Duration.ofMinutes(2));
+        assertThat(status(payout)).isEqualTo("FAILED");
+        assertThat(transferCalls(payout)).as("settling only asks").isEqualTo(PayoutService.MAX_ATTEMPTS);
+        assertThat(stripe.transfers).noneMatch(t -> t.group().equals("payout-" + payout));
+        assertThat(balance(Ledger.workerBalance(worker.id()))).isEqualTo(before);
+        payouts.reconcile(Duration.ofMinutes(2));
+        assertThat(balance(Ledger.workerBalance(worker.id()))).as("reversed once").isEqualTo(before);
+    }
+
+    @Test
+    void aLastAttemptWhoseAnswerWasLostIsFoundAtStripeAndPaidOnce() {
+        Api api = new Api(client.toBlocking(), users);
+        Api.Session worker = paidWorker(api);
+        long before = balance(Ledger.workerBalance(worker.id()));
+        String[] failures = new String[PayoutService.MAX_ATTEMPTS];
+        java.util.Arrays.fill(failures, "500");
+        failures[failures.length - 1] = "timeout"; // the last attempt makes the transfer, but its answer never arrives
+        failNext(failures);
+        UUID payout = exhaustAttempts(api, worker);
+        assertThat(status(payout)).isEqualTo("UNKNOWN");
+        assertThat(transferCalls(payout)).isEqualTo(PayoutService.MAX_ATTEMPTS);
+
+        payouts.reconcile(Duration.ofMinutes(2));
+        assertThat(status(payout)).as("not settled before its time").isEqualTo("UNKNOWN");
+        clock.advance(PayoutService.SETTLE.plusMinutes(1));
+        payouts.reconcile(Duration.ofMinutes(2));
+        assertPaidOnce(worker.id(), payout, before);
+        assertThat(transferCalls(payout)).isEqualTo(PayoutService.MAX_ATTEMPTS);
+    }
+
     @Test
     void aPayoutStripeRefusesFailsAndTheMoneyGoesBackToTheBalance() {
         Api api = new Api(client.toBlocking(), users);
