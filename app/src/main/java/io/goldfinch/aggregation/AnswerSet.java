@@ -24,21 +24,26 @@ import java.util.Objects;
  * outside the package).
  */
 public final class AnswerSet {
-  final String[] itemNames;
-  final String[] workerNames;
+  /** Names in lexicographic order; for {@link #ofDense} sets {@link Names} that generates them on demand. */
+  final Names itemNames;
+  final Names workerNames;
   final List<String> labels;
   final int[] itemStart;
   final int[] workerLabel;
   final int classes;
 
   AnswerSet(String[] itemNames, String[] workerNames, List<String> labels, int[] itemStart, int[] workerLabel) {
+    this(new Names.Stored(itemNames), new Names.Stored(workerNames), labels, itemStart, workerLabel);
+  }
+
+  private AnswerSet(Names itemNames, Names workerNames, List<String> labels, int[] itemStart, int[] workerLabel) {
     this.itemNames = itemNames;
     this.workerNames = workerNames;
     this.labels = List.copyOf(labels);
     this.itemStart = itemStart;
     this.workerLabel = workerLabel;
     this.classes = labels.size();
-    if (itemStart.length != itemNames.length + 1 || itemStart[itemNames.length] != workerLabel.length) {
+    if (itemStart.length != itemNames.size() + 1 || itemStart[itemNames.size()] != workerLabel.length) {
       throw new IllegalStateException("inconsistent CSR arrays");
     }
   }
@@ -55,17 +60,69 @@ public final class AnswerSet {
     for (int k = 0; k < classes; k++) {
       labels.add(Integer.toString(k));
     }
-    return new AnswerSet(paddedNames("i", items), paddedNames("w", workers), labels, itemStart, workerLabel);
+    return new AnswerSet(new Names.Padded("i", items), new Names.Padded("w", workers), labels, itemStart,
+        workerLabel);
   }
 
-  private static String[] paddedNames(String prefix, int n) {
-    int width = Integer.toString(Math.max(0, n - 1)).length();
-    String[] names = new String[n];
-    for (int i = 0; i < n; i++) {
-      String s = Integer.toString(i);
-      names[i] = prefix + "0".repeat(width - s.length()) + s;
+  /** Sorted names of items or workers: stored, or generated (synthetic sets with millions of items). */
+  interface Names {
+    int size();
+
+    String get(int index);
+
+    /** Index of a name, or -1. */
+    int indexOf(String name);
+
+    record Stored(String[] names) implements Names {
+      @Override
+      public int size() {
+        return names.length;
+      }
+
+      @Override
+      public String get(int index) {
+        return names[index];
+      }
+
+      @Override
+      public int indexOf(String name) {
+        int i = Arrays.binarySearch(names, name);
+        return i >= 0 ? i : -1;
+      }
     }
-    return names;
+
+    /**
+     * {@code prefix} + the index zero-padded to the width of {@code size - 1}, so that lexicographic order is
+     * numeric order. Costs nothing per name until asked (20M stored names would take over 1 GB of heap).
+     */
+    record Padded(String prefix, int size) implements Names {
+      int width() {
+        return Integer.toString(Math.max(0, size - 1)).length();
+      }
+
+      @Override
+      public String get(int index) {
+        Objects.checkIndex(index, size);
+        String s = Integer.toString(index);
+        return prefix + "0".repeat(width() - s.length()) + s;
+      }
+
+      @Override
+      public int indexOf(String name) {
+        if (name == null || name.length() != prefix.length() + width() || !name.startsWith(prefix)) {
+          return -1;
+        }
+        int v = 0;
+        for (int c = prefix.length(); c < name.length(); c++) {
+          char ch = name.charAt(c);
+          if (ch < '0' || ch > '9') {
+            return -1;
+          }
+          v = v * 10 + (ch - '0');
+        }
+        return v < size ? v : -1;
+      }
+    }
   }
 
   /** Encodes a list of facade answers; labels outside {@code labels} are rejected. */
@@ -84,11 +141,11 @@ public final class AnswerSet {
   }
 
   public int items() {
-    return itemNames.length;
+    return itemNames.size();
   }
 
   public int workers() {
-    return workerNames.length;
+    return workerNames.size();
   }
 
   public int classes() {
@@ -101,11 +158,11 @@ public final class AnswerSet {
   }
 
   public String itemName(int item) {
-    return itemNames[item];
+    return itemNames.get(item);
   }
 
   public String workerName(int worker) {
-    return workerNames[worker];
+    return workerNames.get(worker);
   }
 
   public List<String> labels() {
@@ -136,14 +193,12 @@ public final class AnswerSet {
 
   /** Index of an item by name, or -1. */
   public int itemIndex(String name) {
-    int i = Arrays.binarySearch(itemNames, name);
-    return i >= 0 ? i : -1;
+    return itemNames.indexOf(name);
   }
 
   /** Index of a worker by name, or -1. */
   public int workerIndex(String name) {
-    int i = Arrays.binarySearch(workerNames, name);
-    return i >= 0 ? i : -1;
+    return workerNames.indexOf(name);
   }
 
   /**

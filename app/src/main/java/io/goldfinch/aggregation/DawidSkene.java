@@ -43,18 +43,18 @@ public class DawidSkene implements Aggregator {
   public AggregationResult fit(AnswerSet data, int[] gold, FittedModel warm) {
     Aggregator.checkGold(data, gold);
     EmEngine em = new EmEngine(data, gold, options);
-    if (warm != null) {
-      double[] lt = new double[em.logTheta.length];
-      double[] lp = new double[data.classes()];
-      warm.initialise(data, options, lt, lp);
-      em.initFrom(lt, lp);
-    } else {
-      em.initFromMajorityVote();
-    }
     ExecutorService pool = EmEngine.pool(em.parts(), options.threads());
     double[] trace;
     double[] post;
     try {
+      if (warm != null) {
+        double[] lt = new double[em.logTheta.length];
+        double[] lp = new double[data.classes()];
+        warm.initialise(data, options, lt, lp);
+        em.initFrom(lt, lp, pool);
+      } else {
+        em.initFromMajorityVote(pool);
+      }
       trace = em.run(pool);
       post = em.posteriors(pool);
     } finally {

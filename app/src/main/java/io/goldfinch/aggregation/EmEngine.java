@@ -44,6 +44,19 @@ final class EmEngine {
   private final double[][] counts;
   private final double[][] classCounts;
   private final double[] partLogLikelihood;
+  /** Tiled layout per part (null: item-major kernels), and per part the block scratch of {@code K} per item. */
+  private final Block[][] blocks;
+  private final double[][] scratch;
+
+  /**
+   * Tables (log confusion or counts, {@code workers * K * K} doubles) above this size use the tiled layout: a
+   * per-answer random access into them would miss the core's cache.
+   */
+  static final long TILE_MIN_TABLE_BYTES = 1L << 20;
+  /** Doubles of per-item scratch per block (items per block = this / K, at most 65536): about half of an L2. */
+  static final int BLOCK_SCRATCH_DOUBLES = 1 << 17;
+  /** Tests only: forces the tiled (true) or item-major (false) layout; null = by table size. */
+  static volatile Boolean forceTiles;
 
   EmEngine(AnswerSet data, int[] gold, EmOptions options) {
     this.data = data;
@@ -64,6 +77,115 @@ final class EmEngine {
     this.partLogLikelihood = new double[parts];
     this.pseudo = new double[k * k];
     setPseudo(null);
+    Boolean force = forceTiles;
+    boolean tiled = k >= 2 && (force != null ? force : (long) workers * k * k * Double.BYTES > TILE_MIN_TABLE_BYTES);
+    this.blocks = tiled ? new Block[parts][] : null;
+    this.scratch = tiled ? new double[parts][] : null;
+  }
+
+  boolean tiled() {
+    return blocks != null;
+  }
+
+  /**
+   * A block of items [from, to) in the tiled layout. Its answers are grouped into runs of equal answer row
+   * {@code wl = worker * K + label}, runs in increasing {@code wl}; inside a run, the block-local item indices in
+   * increasing order. A pass then reads each confusion row once per block, in address order (the hardware
+   * prefetcher streams them), and adds it to the items of the run, whose scores sit in a cache-resident scratch.
+   * Per item, the answers are still added in worker order, i.e. in the same order as the item-major pass.
+   */
+  static final class Block {
+    final int from;
+    final int to;
+    final char[] item;
+    final int[] runWl;
+    final int[] runEnd;
+
+    Block(int from, int to, char[] item, int[] runWl, int[] runEnd) {
+      this.from = from;
+      this.to = to;
+      this.item = item;
+      this.runWl = runWl;
+      this.runEnd = runEnd;
+    }
+  }
+
+  static int blockItems(int k) {
+    return Math.max(1, Math.min(1 << 16, BLOCK_SCRATCH_DOUBLES / k));
+  }
+
+  /** Builds the tiled layout of every part (in parallel); O(answers + blocks x rows). */
+  private void buildTiles(ExecutorService pool) {
+    if (blocks == null || blocks[0] != null) {
+      return;
+    }
+    Runnable[] jobs = new Runnable[parts()];
+    for (int p = 0; p < jobs.length; p++) {
+      final int part = p;
+      jobs[p] = () -> {
+        blocks[part] = buildBlocks(partStart[part], partStart[part + 1]);
+        scratch[part] = new double[blockItems(k) * k];
+      };
+    }
+    runParts(pool, jobs);
+  }
+
+  private Block[] buildBlocks(int from, int to) {
+    final int[] wl = data.workerLabel;
+    final int[] start = data.itemStart;
+    final int rows = workers * k;
+    final int bi = blockItems(k);
+    int[] cnt = new int[rows];
+    int[] touched = new int[0];
+    java.util.List<Block> out = new java.util.ArrayList<>();
+    for (int b0 = from; b0 < to; b0 += bi) {
+      int b1 = Math.min(to, b0 + bi);
+      int a0 = start[b0];
+      int a1 = start[b1];
+      if (touched.length < a1 - a0) {
+        touched = new int[a1 - a0];
+      }
+      int distinct = 0;
+      for (int a = a0; a < a1; a++) {
+        int r = wl[a];
+        if (cnt[r]++ == 0) {
+          touched[distinct++] = r;
+        }
+      }
+      int[] runWl;
+      if ((long) distinct * 16 < rows) {
+        runWl = Arrays.copyOf(touched, distinct);
+        Arrays.sort(runWl);
+      } else {
+        runWl = new int[distinct];
+        for (int r = 0, j = 0; r < rows; r++) {
+          if (cnt[r] != 0) {
+            runWl[j++] = r;
+          }
+        }
+      }
+      int[] runEnd = new int[distinct];
+      int pos = 0;
+      for (int j = 0; j < distinct; j++) {
+        int r = runWl[j];
+        int c = cnt[r];
+        cnt[r] = pos;
+        pos += c;
+        runEnd[j] = pos;
+      }
+      char[] item = new char[a1 - a0];
+      for (int i = b0; i < b1; i++) {
+        char loc = (char) (i - b0);
+        for (int a = start[i]; a < start[i + 1]; a++) {
+          item[cnt[wl[a]]++] = loc;
+        }
+      }
+      for (int j = 0; j < distinct; j++) {
+        cnt[runWl[j]] = 0;
+      }
+      out.add(new Block(b0, b1, item, runWl, runEnd));
+    }
+    return out.toArray(new Block[0]);
   }
 
   /** Cuts items into {@code parts} ranges of about equal answer counts. */
@@ -88,49 +210,109 @@ final class EmEngine {
   }
 
   /** Starts from the soft majority vote (gold clamped), followed by one M-step. */
+  void initFromMajorityVote(ExecutorService pool) {
+    accumulateMajorityVote(pool);
+    estimate();
+  }
+
   void initFromMajorityVote() {
-    accumulateMajorityVote();
-    mStep();
+    initFromMajorityVote(null);
   }
 
   /**
    * Warm start: parameters from a previous fit. The pooled part of the prior still comes from the majority vote of
    * this data, so a warm and a cold fit optimise the same objective.
    */
-  void initFrom(double[] logThetaInit, double[] logPriorInit) {
+  void initFrom(double[] logThetaInit, double[] logPriorInit, ExecutorService pool) {
     if (options.pooled() > 0) {
-      accumulateMajorityVote();
+      accumulateMajorityVote(pool);
     }
     System.arraycopy(logThetaInit, 0, logTheta, 0, logTheta.length);
     System.arraycopy(logPriorInit, 0, logPrior, 0, k);
   }
 
-  /** Expected counts under the soft majority vote into part 0 (others zeroed); sets the pooled prior from them. */
-  private void accumulateMajorityVote() {
-    double[] post = MajorityVote.votes(data, gold);
-    double[] c = counts[0];
-    double[] cc = classCounts[0];
-    for (int p = 1; p < parts(); p++) {
-      Arrays.fill(counts[p], 0.0);
-      Arrays.fill(classCounts[p], 0.0);
+  void initFrom(double[] logThetaInit, double[] logPriorInit) {
+    initFrom(logThetaInit, logPriorInit, null);
+  }
+
+  /**
+   * Expected counts under the soft majority vote (gold one-hot), per part like a pass, merged into part 0; sets the
+   * pooled prior from them. No per-item array is allocated.
+   */
+  private void accumulateMajorityVote(ExecutorService pool) {
+    buildTiles(pool);
+    Runnable[] jobs = new Runnable[parts()];
+    for (int p = 0; p < jobs.length; p++) {
+      final int part = p;
+      jobs[p] = () -> majorityVotePart(part);
     }
+    runParts(pool, jobs);
+    merge();
+    setPseudo(pooledCounts(counts[0]));
+  }
+
+  /** Soft majority vote of item i into {@code out[off .. off+K)}: answer shares, or one-hot on gold. */
+  private void voteShares(int i, double[] out, int off) {
+    final int kk = k;
+    Arrays.fill(out, off, off + kk, 0.0);
+    int gi = gold[i];
+    if (gi >= 0) {
+      out[off + gi] = 1.0;
+      return;
+    }
+    final int[] wl = data.workerLabel;
+    int from = data.itemStart[i];
+    int to = data.itemStart[i + 1];
+    if (kk == 2) {
+      for (int a = from; a < to; a++) {
+        out[off + (wl[a] & 1)] += 1.0;
+      }
+    } else {
+      for (int a = from; a < to; a++) {
+        out[off + wl[a] % kk] += 1.0;
+      }
+    }
+    double inv = 1.0 / (to - from);
+    for (int t = 0; t < kk; t++) {
+      out[off + t] *= inv;
+    }
+  }
+
+  private void majorityVotePart(int p) {
+    final int kk = k;
+    double[] c = counts[p];
+    double[] cc = classCounts[p];
     Arrays.fill(c, 0.0);
     Arrays.fill(cc, 0.0);
-    int[] wl = data.workerLabel;
-    int[] start = data.itemStart;
-    for (int i = 0; i < data.items(); i++) {
-      int base = i * k;
+    if (blocks != null) {
+      double[] s = scratch[p];
+      for (Block b : blocks[p]) {
+        int n = b.to - b.from;
+        for (int j = 0; j < n; j++) {
+          voteShares(b.from + j, s, j * kk);
+          for (int t = 0; t < kk; t++) {
+            cc[t] += s[j * kk + t];
+          }
+        }
+        addPosteriors(b.item, b.runWl, b.runEnd, s, c);
+      }
+      return;
+    }
+    final int[] wl = data.workerLabel;
+    final int[] start = data.itemStart;
+    double[] post = new double[kk];
+    for (int i = partStart[p]; i < partStart[p + 1]; i++) {
+      voteShares(i, post, 0);
       for (int a = start[i]; a < start[i + 1]; a++) {
-        int b = wl[a] * k;
-        for (int t = 0; t < k; t++) {
-          c[b + t] += post[base + t];
+        int b = wl[a] * kk;
+        for (int t = 0; t < kk; t++) {
+          c[b + t] += post[t];
         }
       }
-      for (int t = 0; t < k; t++) {
-        cc[t] += post[base + t];
+      for (int t = 0; t < kk; t++) {
+        cc[t] += post[t];
       }
     }
-    setPseudo(pooledCounts(c));
   }
 
   /** Set by {@link #run}: whether the tolerance was met before the cap. */
@@ -144,6 +326,7 @@ final class EmEngine {
    * @return the objective (log-likelihood + log prior) per iteration
    */
   double[] run(ExecutorService pool) {
+    buildTiles(pool);
     double[] trace = new double[Math.min(options.maxIterations(), 1024)];
     int t = 0;
     converged = false;
@@ -190,7 +373,315 @@ final class EmEngine {
     Arrays.fill(cc, 0.0);
     int from = partStart[p];
     int to = partStart[p + 1];
-    partLogLikelihood[p] = k == 2 ? passBinary(from, to, c, cc, null) : passGeneral(from, to, c, cc, null);
+    if (blocks != null) {
+      partLogLikelihood[p] = k == 2 ? passBinaryTiled(blocks[p], scratch[p], c, cc, null)
+          : passGeneralTiled(blocks[p], scratch[p], c, cc, null);
+    } else {
+      partLogLikelihood[p] = k == 2 ? passBinary(from, to, c, cc, null) : passGeneral(from, to, c, cc, null);
+    }
+  }
+
+  /**
+   * {@link #passBinary} on the tiled layout, bit for bit the same results: per item, and per count cell, the same
+   * additions in the same order (a cell is carried in a register along its run).
+   */
+  private double passBinaryTiled(Block[] bl, double[] s, double[] c, double[] cc, double[] posteriorOut) {
+    final double[] lt = logTheta;
+    final int[] g = gold;
+    final double lp0 = logPrior[0];
+    final double lp1 = logPrior[1];
+    double ll = 0;
+    double product = 1.0;
+    int inBatch = 0;
+    double cc0 = 0;
+    double cc1 = 0;
+    for (Block b : bl) {
+      final int n = b.to - b.from;
+      final char[] it = b.item;
+      final int[] rw = b.runWl;
+      final int[] re = b.runEnd;
+      for (int j = 0; j < n; j++) {
+        s[2 * j] = lp0;
+        s[2 * j + 1] = lp1;
+      }
+      int q = 0;
+      for (int r = 0; r < rw.length; r++) {
+        final int row = rw[r] << 1;
+        final double l0 = lt[row];
+        final double l1 = lt[row + 1];
+        final int e = re[r];
+        for (; q < e; q++) {
+          int x = it[q] << 1;
+          s[x] += l0;
+          s[x + 1] += l1;
+        }
+      }
+      for (int j = 0; j < n; j++) {
+        double s0 = s[2 * j];
+        double s1 = s[2 * j + 1];
+        double t0;
+        double t1;
+        int gi = g[b.from + j];
+        if (gi < 0) {
+          double d = s1 - s0;
+          double e = Math.exp(-Math.abs(d));
+          double inv = 1.0 / (1.0 + e);
+          if (d > 0) {
+            t1 = inv;
+            t0 = e * inv;
+            ll += s1;
+          } else {
+            t0 = inv;
+            t1 = e * inv;
+            ll += s0;
+          }
+          product *= 1.0 + e;
+          if (++inBatch == LOG_BATCH) {
+            ll += Math.log(product);
+            product = 1.0;
+            inBatch = 0;
+          }
+        } else if (gi == 0) {
+          t0 = 1.0;
+          t1 = 0.0;
+          ll += s0;
+        } else {
+          t0 = 0.0;
+          t1 = 1.0;
+          ll += s1;
+        }
+        s[2 * j] = t0;
+        s[2 * j + 1] = t1;
+        cc0 += t0;
+        cc1 += t1;
+      }
+      if (posteriorOut != null) {
+        System.arraycopy(s, 0, posteriorOut, 2 * b.from, 2 * n);
+        continue;
+      }
+      q = 0;
+      for (int r = 0; r < rw.length; r++) {
+        final int e = re[r];
+        final int row = rw[r] << 1;
+        double a0 = c[row];
+        double a1 = c[row + 1];
+        for (; q < e; q++) {
+          int x = it[q] << 1;
+          a0 += s[x];
+          a1 += s[x + 1];
+        }
+        c[row] = a0;
+        c[row + 1] = a1;
+      }
+    }
+    if (cc != null) {
+      cc[0] += cc0;
+      cc[1] += cc1;
+    }
+    return ll + Math.log(product);
+  }
+
+  /**
+   * {@link #passGeneral} on the tiled layout; bit for bit the same results (per item and per count cell the same
+   * additions in the same order). K = 3, 4 and 5 get unrolled inner loops.
+   */
+  private double passGeneralTiled(Block[] bl, double[] s, double[] c, double[] cc, double[] posteriorOut) {
+    final double[] lt = logTheta;
+    final int kk = k;
+    double ll = 0;
+    for (Block b : bl) {
+      final int n = b.to - b.from;
+      final char[] it = b.item;
+      final int[] rw = b.runWl;
+      final int[] re = b.runEnd;
+      for (int j = 0; j < n; j++) {
+        System.arraycopy(logPrior, 0, s, j * kk, kk);
+      }
+      addRows(it, rw, re, lt, s);
+      for (int j = 0; j < n; j++) {
+        int base = j * kk;
+        int gi = gold[b.from + j];
+        if (gi < 0) {
+          double max = s[base];
+          for (int t = 1; t < kk; t++) {
+            max = Math.max(max, s[base + t]);
+          }
+          double sum = 0;
+          for (int t = 0; t < kk; t++) {
+            double e = Math.exp(s[base + t] - max);
+            s[base + t] = e;
+            sum += e;
+          }
+          ll += max + Math.log(sum);
+          double inv = 1.0 / sum;
+          for (int t = 0; t < kk; t++) {
+            s[base + t] *= inv;
+          }
+        } else {
+          ll += s[base + gi];
+          Arrays.fill(s, base, base + kk, 0.0);
+          s[base + gi] = 1.0;
+        }
+        for (int t = 0; t < kk; t++) {
+          cc[t] += s[base + t];
+        }
+      }
+      if (posteriorOut != null) {
+        System.arraycopy(s, 0, posteriorOut, b.from * kk, n * kk);
+        continue;
+      }
+      addPosteriors(it, rw, re, s, c);
+    }
+    return ll;
+  }
+
+  /** E-step sums of one block: {@code s[item*K + t] += logTheta[wl*K + t]} run by run. */
+  private void addRows(char[] it, int[] rw, int[] re, double[] lt, double[] s) {
+    final int kk = k;
+    int q = 0;
+    switch (kk) {
+      case 3 -> {
+        for (int r = 0; r < rw.length; r++) {
+          final int row = rw[r] * 3;
+          final double l0 = lt[row];
+          final double l1 = lt[row + 1];
+          final double l2 = lt[row + 2];
+          for (final int e = re[r]; q < e; q++) {
+            int x = it[q] * 3;
+            s[x] += l0;
+            s[x + 1] += l1;
+            s[x + 2] += l2;
+          }
+        }
+      }
+      case 4 -> {
+        for (int r = 0; r < rw.length; r++) {
+          final int row = rw[r] << 2;
+          final double l0 = lt[row];
+          final double l1 = lt[row + 1];
+          final double l2 = lt[row + 2];
+          final double l3 = lt[row + 3];
+          for (final int e = re[r]; q < e; q++) {
+            int x = it[q] << 2;
+            s[x] += l0;
+            s[x + 1] += l1;
+            s[x + 2] += l2;
+            s[x + 3] += l3;
+          }
+        }
+      }
+      case 5 -> {
+        for (int r = 0; r < rw.length; r++) {
+          final int row = rw[r] * 5;
+          final double l0 = lt[row];
+          final double l1 = lt[row + 1];
+          final double l2 = lt[row + 2];
+          final double l3 = lt[row + 3];
+          final double l4 = lt[row + 4];
+          for (final int e = re[r]; q < e; q++) {
+            int x = it[q] * 5;
+            s[x] += l0;
+            s[x + 1] += l1;
+            s[x + 2] += l2;
+            s[x + 3] += l3;
+            s[x + 4] += l4;
+          }
+        }
+      }
+      default -> {
+        for (int r = 0; r < rw.length; r++) {
+          final int row = rw[r] * kk;
+          for (final int e = re[r]; q < e; q++) {
+            int x = it[q] * kk;
+            for (int t = 0; t < kk; t++) {
+              s[x + t] += lt[row + t];
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * M-step statistics of one block: {@code c[wl*K + t] += T[item*K + t]}, per cell in increasing item order (the
+   * order of the item-major pass). Accumulated in registers within a run, starting from the table value.
+   */
+  private void addPosteriors(char[] it, int[] rw, int[] re, double[] s, double[] c) {
+    final int kk = k;
+    int q = 0;
+    switch (kk) {
+      case 3 -> {
+        for (int r = 0; r < rw.length; r++) {
+          final int row = rw[r] * 3;
+          double a0 = c[row];
+          double a1 = c[row + 1];
+          double a2 = c[row + 2];
+          for (final int e = re[r]; q < e; q++) {
+            int x = it[q] * 3;
+            a0 += s[x];
+            a1 += s[x + 1];
+            a2 += s[x + 2];
+          }
+          c[row] = a0;
+          c[row + 1] = a1;
+          c[row + 2] = a2;
+        }
+      }
+      case 4 -> {
+        for (int r = 0; r < rw.length; r++) {
+          final int row = rw[r] << 2;
+          double a0 = c[row];
+          double a1 = c[row + 1];
+          double a2 = c[row + 2];
+          double a3 = c[row + 3];
+          for (final int e = re[r]; q < e; q++) {
+            int x = it[q] << 2;
+            a0 += s[x];
+            a1 += s[x + 1];
+            a2 += s[x + 2];
+            a3 += s[x + 3];
+          }
+          c[row] = a0;
+          c[row + 1] = a1;
+          c[row + 2] = a2;
+          c[row + 3] = a3;
+        }
+      }
+      case 5 -> {
+        for (int r = 0; r < rw.length; r++) {
+          final int row = rw[r] * 5;
+          double a0 = c[row];
+          double a1 = c[row + 1];
+          double a2 = c[row + 2];
+          double a3 = c[row + 3];
+          double a4 = c[row + 4];
+          for (final int e = re[r]; q < e; q++) {
+            int x = it[q] * 5;
+            a0 += s[x];
+            a1 += s[x + 1];
+            a2 += s[x + 2];
+            a3 += s[x + 3];
+            a4 += s[x + 4];
+          }
+          c[row] = a0;
+          c[row + 1] = a1;
+          c[row + 2] = a2;
+          c[row + 3] = a3;
+          c[row + 4] = a4;
+        }
+      }
+      default -> {
+        for (int r = 0; r < rw.length; r++) {
+          final int row = rw[r] * kk;
+          for (final int e = re[r]; q < e; q++) {
+            int x = it[q] * kk;
+            for (int t = 0; t < kk; t++) {
+              c[row + t] += s[x + t];
+            }
+          }
+        }
+      }
+    }
   }
 
   /**
@@ -340,10 +831,20 @@ final class EmEngine {
   double[] posteriors(ExecutorService pool) {
     double[] post = new double[data.items() * k];
     Runnable[] parts = new Runnable[parts()];
+    buildTiles(pool);
     for (int p = 0; p < parts.length; p++) {
       int from = partStart[p];
       int to = partStart[p + 1];
-      parts[p] = k == 2 ? () -> passBinary(from, to, null, null, post) : () -> passGeneral(from, to, null, null, post);
+      if (blocks != null) {
+        Block[] bl = blocks[p];
+        double[] sc = scratch[p];
+        double[] cc = new double[k];
+        parts[p] = k == 2 ? () -> passBinaryTiled(bl, sc, null, null, post)
+            : () -> passGeneralTiled(bl, sc, null, cc, post);
+      } else {
+        parts[p] = k == 2 ? () -> passBinary(from, to, null, null, post)
+            : () -> passGeneral(from, to, null, null, post);
+      }
     }
     runParts(pool, parts);
     return post;
@@ -374,6 +875,12 @@ final class EmEngine {
 
   /** Merges the per-part statistics (in part order) and re-estimates the parameters. */
   void mStep() {
+    merge();
+    estimate();
+  }
+
+  /** Adds the statistics of parts 1.. to part 0, in part order. */
+  private void merge() {
     double[] c = counts[0];
     double[] cc = classCounts[0];
     for (int p = 1; p < parts(); p++) {
@@ -385,8 +892,12 @@ final class EmEngine {
         cc[t] += classCounts[p][t];
       }
     }
-    estimateTheta(c);
-    estimatePriors(cc);
+  }
+
+  /** Parameters from the merged statistics in part 0. */
+  private void estimate() {
+    estimateTheta(counts[0]);
+    estimatePriors(classCounts[0]);
   }
 
   /**

@@ -85,6 +85,47 @@ class EngineTest {
     assertArrayEquals(c.truth(), c2.truth(), "generator is seeded and thread-independent");
   }
 
+  /** The tiled layout (large worker tables) gives bit for bit the item-major results, for every K and model. */
+  @Test
+  void tiledLayoutMatchesItemMajorExactly() {
+    try {
+      for (int k : new int[] {2, 3, 4, 5, 6}) {
+        // more items than one block holds, so that blocks and runs are exercised
+        SyntheticCrowd.Crowd c = SyntheticCrowd.generate(21 + k, 400_000, 4, 3000, k, 0.2, 1);
+        AnswerSet d = c.answers();
+        int[] gold = Aggregator.noGold(d);
+        for (int i = 0; i < gold.length; i += 7) {
+          gold[i] = c.truth()[i];
+        }
+        for (ConfusionModel m : ConfusionModel.values()) {
+          EmOptions o = EmOptions.defaults(m).withIterations(0, 6);
+          EmEngine.forceTiles = false;
+          AggregationResult plain = new DawidSkene(o).fit(d, gold);
+          EmEngine.forceTiles = true;
+          AggregationResult tiled = new DawidSkene(o).fit(d, gold);
+          String what = "K=" + k + " " + m;
+          assertArrayEquals(plain.posterior(), tiled.posterior(), 0.0, what);
+          assertArrayEquals(plain.logLikelihood(), tiled.logLikelihood(), 0.0, what);
+          assertArrayEquals(plain.confusion(), tiled.confusion(), 0.0, what);
+        }
+      }
+    } finally {
+      EmEngine.forceTiles = null;
+    }
+  }
+
+  @Test
+  void tiledLayoutOnDegenerateInputs() {
+    try {
+      EmEngine.forceTiles = true;
+      degenerateInputsGiveNoNaN();
+      goldIsClampedEveryIteration();
+      toyCaseWithAKnownAnswer();
+    } finally {
+      EmEngine.forceTiles = null;
+    }
+  }
+
   @Test
   void degenerateInputsGiveNoNaN() {
     List<AnswerSet> cases = List.of(

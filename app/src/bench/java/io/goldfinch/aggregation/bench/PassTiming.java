@@ -3,7 +3,10 @@ package io.goldfinch.aggregation.bench;
 import io.goldfinch.aggregation.*;
 import java.util.Locale;
 
-/** Per-iteration cost: (fit with 1+N iterations - fit with 1 iteration) / N, repeated. Args: answers K threads workers. */
+/**
+ * Per-iteration cost: (fit with 1+N iterations - fit with 1 iteration) / N, repeated. Args: answers K threads
+ * [workers=answers/200] [repetitions=5].
+ */
 public final class PassTiming {
   public static void main(String[] args) {
     long n = SpeedReport.parse(args[0]);
@@ -14,7 +17,8 @@ public final class PassTiming {
     int[] g = Aggregator.noGold(c.answers());
     EmOptions base = EmOptions.defaults(ConfusionModel.FULL).withThreads(threads);
     int iters = 20;
-    for (int rep = 0; rep < 5; rep++) {
+    int reps = args.length > 4 ? Integer.parseInt(args[4]) : 5;
+    for (int rep = 0; rep < reps; rep++) {
       long t0 = System.nanoTime();
       new DawidSkene(base.withIterations(0, 1)).fit(c.answers(), g);
       long t1 = System.nanoTime();
