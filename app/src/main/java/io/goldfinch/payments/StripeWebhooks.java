@@ -79,7 +79,8 @@ public class StripeWebhooks {
                 return false;
             }
             switch (type) {
-                case "checkout.session.completed" -> checkoutCompleted(c, object);
+                // A card payment is paid on completion; a delayed method (bank debit) completes unpaid and succeeds later.
+                case "checkout.session.completed", "checkout.session.async_payment_succeeded" -> checkoutCompleted(c, object);
                 case "account.updated" -> accountUpdated(c, object, created);
                 default -> LOG.debug("Stripe event {} of type {} ignored", id, type);
             }
@@ -102,15 +103,26 @@ public class StripeWebhooks {
         } catch (IllegalArgumentException e) {
             return;
         }
-        var row = Db.one(c, rs -> new long[]{rs.getLong(1), rs.getLong(2)},
-                "SELECT requester_id, amount_minor FROM checkout WHERE id = ? FOR UPDATE", checkoutId).orElse(null);
+        record Row(long requester, long amountMinor, String currency) {
+        }
+        Row row = Db.one(c, rs -> new Row(rs.getLong(1), rs.getLong(2), rs.getString(3)),
+                "SELECT requester_id, amount_minor, currency FROM checkout WHERE id = ? FOR UPDATE", checkoutId).orElse(null);
         if (row == null) {
             LOG.warn("checkout {} unknown", checkoutId);
             return;
         }
+        // We credit the amount we asked for, and only when Stripe reports that amount in that currency as paid.
+        Object total = session.get("amount_total");
+        Object currency = session.get("currency");
+        if ((total != null && !(total instanceof Number n && n.longValue() == row.amountMinor()))
+                || (currency != null && !row.currency().equalsIgnoreCase(currency.toString()))) {
+            LOG.error("checkout {}: Stripe reports {} {} paid, we asked for {} {}; not credited", checkoutId, total, currency,
+                    row.amountMinor(), row.currency());
+            return;
+        }
         Db.update(c, "UPDATE checkout SET status = 'PAID', paid_at = COALESCE(paid_at, ?), stripe_session_id = COALESCE(stripe_session_id, ?) WHERE id = ?",
                 Timestamp.from(clock.instant()), String.valueOf(session.get("id")), checkoutId);
-        ledger.post(c, new Ledger.Transfer("stripe-checkout:" + checkoutId, Ledger.FUNDING, Ledger.requesterAvailable(row[0]), row[1],
+        ledger.post(c, new Ledger.Transfer("stripe-checkout:" + checkoutId, Ledger.FUNDING, Ledger.requesterAvailable(row.requester()), row.amountMinor(),
                 "FUNDING", null, null, "Stripe Checkout " + session.get("id")));
     }
 

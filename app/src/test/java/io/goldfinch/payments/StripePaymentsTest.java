@@ -128,6 +128,59 @@ class StripePaymentsTest implements TestPropertyProvider {
                 .isEqualTo(1);
     }
 
+    private static String checkoutEvent(String type, Map<String, Object> started, long requester, long amountTotal, String paymentStatus,
+                                        long created) {
+        return "{\"id\":\"evt_" + UUID.randomUUID() + "\",\"object\":\"event\",\"api_version\":\"2024-06-20\",\"created\":" + created
+                + ",\"livemode\":false,\"type\":\"" + type + "\",\"data\":{\"object\":{\"id\":\"" + started.get("sessionId")
+                + "\",\"object\":\"checkout.session\",\"payment_status\":\"" + paymentStatus + "\",\"amount_total\":" + amountTotal
+                + ",\"currency\":\"usd\",\"client_reference_id\":\"" + requester + "\",\"metadata\":{\"goldfinch_checkout\":\""
+                + started.get("checkoutId") + "\"}}}}";
+    }
+
+    private static String accountEvent(String account, long created, boolean payoutsEnabled) {
+        return "{\"id\":\"evt_" + UUID.randomUUID() + "\",\"object\":\"event\",\"created\":" + created
+                + ",\"type\":\"account.updated\",\"data\":{\"object\":{\"id\":\"" + account
+                + "\",\"object\":\"account\",\"payouts_enabled\":" + payoutsEnabled + "}}}";
+    }
+
+    @Test
+    void webhooksDeliveredTwiceInAnyOrderReachTheSameState() {
+        long seed = Long.getLong("goldfinch.webhook.seed", System.nanoTime());
+        System.out.println("webhook order seed " + seed);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        Api api = new Api(client.toBlocking(), users);
+        int rounds = 20;
+        for (int round = 0; round < rounds; round++) {
+            Api.Session requester = api.signUp("REQUESTER");
+            Map<String, Object> card = api.post(requester, "/api/account/checkout", Map.of("amountMinor", 3_000));
+            Map<String, Object> bank = api.post(requester, "/api/account/checkout", Map.of("amountMinor", 2_000));
+            Map<String, Object> tampered = api.post(requester, "/api/account/checkout", Map.of("amountMinor", 1_000));
+            Api.Session worker = api.signUp("WORKER");
+            String account = (String) api.post(worker, "/api/worker/payout-account", Map.of()).get("accountId");
+            long now = clock.instant().getEpochSecond();
+            List<String> events = List.of(
+                    checkoutEvent("checkout.session.completed", card, requester.id(), 3_000, "paid", now),
+                    checkoutEvent("checkout.session.completed", bank, requester.id(), 2_000, "unpaid", now - 5),
+                    checkoutEvent("checkout.session.async_payment_succeeded", bank, requester.id(), 2_000, "paid", now),
+                    checkoutEvent("checkout.session.completed", tampered, requester.id(), 100, "paid", now),
+                    accountEvent(account, now - 30, true),
+                    accountEvent(account, now - 20, false),
+                    accountEvent(account, now - 10, true));
+            List<String> deliveries = new java.util.ArrayList<>(events);
+            deliveries.addAll(events);
+            for (int i = deliveries.size() - 1; i > 0; i--) {
+                java.util.Collections.swap(deliveries, i, random.nextInt(i + 1));
+            }
+            for (String event : deliveries) {
+                assertThat(post(event, sign(event, now, WEBHOOK_SECRET))).isEqualTo(200);
+            }
+            assertThat(balance(Ledger.requesterAvailable(requester.id()))).as("round %d: card + bank, not the tampered one", round)
+                    .isEqualTo(5_000);
+            assertThat(db.tx(c -> Db.one(c, rs -> rs.getBoolean(1), "SELECT payouts_enabled FROM payout_account WHERE worker_id = ?",
+                    worker.id())).orElseThrow()).as("round %d: the newest account.updated wins", round).isTrue();
+        }
+    }
+
     /** A worker with an onboarded payout account and a balance of 1,000. */
     private Api.Session paidWorker(Api api) {
         Api.Session worker = api.signUp("WORKER");
