@@ -228,11 +228,28 @@ public class ReviewService {
             Due due = lockAny(c, ap.assignment());
             Db.update(c, "UPDATE assignment SET status = 'ACCEPTED', reviewed_at = ?, review_reason = ? WHERE id = ?",
                     Timestamp.from(now), "rejection reversed on appeal", due.id());
-            ledger.post(c, new Ledger.Transfer("appeal:" + due.id() + ":reward", Ledger.requesterAvailable(due.requesterId()),
+            // The rejection returned reward and fee to the requester's balance; the reversal takes them back from there,
+            // or, when the requester has spent it, from the job's escrow (their money too), pausing the job if that leaves
+            // it short. When neither can pay, nothing happens and the appeal stays pending.
+            long owed = due.rewardMinor() + due.feeMinor();
+            String source = Ledger.requesterAvailable(due.requesterId());
+            boolean fromEscrow = false;
+            if (ledger.balance(c, source) < owed) {
+                if (ledger.balance(c, Ledger.jobEscrow(due.jobId())) < owed) {
+                    throw ApiException.conflict("requester-underfunded", "neither the requester's balance nor the job's escrow holds the "
+                            + owed + " minor units this reversal pays; the appeal stays pending until the requester adds funds");
+                }
+                source = Ledger.jobEscrow(due.jobId());
+                fromEscrow = true;
+            }
+            ledger.post(c, new Ledger.Transfer("appeal:" + due.id() + ":reward", source,
                     Ledger.workerBalance(due.workerId()), due.rewardMinor(), "REWARD", due.jobId(), due.id(), "rejection reversed on appeal"));
             if (due.feeMinor() > 0) {
-                ledger.post(c, new Ledger.Transfer("appeal:" + due.id() + ":fee", Ledger.requesterAvailable(due.requesterId()), Ledger.FEES,
+                ledger.post(c, new Ledger.Transfer("appeal:" + due.id() + ":fee", source, Ledger.FEES,
                         due.feeMinor(), "FEE", due.jobId(), due.id(), "platform fee on a reversed rejection"));
+            }
+            if (fromEscrow) {
+                pauseIfShort(c, due);
             }
             return "REVERSED";
         });
@@ -283,8 +300,38 @@ public class ReviewService {
         if (topUp == 0) {
             return;
         }
+        long surplus = ledger.balance(c, Ledger.jobEscrow(due.jobId())) - committedMinor(c, due);
+        long paid = Math.max(0, Math.min(topUp, surplus));
+        if (paid > 0) {
+            ledger.post(c, new Ledger.Transfer("floor:" + due.id(), Ledger.jobEscrow(due.jobId()), Ledger.workerBalance(due.workerId()),
+                    paid, "FLOOR_TOPUP", due.jobId(), due.id(), "top-up to the job's hourly floor"));
+        }
+        if (paid < topUp) {
+            pause(c, due.jobId(), "its escrow cannot pay the hourly floor on committed work");
+        }
+    }
+
+    /** Pauses the job when its escrow no longer covers the work it has committed to. */
+    private void pauseIfShort(Connection c, Due due) throws SQLException {
+        if (ledger.balance(c, Ledger.jobEscrow(due.jobId())) < committedMinor(c, due)) {
+            pause(c, due.jobId(), "its escrow no longer covers the work it has committed to");
+        }
+    }
+
+    private void pause(Connection c, long jobId, String why) throws SQLException {
+        if (Db.update(c, "UPDATE job SET status = 'PAUSED' WHERE id = ? AND status = 'PUBLISHED'", jobId) > 0) {
+            matching.jobsChanged();
+            LOG.info("job {} paused: {}", jobId, why);
+        }
+    }
+
+    /**
+     * What the job's escrow must still pay, at reward plus fee per task: leased and submitted work (other than
+     * {@code due}), the answers its open items may still buy, and the gold tasks left in its budget.
+     */
+    private long committedMinor(Connection c, Due due) throws SQLException {
         long perTask = due.rewardMinor() + due.feeMinor();
-        long committed = Db.scalarLong(c, "SELECT "
+        return Db.scalarLong(c, "SELECT "
                         + "(SELECT count(*) FROM assignment WHERE job_id = ? AND status IN ('LEASED', 'SUBMITTED') AND id <> ?) "
                         + "+ (SELECT COALESCE(SUM(GREATEST(0, j.overlap_max - (SELECT count(*) FROM assignment a WHERE a.item_id = i.id "
                         + "     AND a.status IN ('LEASED', 'SUBMITTED', 'ACCEPTED', 'REJECTED')))), 0) "
@@ -292,18 +339,6 @@ public class ReviewService {
                         + "+ (SELECT GREATEST(0, gold_task_budget - (SELECT count(*) FROM assignment WHERE job_id = ? AND is_gold "
                         + "     AND status IN ('LEASED', 'SUBMITTED', 'ACCEPTED', 'REJECTED'))) FROM job WHERE id = ?)",
                 due.jobId(), due.id(), due.jobId(), due.jobId(), due.jobId()) * perTask;
-        long surplus = ledger.balance(c, Ledger.jobEscrow(due.jobId())) - committed;
-        long paid = Math.max(0, Math.min(topUp, surplus));
-        if (paid > 0) {
-            ledger.post(c, new Ledger.Transfer("floor:" + due.id(), Ledger.jobEscrow(due.jobId()), Ledger.workerBalance(due.workerId()),
-                    paid, "FLOOR_TOPUP", due.jobId(), due.id(), "top-up to the job's hourly floor"));
-        }
-        if (paid < topUp) {
-            if (Db.update(c, "UPDATE job SET status = 'PAUSED' WHERE id = ? AND status = 'PUBLISHED'", due.jobId()) > 0) {
-                matching.jobsChanged();
-                LOG.info("job {} paused: its escrow cannot pay the hourly floor on committed work", due.jobId());
-            }
-        }
     }
 
     /** Accepts every answer whose review window has passed. Returns how many. */

@@ -88,4 +88,48 @@ class ReviewAndAppealsTest {
         assertThat(api.failure(api.as(qm, HttpRequest.POST("/api/qm/appeals/" + appeal.get("appealId") + "/uphold", Map.of())))
                 .getStatus().getCode()).isEqualTo(409);
     }
+
+    @Test
+    void aReversalTheRequesterCanNoLongerPayComesFromTheJobsEscrowAndPausesTheJobUntilToppedUp() {
+        Api api = new Api(client.toBlocking(), users);
+        Api.Session admin = api.admin();
+        Api.Session requester = api.signUp("REQUESTER");
+        api.credit(admin, requester.id(), 330); // exactly the budget: 10 items x 3 answers x (10 + 1 fee)
+        long job = api.createJob(requester, Map.of("overlapMin", 3, "overlapMax", 3, "goldRate", 0.0, "rewardMinor", 10));
+        api.upload(requester, job, "items", "text/csv", Api.itemsCsv("p", 10));
+        api.post(requester, "/api/jobs/" + job + "/publish", Map.of());
+        List<Api.Session> workers = List.of(api.signUp("WORKER"), api.signUp("WORKER"), api.signUp("WORKER"));
+        List<String> dissent = new ArrayList<>();
+        for (int w = 0; w < 3; w++) {
+            for (int n = 0; n < 10; n++) {
+                HttpResponse<Map<String, Object>> next = api.exchange(api.as(workers.get(w), HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, "")));
+                String id = (String) next.body().get("assignmentId");
+                api.post(workers.get(w), "/api/worker/tasks/" + id + "/answer", Map.of("label", w == 2 ? "negative" : "positive"));
+                if (w == 2) {
+                    dissent.add(id);
+                }
+            }
+        }
+        assertThat(api.post(requester, "/api/assignments/" + dissent.get(0) + "/reject",
+                Map.of("reason", "contradicts the crowd", "evidence", "POSTERIOR")).get("status")).isEqualTo("REJECTED");
+        assertThat(num(api.get(requester, "/api/account").get("availableMinor"))).isEqualTo(11);
+        // The requester spends the returned 11 on another job.
+        long other = api.createJob(requester, Map.of("overlapMin", 1, "overlapMax", 1, "goldRate", 0.0, "rewardMinor", 10));
+        api.upload(requester, other, "items", "text/csv", Api.itemsCsv("q", 1));
+        api.post(requester, "/api/jobs/" + other + "/publish", Map.of());
+        assertThat(num(api.get(requester, "/api/account").get("availableMinor"))).isZero();
+
+        Api.Session dissenter = workers.get(2);
+        long balanceBefore = num(api.get(dissenter, "/api/worker/earnings").get("balanceMinor"));
+        Map<String, Object> appeal = api.post(dissenter, "/api/worker/assignments/" + dissent.get(0) + "/appeal",
+                Map.of("message", "The review is sarcastic; it is negative."));
+        assertThat(api.post(admin, "/api/qm/appeals/" + appeal.get("appealId") + "/reverse", Map.of("note", "sarcasm")).get("status"))
+                .isEqualTo("REVERSED");
+        assertThat(num(api.get(dissenter, "/api/worker/earnings").get("balanceMinor"))).as("the reversal pays").isEqualTo(balanceBefore + 10);
+        assertThat(api.get(requester, "/api/jobs/" + job).get("status")).as("the escrow no longer covers the submitted work").isEqualTo("PAUSED");
+
+        api.credit(admin, requester.id(), 11);
+        api.post(requester, "/api/jobs/" + job + "/top-up", Map.of("amountMinor", 11, "reference", "after-appeal"));
+        assertThat(api.get(requester, "/api/jobs/" + job).get("status")).isEqualTo("PUBLISHED");
+    }
 }
