@@ -51,11 +51,13 @@ public class TaskService {
     private final Db db;
     private final MatchingService matching;
     private final Clock clock;
+    private final PosteriorWriter posteriors;
 
-    public TaskService(Db db, MatchingService matching, Clock clock) {
+    public TaskService(Db db, MatchingService matching, Clock clock, PosteriorWriter posteriors) {
         this.db = db;
         this.matching = matching;
         this.clock = clock;
+        this.posteriors = posteriors;
     }
 
     /**
@@ -104,8 +106,8 @@ public class TaskService {
 
     /**
      * The online posterior of one item from all its answers (one-coin, each worker's accuracy from their gold record),
-     * and the dynamic-overlap decision it leads to; O(answers on the item x K). Written with posterior_answers as a
-     * guard, so that of two concurrent answers the one that saw more answers wins.
+     * and the dynamic-overlap decision it leads to; O(answers on the item x K). Written by {@link PosteriorWriter} (group
+     * commit) with posterior_answers as a guard, so that of two concurrent answers the one that saw more answers wins.
      */
     private void updatePosterior(long jobId, long itemId, List<String> labels, String[] answerLabels, Long[] goldAnswered,
                                  Long[] goldCorrect, int overlapMin, int overlapMax, double target, Double uncertainty, Instant now) {
@@ -118,10 +120,7 @@ public class TaskService {
         double[] posterior = OneCoinPosterior.posterior(labels.size(), idx, acc, null);
         int best = OneCoinPosterior.argmax(posterior);
         OverlapPolicy.Decision decision = OverlapPolicy.decide(idx.length, overlapMin, overlapMax, posterior[best], target);
-        db.autocommit(c -> Db.update(c, "UPDATE item SET posterior_label = ?, posterior_confidence = ?, posterior_answers = ?, "
-                        + "closed_at = CASE WHEN ? THEN COALESCE(closed_at, ?::timestamptz) ELSE closed_at END "
-                        + "WHERE id = ? AND posterior_answers <= ?",
-                labels.get(best), posterior[best], idx.length, decision.close(), Timestamp.from(now), itemId, idx.length));
+        posteriors.write(new PosteriorWriter.Posterior(itemId, labels.get(best), posterior[best], idx.length, decision.close(), now));
         matching.updateItem(jobId, itemId, decision.close() ? 0 : decision.cap(),
                 OverlapPolicy.score(idx.length, overlapMin, posterior[best], uncertainty));
     }

@@ -117,6 +117,10 @@ class MatchingRulesTest {
             long goldBudget = Db.scalarLong(c, "SELECT gold_task_budget FROM job WHERE id = ?", job);
             assertThat(Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE job_id = ? AND is_gold AND status IN ('LEASED','SUBMITTED','ACCEPTED','REJECTED')", job))
                     .as("golds within the budgeted escrow").isPositive().isLessThanOrEqualTo(goldBudget);
+            assertThat(Db.scalarLong(c, "SELECT used FROM job_gold_usage WHERE job_id = ?", job))
+                    .as("the gold usage counter (V25) follows leases, answers and releases")
+                    .isEqualTo(Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE job_id = ? AND is_gold "
+                            + "AND status IN ('LEASED','SUBMITTED','ACCEPTED','REJECTED')", job));
             return null;
         });
     }
