@@ -15,22 +15,22 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Load benchmark of the matching engine against a running Goldfinch on real PostgreSQL and Redis: simulated workers
- * with known accuracies (10% spammers) claim a task and submit an answer, as fast as they can, for a fixed time. It
- * reports claim+submit pairs per second with p50/p99 latency of a pair, the same concurrency against a trivial
- * authenticated endpoint (GET /api/me) in the same run, and then checks the invariants in PostgreSQL.
+ * with known accuracies (10% spammers), each on its own keep-alive connection driven by {@link HttpLoad}, claim a task
+ * and submit an answer. After a warm-up that is not reported, it measures for a fixed time: claim+submit pairs per
+ * second with p50/p99 latency of a pair, as fast as the workers can; the same concurrency against a trivial
+ * authenticated endpoint (GET /api/me) in the same run; optionally claim+submit with each worker thinking between
+ * tasks (an offered load below saturation, where latency means something); then it checks the invariants in
+ * PostgreSQL.
  *
  * <p>Run: {@code ./goldfinch bench load} (starts services and the app, runs 100 and 500 workers).
- * Direct: {@code java -cp … LoadBenchmark <baseUrl> <jdbcUrl> <adminEmail> <adminPassword> <workers> <seconds> <items>}
+ * Direct: {@code java -cp … LoadBenchmark <baseUrl> <jdbcUrl> <adminEmail> <adminPassword> <workers> <seconds> <items> [thinkMs]}
  */
 public final class LoadBenchmark {
 
@@ -54,10 +54,12 @@ public final class LoadBenchmark {
         int workers = Integer.parseInt(args[4]);
         int seconds = Integer.parseInt(args[5]);
         int items = Integer.parseInt(args[6]);
-        new LoadBenchmark(base).run(jdbc, adminEmail, adminPassword, workers, seconds, items);
+        int thinkMs = args.length > 7 ? Integer.parseInt(args[7]) : 0;
+        new LoadBenchmark(base).run(jdbc, adminEmail, adminPassword, workers, seconds, items, thinkMs);
     }
 
-    private void run(String jdbc, String adminEmail, String adminPassword, int workers, int seconds, int items) throws Exception {
+    private void run(String jdbc, String adminEmail, String adminPassword, int workers, int seconds, int items, int thinkMs)
+            throws Exception {
         long seed = 20261122L + workers;
         SplittableRandom random = new SplittableRandom(seed);
         String admin = signIn(adminEmail, adminPassword);
@@ -85,7 +87,7 @@ public final class LoadBenchmark {
         // Workers sign up in parallel; 10% are spammers answering at random.
         String[] tokens = new String[workers];
         double[] accuracy = new double[workers];
-        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(workers, 32));
         List<java.util.concurrent.Future<?>> signups = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
             int index = w;
@@ -98,81 +100,164 @@ public final class LoadBenchmark {
         for (var f : signups) {
             f.get();
         }
-        System.out.printf(Locale.ROOT, "%n== %d workers, job %d with %,d items + 200 golds, %d s per phase, seed %d ==%n",
-                workers, jobId, items, seconds, seed);
-
-        // Phase 1: claim + submit.
-        long[][] latencies = new long[workers][];
-        AtomicLong pairs = new AtomicLong();
-        AtomicLong empty = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
-        phase(pool, workers, seconds, (w, stop) -> {
-            SplittableRandom r = new SplittableRandom(seed * 31 + w);
-            long[] lat = new long[1 << 16];
-            int n = 0;
-            String path = "/api/worker/tasks/next?jobId=" + jobId;
-            while (!stop.get()) {
-                long t0 = System.nanoTime();
-                HttpResponse<String> claim = send("POST", path, tokens[w], "", "application/json");
-                if (claim.statusCode() == 204) {
-                    empty.incrementAndGet();
-                    continue;
-                }
-                if (claim.statusCode() != 200) {
-                    errors.incrementAndGet();
-                    continue;
-                }
-                String body = claim.body();
-                long number = Long.parseLong(find(NUMBER, body));
-                String truth = number % 2 == 0 ? "even" : "odd";
-                String label = r.nextDouble() < accuracy[w] ? truth : (r.nextBoolean() ? "even" : "odd");
-                String assignment = find(ASSIGNMENT, body);
-                HttpResponse<String> answer = send("POST", "/api/worker/tasks/" + assignment + "/answer", tokens[w],
-                        "{\"label\":\"" + label + "\"}", "application/json");
-                if (answer.statusCode() != 200) {
-                    errors.incrementAndGet();
-                    continue;
-                }
-                if (n == lat.length) {
-                    lat = Arrays.copyOf(lat, n * 2);
-                }
-                lat[n++] = System.nanoTime() - t0;
-                pairs.incrementAndGet();
-            }
-            latencies[w] = Arrays.copyOf(lat, n);
-        });
-        long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
-        double pairRate = pairs.get() / (double) seconds;
-
-        // Phase 2: the trivial authenticated endpoint, same concurrency.
-        AtomicLong trivial = new AtomicLong();
-        long[][] trivialLat = new long[workers][];
-        phase(pool, workers, seconds, (w, stop) -> {
-            long[] lat = new long[1 << 16];
-            int n = 0;
-            while (!stop.get()) {
-                long t0 = System.nanoTime();
-                if (send("GET", "/api/me", tokens[w], null, null).statusCode() == 200) {
-                    if (n == lat.length) {
-                        lat = Arrays.copyOf(lat, n * 2);
-                    }
-                    lat[n++] = System.nanoTime() - t0;
-                    trivial.incrementAndGet();
-                }
-            }
-            trivialLat[w] = Arrays.copyOf(lat, n);
-        });
-        long[] allTrivial = Arrays.stream(trivialLat).flatMapToLong(Arrays::stream).sorted().toArray();
-        double trivialRate = trivial.get() / (double) seconds;
         pool.shutdownNow();
+        System.out.printf(Locale.ROOT, "%n== %d workers, job %d with %,d items + 200 golds, %d s per phase, think time %d ms, seed %d ==%n",
+                workers, jobId, items, seconds, thinkMs, seed);
 
-        System.out.printf(Locale.ROOT, "claim+submit: %,.0f pairs/s (%,.0f requests/s); pair latency p50 %.1f ms, p99 %.1f ms; %d empty claims, %d errors%n",
-                pairRate, 2 * pairRate, pct(all, 0.50), pct(all, 0.99), empty.get(), errors.get());
-        System.out.printf(Locale.ROOT, "GET /api/me:  %,.0f requests/s; latency p50 %.1f ms, p99 %.1f ms%n",
-                trivialRate, pct(allTrivial, 0.50), pct(allTrivial, 0.99));
-        System.out.printf(Locale.ROOT, "ratio: claim+submit pairs/s / trivial requests/s = %.2f; requests/s ratio = %.2f%n",
-                pairRate / trivialRate, 2 * pairRate / trivialRate);
+        HttpLoad load = new HttpLoad(base);
+        // Warm-up (not reported): the server's JIT compiles both paths before anything is measured.
+        measurePairs(load, tokens, accuracy, jobId, seed, 0, Math.max(5, seconds / 2));
+        measureTrivial(load, tokens, Math.max(3, seconds / 4));
+
+        Phase pairs = measurePairs(load, tokens, accuracy, jobId, seed + 1, 0, seconds);
+        Phase trivial = measureTrivial(load, tokens, seconds);
+        System.out.printf(Locale.ROOT, "claim+submit, as fast as they can: %,.0f pairs/s (%,.0f requests/s); pair latency p50 %.1f ms, p99 %.1f ms; %d empty claims, %d errors%n",
+                pairs.rate(), 2 * pairs.rate(), pairs.p(0.50), pairs.p(0.99), pairs.empty(), pairs.errors());
+        System.out.printf(Locale.ROOT, "GET /api/me, as fast as they can: %,.0f requests/s; latency p50 %.1f ms, p99 %.1f ms%n",
+                trivial.rate(), trivial.p(0.50), trivial.p(0.99));
+        System.out.printf(Locale.ROOT, "ratio: claim+submit requests/s / trivial requests/s = %.2f (pairs/s / trivial requests/s = %.2f)%n",
+                2 * pairs.rate() / trivial.rate(), pairs.rate() / trivial.rate());
+        if (thinkMs > 0) {
+            Phase paced = measurePairs(load, tokens, accuracy, jobId, seed + 2, thinkMs, seconds);
+            System.out.printf(Locale.ROOT, "claim+submit, each worker thinking %d ms on average: %,.0f pairs/s; pair latency p50 %.1f ms, p99 %.1f ms; %d empty claims, %d errors%n",
+                    thinkMs, paced.rate(), paced.p(0.50), paced.p(0.99), paced.empty(), paced.errors());
+        }
         checkInvariants(jdbc, jobId);
+    }
+
+    /** A measured phase: completed operations, their sorted latencies in ns, and what went wrong. */
+    private record Phase(double seconds, long[] sortedLatencies, long empty, long errors) {
+        double rate() {
+            return sortedLatencies.length / seconds;
+        }
+
+        double p(double q) {
+            return pct(sortedLatencies, q);
+        }
+    }
+
+    /** Growable list of latencies; used on the driver thread only. */
+    private static final class Latencies {
+        long[] values = new long[1 << 16];
+        int n;
+
+        void add(long v) {
+            if (n == values.length) {
+                values = Arrays.copyOf(values, n * 2);
+            }
+            values[n++] = v;
+        }
+
+        long[] sorted() {
+            long[] s = Arrays.copyOf(values, n);
+            Arrays.sort(s);
+            return s;
+        }
+    }
+
+    /**
+     * Every worker claims a task of the job and answers it (right with its accuracy, at random otherwise), then thinks
+     * for an exponentially distributed time with mean {@code thinkMs} (0: at once), for {@code seconds}.
+     */
+    private static Phase measurePairs(HttpLoad load, String[] tokens, double[] accuracy, long jobId, long seed, int thinkMs,
+                                      int seconds) throws Exception {
+        Latencies lat = new Latencies();
+        long[] empty = {0};
+        long[] errors = {0};
+        List<HttpLoad.Script> scripts = new ArrayList<>();
+        for (int w = 0; w < tokens.length; w++) {
+            int worker = w;
+            SplittableRandom r = new SplittableRandom(seed * 31 + w);
+            byte[] claim = load.request("POST", "/api/worker/tasks/next?jobId=" + jobId, tokens[w], "");
+            scripts.add(new HttpLoad.Script() {
+                long t0;
+                boolean answering;
+                long wait;
+
+                public byte[] start(long now) {
+                    t0 = now;
+                    answering = false;
+                    return claim;
+                }
+
+                public byte[] onResponse(HttpLoad.Response res, long now) {
+                    if (!answering) {
+                        if (res.status() != 200) {
+                            if (res.status() == 204) {
+                                empty[0]++;
+                            } else if (errors[0]++ < 3) {
+                                System.err.println("claim: " + res.status() + " " + res.body());
+                            }
+                            wait = 20_000_000L;
+                            return null;
+                        }
+                        long number = Long.parseLong(find(NUMBER, res.body()));
+                        String truth = number % 2 == 0 ? "even" : "odd";
+                        String label = r.nextDouble() < accuracy[worker] ? truth : (r.nextBoolean() ? "even" : "odd");
+                        answering = true;
+                        return load.request("POST", "/api/worker/tasks/" + find(ASSIGNMENT, res.body()) + "/answer", tokens[worker],
+                                "{\"label\":\"" + label + "\"}");
+                    }
+                    if (res.status() == 200) {
+                        lat.add(now - t0);
+                    } else if (errors[0]++ < 3) {
+                        System.err.println("answer: " + res.status() + " " + res.body());
+                    }
+                    if (thinkMs == 0) {
+                        return start(now);
+                    }
+                    wait = (long) (-Math.log(1 - r.nextDouble()) * thinkMs * 1_000_000L);
+                    return null;
+                }
+
+                public long waitNanos() {
+                    return wait;
+                }
+
+                public byte[] resume(long now) {
+                    return start(now);
+                }
+            });
+        }
+        load.run(scripts, seconds);
+        return new Phase(seconds, lat.sorted(), empty[0], errors[0]);
+    }
+
+    /** Every worker calls GET /api/me (authenticated, one indexed read) back to back for {@code seconds}. */
+    private static Phase measureTrivial(HttpLoad load, String[] tokens, int seconds) throws Exception {
+        Latencies lat = new Latencies();
+        long[] errors = {0};
+        List<HttpLoad.Script> scripts = new ArrayList<>();
+        for (String token : tokens) {
+            byte[] me = load.request("GET", "/api/me", token, null);
+            scripts.add(new HttpLoad.Script() {
+                long t0;
+
+                public byte[] start(long now) {
+                    t0 = now;
+                    return me;
+                }
+
+                public byte[] onResponse(HttpLoad.Response res, long now) {
+                    if (res.status() == 200) {
+                        lat.add(now - t0);
+                    } else {
+                        errors[0]++;
+                    }
+                    return start(now);
+                }
+
+                public long waitNanos() {
+                    return 0;
+                }
+
+                public byte[] resume(long now) {
+                    return start(now);
+                }
+            });
+        }
+        load.run(scripts, seconds);
+        return new Phase(seconds, lat.sorted(), 0, errors[0]);
     }
 
     private static void checkInvariants(String jdbc, long jobId) throws SQLException {
@@ -205,30 +290,6 @@ public final class LoadBenchmark {
             return Double.NaN;
         }
         return sorted[Math.min(sorted.length - 1, (int) Math.floor(q * sorted.length))] / 1e6;
-    }
-
-    interface Loop {
-        void run(int worker, AtomicBoolean stop) throws Exception;
-    }
-
-    private static void phase(ExecutorService pool, int workers, int seconds, Loop loop) throws Exception {
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch done = new CountDownLatch(workers);
-        for (int w = 0; w < workers; w++) {
-            int index = w;
-            pool.submit(() -> {
-                try {
-                    loop.run(index, stop);
-                } catch (Exception e) {
-                    System.err.println("worker " + index + " stopped: " + e);
-                } finally {
-                    done.countDown();
-                }
-            });
-        }
-        Thread.sleep(seconds * 1000L);
-        stop.set(true);
-        done.await();
     }
 
     private String signIn(String email, String password) throws Exception {

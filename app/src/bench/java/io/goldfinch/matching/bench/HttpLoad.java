@@ -1,0 +1,228 @@
+package io.goldfinch.matching.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/**
+ * A small non-blocking HTTP/1.1 load driver: one thread, one keep-alive connection per simulated worker, each running
+ * its own script of requests. It exists because a load generator on the same 2-core machine as the server must cost
+ * little: a thread per worker with the JDK's HttpClient spent more CPU than the server's trivial endpoint and capped
+ * what could be measured. Responses are read by Content-Length or chunked encoding; nothing else of HTTP is needed.
+ */
+final class HttpLoad {
+
+    /** One HTTP response: status and body. */
+    record Response(int status, String body) {
+    }
+
+    /** What a simulated worker does next; called on the driver thread, so scripts need no synchronisation. */
+    interface Script {
+        /** The first request of this worker. */
+        byte[] start(long nowNanos);
+
+        /**
+         * The response to the last request arrived. Returns the next request, or null to wait {@link #waitNanos()} and
+         * then call {@link #start}-like {@link #resume}.
+         */
+        byte[] onResponse(Response r, long nowNanos);
+
+        /** After {@link #onResponse} returned null: how long to wait before {@link #resume}. */
+        long waitNanos();
+
+        /** The request to send after a wait. */
+        byte[] resume(long nowNanos);
+    }
+
+    private final InetSocketAddress address;
+    private final String host;
+
+    HttpLoad(String baseUrl) {
+        URI uri = URI.create(baseUrl);
+        this.address = new InetSocketAddress(uri.getHost(), uri.getPort());
+        this.host = uri.getHost() + ":" + uri.getPort();
+    }
+
+    byte[] request(String method, String path, String token, String json) {
+        byte[] body = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
+        StringBuilder head = new StringBuilder(256).append(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: ").append(host)
+                .append("\r\n");
+        if (token != null) {
+            head.append("Authorization: Bearer ").append(token).append("\r\n");
+        }
+        if (json != null) {
+            head.append("Content-Type: application/json\r\n");
+        }
+        head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
+        byte[] h = head.toString().getBytes(StandardCharsets.US_ASCII);
+        byte[] all = Arrays.copyOf(h, h.length + body.length);
+        System.arraycopy(body, 0, all, h.length, body.length);
+        return all;
+    }
+
+    private static final class Conn {
+        final Script script;
+        final SocketChannel channel;
+        ByteBuffer out;
+        byte[] in = new byte[8192];
+        int inLength;
+        long wakeAt;
+
+        Conn(Script script, SocketChannel channel) {
+            this.script = script;
+            this.channel = channel;
+        }
+    }
+
+    /** Runs the scripts until {@code seconds} have passed; a request in flight at the end is abandoned. */
+    void run(List<Script> scripts, double seconds) throws IOException {
+        try (Selector selector = Selector.open()) {
+            List<Conn> conns = new ArrayList<>();
+            long start = System.nanoTime();
+            for (Script s : scripts) {
+                SocketChannel ch = SocketChannel.open(address);
+                ch.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+                ch.configureBlocking(false);
+                Conn c = new Conn(s, ch);
+                ch.register(selector, 0, c);
+                conns.add(c);
+            }
+            PriorityQueue<Conn> sleeping = new PriorityQueue<>((a, b) -> Long.compare(a.wakeAt, b.wakeAt));
+            long now = System.nanoTime();
+            for (Conn c : conns) {
+                send(selector, c, c.script.start(now));
+            }
+            long end = start + (long) (seconds * 1e9);
+            while ((now = System.nanoTime()) < end) {
+                while (!sleeping.isEmpty() && sleeping.peek().wakeAt <= now) {
+                    Conn c = sleeping.poll();
+                    send(selector, c, c.script.resume(now));
+                }
+                long timeout = Math.min(end - now, sleeping.isEmpty() ? Long.MAX_VALUE : sleeping.peek().wakeAt - now);
+                selector.select(Math.max(1, timeout / 1_000_000));
+                var it = selector.selectedKeys().iterator();
+                while (it.hasNext()) {
+                    SelectionKey key = it.next();
+                    it.remove();
+                    Conn c = (Conn) key.attachment();
+                    if (key.isWritable()) {
+                        c.channel.write(c.out);
+                        if (!c.out.hasRemaining()) {
+                            key.interestOps(SelectionKey.OP_READ);
+                        }
+                    }
+                    if (key.isReadable()) {
+                        Response r = read(c);
+                        if (r != null) {
+                            long t = System.nanoTime();
+                            byte[] next = c.script.onResponse(r, t);
+                            if (next != null) {
+                                send(selector, c, next);
+                            } else {
+                                key.interestOps(0);
+                                c.wakeAt = t + c.script.waitNanos();
+                                sleeping.add(c);
+                            }
+                        }
+                    }
+                }
+            }
+            for (Conn c : conns) {
+                c.channel.close();
+            }
+        }
+    }
+
+    private static void send(Selector selector, Conn c, byte[] request) throws IOException {
+        c.out = ByteBuffer.wrap(request);
+        c.inLength = 0;
+        c.channel.write(c.out);
+        c.channel.keyFor(selector).interestOps(c.out.hasRemaining() ? SelectionKey.OP_WRITE | SelectionKey.OP_READ : SelectionKey.OP_READ);
+    }
+
+    /** Reads what is available; returns the response once complete. */
+    private static Response read(Conn c) throws IOException {
+        while (true) {
+            if (c.inLength == c.in.length) {
+                c.in = Arrays.copyOf(c.in, c.in.length * 2);
+            }
+            int n = c.channel.read(ByteBuffer.wrap(c.in, c.inLength, c.in.length - c.inLength));
+            if (n < 0) {
+                throw new IOException("server closed the connection");
+            }
+            if (n == 0) {
+                break;
+            }
+            c.inLength += n;
+        }
+        return parse(c);
+    }
+
+    private static Response parse(Conn c) {
+        byte[] b = c.in;
+        int headEnd = indexOf(b, c.inLength, 0);
+        if (headEnd < 0) {
+            return null;
+        }
+        String head = new String(b, 0, headEnd, StandardCharsets.ISO_8859_1);
+        int status = Integer.parseInt(head.substring(9, 12));
+        int bodyStart = headEnd + 4;
+        String lower = head.toLowerCase(java.util.Locale.ROOT);
+        int cl = lower.indexOf("\r\ncontent-length:");
+        if (cl >= 0) {
+            int eol = lower.indexOf("\r\n", cl + 2);
+            int length = Integer.parseInt(lower.substring(cl + 17, eol < 0 ? lower.length() : eol).trim());
+            if (c.inLength < bodyStart + length) {
+                return null;
+            }
+            return new Response(status, new String(b, bodyStart, length, StandardCharsets.UTF_8));
+        }
+        if (lower.contains("\r\ntransfer-encoding: chunked")) {
+            StringBuilder body = new StringBuilder();
+            int p = bodyStart;
+            while (true) {
+                int eol = indexOfCrlf(b, c.inLength, p);
+                if (eol < 0) {
+                    return null;
+                }
+                int size = Integer.parseInt(new String(b, p, eol - p, StandardCharsets.ISO_8859_1).trim().split(";")[0], 16);
+                if (size == 0) {
+                    return eol + 4 <= c.inLength ? new Response(status, body.toString()) : null;
+                }
+                if (c.inLength < eol + 2 + size + 2) {
+                    return null;
+                }
+                body.append(new String(b, eol + 2, size, StandardCharsets.UTF_8));
+                p = eol + 2 + size + 2;
+            }
+        }
+        return new Response(status, ""); // 204 and friends
+    }
+
+    private static int indexOf(byte[] b, int length, int from) {
+        for (int i = from; i + 3 < length; i++) {
+            if (b[i] == '\r' && b[i + 1] == '\n' && b[i + 2] == '\r' && b[i + 3] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int indexOfCrlf(byte[] b, int length, int from) {
+        for (int i = from; i + 1 < length; i++) {
+            if (b[i] == '\r' && b[i + 1] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
