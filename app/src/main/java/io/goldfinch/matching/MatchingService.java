@@ -59,10 +59,13 @@ public final class MatchingService {
     private final RandomGenerator random;
     private final JsonMapper json;
     private final Duration lease;
+    private final LeaseStore leases;
 
     public MatchingService(Db db, StatefulRedisConnection<String, String> connection, RedisScripts scripts, Clock clock,
-                           RandomGenerator random, JsonMapper json, @Value("${goldfinch.lease-seconds:600}") long leaseSeconds) {
+                           RandomGenerator random, JsonMapper json, @Value("${goldfinch.lease-seconds:600}") long leaseSeconds,
+                           LeaseStore leases) {
         this.db = db;
+        this.leases = leases;
         this.connection = connection;
         this.scripts = scripts;
         this.clock = clock;
@@ -262,10 +265,9 @@ public final class MatchingService {
         Instant now = clock.instant();
         Instant expires = now.plus(lease);
         UUID id = UUID.randomUUID();
-        // The checks and the insert run in one database function (V11__claim_function.sql): one round trip.
-        Optional<String> data = db.autocommit(c -> Db.one(c, rs -> rs.getString(1),
-                "SELECT claim_lease(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", id, job.id(), itemId, workerId, gold, job.rewardMinor(),
-                job.feeMinor(), Timestamp.from(now), Timestamp.from(expires), gold ? job.goldTaskBudget() : (long) job.overlap()));
+        // The checks and the insert run in one database function (claim_lease), in a group with concurrent claims.
+        Optional<String> data = leases.claim(new LeaseStore.Claim(id, job.id(), itemId, workerId, gold, job.rewardMinor(), job.feeMinor(),
+                now, expires, gold ? job.goldTaskBudget() : (long) job.overlap()));
         if (data.isEmpty()) {
             // Postgres refused: Redis was stale for this item. Give the slot back; the item stays in the worker's seen-set.
             returnSlot(job.id(), itemId, gold);

@@ -52,8 +52,10 @@ public class TaskService {
     private final MatchingService matching;
     private final Clock clock;
     private final PosteriorWriter posteriors;
+    private final AnswerStore answers;
 
-    public TaskService(Db db, MatchingService matching, Clock clock, PosteriorWriter posteriors) {
+    public TaskService(Db db, MatchingService matching, Clock clock, PosteriorWriter posteriors, AnswerStore answers) {
+        this.answers = answers;
         this.db = db;
         this.matching = matching;
         this.clock = clock;
@@ -66,20 +68,8 @@ public class TaskService {
      */
     public Submitted submit(long workerId, UUID assignmentId, String label, String idempotencyKey) {
         Instant now = clock.instant();
-        // Validation, the stored answer and the gold record in one database call (V13__submit_function.sql).
-        record Outcome(String outcome, long jobId, long itemId, boolean gold, List<String> labels, int overlapMin, int overlapMax,
-                       double target, Double uncertainty, int examSize, String goldLabel, String hint, Boolean correct,
-                       Long examBefore, String[] answerLabels, Long[] goldAnswered, Long[] goldCorrect) {
-        }
-        Outcome o = db.autocommit(c -> Db.one(c, rs -> new Outcome(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getBoolean(4),
-                        rs.getArray(5) == null ? List.of() : Arrays.asList((String[]) rs.getArray(5).getArray()), rs.getInt(6), rs.getInt(7),
-                        rs.getDouble(8), (Double) rs.getObject(9), rs.getInt(10), rs.getString(11), rs.getString(12),
-                        (Boolean) rs.getObject(13), (Long) rs.getObject(14),
-                        rs.getArray(15) == null ? new String[0] : (String[]) rs.getArray(15).getArray(),
-                        rs.getArray(16) == null ? new Long[0] : (Long[]) rs.getArray(16).getArray(),
-                        rs.getArray(17) == null ? new Long[0] : (Long[]) rs.getArray(17).getArray()),
-                "SELECT * FROM submit_answer(?, ?, ?, ?, ?)", assignmentId, workerId, label, idempotencyKey, Timestamp.from(now))
-                .orElseThrow());
+        // Validation, the stored answer and the gold record in one database call, grouped with concurrent answers.
+        AnswerStore.Outcome o = answers.submit(new AnswerStore.Answer(assignmentId, workerId, label, idempotencyKey, now));
         switch (o.outcome()) {
             case "NOT_FOUND" -> throw ApiException.notFound("task");
             case "REPEAT" -> {

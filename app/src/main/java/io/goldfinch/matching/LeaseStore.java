@@ -1,0 +1,99 @@
+package io.goldfinch.matching;
+
+import io.goldfinch.common.Db;
+import io.goldfinch.common.GroupCall;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Writes leases to Postgres after its checks (claim_lease, V25), with group execution: the claims that arrive while a
+ * group runs go together in the next one (claim_leases, V27), sorted by item so that row locks are taken in order.
+ */
+@Singleton
+public final class LeaseStore {
+
+    /** One lease to write; {@code limit} is the item's overlap, or the job's gold budget for a gold. */
+    public record Claim(UUID id, long jobId, long itemId, long workerId, boolean gold, long rewardMinor, long feeMinor, Instant now,
+                        Instant expires, long limit) {
+    }
+
+    private final Db db;
+    private final GroupCall<Claim, Optional<String>> calls;
+
+    public LeaseStore(Db db) {
+        this.db = db;
+        this.calls = new GroupCall<>("lease-writer", 256, this::group, this::one);
+    }
+
+    /** The item's data when Postgres wrote the lease; empty when it refused (Redis was stale). */
+    public Optional<String> claim(Claim claim) {
+        return calls.call(claim);
+    }
+
+    private Optional<String> one(Claim c) {
+        return db.autocommit(conn -> Db.one(conn, rs -> rs.getString(1), "SELECT claim_lease(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", c.id(),
+                c.jobId(), c.itemId(), c.workerId(), c.gold(), c.rewardMinor(), c.feeMinor(), Timestamp.from(c.now()),
+                Timestamp.from(c.expires()), c.limit()));
+    }
+
+    private List<Optional<String>> group(List<Claim> claims) {
+        Integer[] order = new Integer[claims.size()];
+        Arrays.setAll(order, i -> i);
+        Arrays.sort(order, Comparator.comparingLong(i -> claims.get(i).itemId()));
+        int n = order.length;
+        UUID[] ids = new UUID[n];
+        Long[] jobs = new Long[n];
+        Long[] items = new Long[n];
+        Long[] workers = new Long[n];
+        Boolean[] gold = new Boolean[n];
+        Long[] rewards = new Long[n];
+        Long[] fees = new Long[n];
+        Timestamp[] now = new Timestamp[n];
+        Timestamp[] expires = new Timestamp[n];
+        Long[] limits = new Long[n];
+        for (int k = 0; k < n; k++) {
+            Claim c = claims.get(order[k]);
+            ids[k] = c.id();
+            jobs[k] = c.jobId();
+            items[k] = c.itemId();
+            workers[k] = c.workerId();
+            gold[k] = c.gold();
+            rewards[k] = c.rewardMinor();
+            fees[k] = c.feeMinor();
+            now[k] = Timestamp.from(c.now());
+            expires[k] = Timestamp.from(c.expires());
+            limits[k] = c.limit();
+        }
+        List<Optional<String>> results = new ArrayList<>(java.util.Collections.nCopies(n, Optional.<String>empty()));
+        db.autocommit(conn -> {
+            Db.list(conn, rs -> {
+                        results.set(order[rs.getInt(1) - 1], Optional.ofNullable(rs.getString(2)));
+                        return null;
+                    }, "SELECT o_index, o_data FROM claim_leases(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", array(conn, "uuid", ids), array(conn, "int8", jobs),
+                    array(conn, "int8", items), array(conn, "int8", workers), array(conn, "bool", gold), array(conn, "int8", rewards),
+                    array(conn, "int8", fees), array(conn, "timestamptz", now), array(conn, "timestamptz", expires), array(conn, "int8", limits));
+            return null;
+        });
+        return results;
+    }
+
+    static java.sql.Array array(Connection c, String type, Object[] values) throws SQLException {
+        return c.createArrayOf(type, values);
+    }
+
+    @PreDestroy
+    void close() {
+        calls.close();
+    }
+}
