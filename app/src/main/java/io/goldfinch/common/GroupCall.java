@@ -13,7 +13,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
- * Group execution of one kind of database call (group commit). Callers queue their input and wait; one thread takes
+ * Group execution of one kind of database call (group commit). Callers queue their input and wait; a group thread takes
  * everything queued meanwhile and runs it as one call in one transaction, then hands each caller its own result.
  * Alone, a caller waits for its own call only; under load, hundreds share a round trip, a transaction and a WAL flush.
  * The caller sees exactly what a call of its own would have given: if a group fails, each of its inputs is run again
@@ -41,21 +41,26 @@ public final class GroupCall<I, O> implements AutoCloseable {
     private final Group<I, O> group;
     private final Function<I, O> single;
     private final LinkedBlockingQueue<Pending<I, O>> queue = new LinkedBlockingQueue<>();
-    private final Thread thread;
+    private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
 
     /**
-     * @param group  runs a group of inputs as one call
-     * @param single runs one input alone (the fallback when a group fails)
+     * @param threads how many groups may run at once (each on its own connection); with two, a group forms and starts
+     *                while the previous one still waits for its commit
+     * @param group   runs a group of inputs as one call
+     * @param single  runs one input alone (the fallback when a group fails)
      */
-    public GroupCall(String name, int maxGroup, Group<I, O> group, Function<I, O> single) {
+    public GroupCall(String name, int maxGroup, int threads, Group<I, O> group, Function<I, O> single) {
         this.name = name;
         this.maxGroup = maxGroup;
         this.group = group;
         this.single = single;
-        this.thread = new Thread(this::loop, name);
-        this.thread.setDaemon(true);
-        this.thread.start();
+        for (int t = 0; t < threads; t++) {
+            Thread thread = new Thread(this::loop, threads == 1 ? name : name + "-" + t);
+            thread.setDaemon(true);
+            thread.start();
+            this.threads.add(thread);
+        }
     }
 
     /** Runs the input with whatever else is queued, and returns its result once the group has committed. */
@@ -136,7 +141,9 @@ public final class GroupCall<I, O> implements AutoCloseable {
     public void close() {
         running = false;
         try {
-            thread.join(2_000);
+            for (Thread thread : threads) {
+                thread.join(2_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

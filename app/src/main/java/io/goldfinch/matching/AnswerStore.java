@@ -2,6 +2,8 @@ package io.goldfinch.matching;
 
 import io.goldfinch.common.Db;
 import io.goldfinch.common.GroupCall;
+import io.goldfinch.quality.OneCoinPosterior;
+import io.goldfinch.quality.WorkerAccuracy;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
@@ -18,7 +20,9 @@ import java.util.UUID;
 /**
  * Stores answers through submit_answer (V13): validation, the stored answer and the gold record in one database call,
  * with group execution (submit_answers, V27): the answers that arrive while a group commits go together in the next
- * one. A caller returns once its answer is committed, as with a call of its own.
+ * one. In the same transaction, each answered item's online posterior (one-coin, each worker's accuracy from their
+ * gold record; O(answers on the item x K)) and its dynamic-overlap decision are computed and stored, so an answer and
+ * the posterior it leads to commit together. A caller returns once its answer is committed, as with a call of its own.
  */
 @Singleton
 public final class AnswerStore {
@@ -33,46 +37,101 @@ public final class AnswerStore {
                           Long examBefore, String[] answerLabels, Long[] goldAnswered, Long[] goldCorrect) {
     }
 
+    /** An item's dynamic-overlap decision after an answer: the posterior stored, the cap and serving score for Redis. */
+    public record Decision(PosteriorWriter.Posterior posterior, boolean close, int cap, double score) {
+    }
+
+    /** What the caller gets: the outcome, and for a stored non-gold answer the item's decision (else null). */
+    public record Stored(Outcome outcome, Decision decision) {
+    }
+
     private final Db db;
-    private final GroupCall<Answer, Outcome> calls;
+    private final GroupCall<Answer, Stored> calls;
 
     public AnswerStore(Db db) {
         this.db = db;
-        this.calls = new GroupCall<>("answer-writer", 256, this::group, this::one);
+        // Two groups at once: one forms and runs while the other waits for its WAL flush. They lock items in item order
+        // and gold records in worker order, so they never wait on each other in a cycle.
+        this.calls = new GroupCall<>("answer-writer", 256, 2, this::group, this::one);
     }
 
-    public Outcome submit(Answer answer) {
+    public Stored submit(Answer answer) {
         return calls.call(answer);
     }
 
-    private Outcome one(Answer a) {
-        return db.autocommit(c -> Db.one(c, rs -> outcome(rs, 1), "SELECT * FROM submit_answer(?, ?, ?, ?, ?)", a.assignmentId(),
-                a.workerId(), a.label(), a.idempotencyKey(), Timestamp.from(a.now())).orElseThrow());
+    private Stored one(Answer a) {
+        return db.tx(c -> {
+            Outcome o = Db.one(c, rs -> outcome(rs, 1), "SELECT * FROM submit_answer(?, ?, ?, ?, ?)", a.assignmentId(),
+                    a.workerId(), a.label(), a.idempotencyKey(), Timestamp.from(a.now())).orElseThrow();
+            Decision d = decide(o, a.now());
+            if (d != null) {
+                PosteriorWriter.store(c, List.of(d.posterior()));
+            }
+            return new Stored(o, d);
+        });
     }
 
-    private List<Outcome> group(List<Answer> answers) {
+    private List<Stored> group(List<Answer> answers) {
         int n = answers.size();
         UUID[] ids = new UUID[n];
         Long[] workers = new Long[n];
         String[] labels = new String[n];
         String[] keys = new String[n];
         Timestamp[] now = new Timestamp[n];
+        // Sorted by worker, so that concurrent groups update workers' gold records in the same order (items are
+        // locked first, in item order, by submit_answers).
+        List<Answer> sorted = new ArrayList<>(answers);
+        sorted.sort(java.util.Comparator.comparingLong(Answer::workerId));
         for (int i = 0; i < n; i++) {
-            Answer a = answers.get(i);
+            Answer a = sorted.get(i);
             ids[i] = a.assignmentId();
             workers[i] = a.workerId();
             labels[i] = a.label();
             keys[i] = a.idempotencyKey();
             now[i] = Timestamp.from(a.now());
         }
-        List<Outcome> results = new ArrayList<>(Collections.nCopies(n, null));
-        db.autocommit(c -> Db.list(c, rs -> results.set(rs.getInt(1) - 1, outcome(rs, 2)), "SELECT * FROM submit_answers(?, ?, ?, ?, ?)",
-                c.createArrayOf("uuid", ids), c.createArrayOf("int8", workers), c.createArrayOf("text", labels),
-                c.createArrayOf("text", keys), c.createArrayOf("timestamptz", now)));
-        if (results.contains(null)) {
-            throw new IllegalStateException("submit_answers returned no outcome for some answers");
+        return db.tx(c -> {
+            List<Outcome> outcomes = new ArrayList<>(Collections.nCopies(n, null));
+            Db.list(c, rs -> outcomes.set(rs.getInt(1) - 1, outcome(rs, 2)), "SELECT * FROM submit_answers(?, ?, ?, ?, ?)",
+                    c.createArrayOf("uuid", ids), c.createArrayOf("int8", workers), c.createArrayOf("text", labels),
+                    c.createArrayOf("text", keys), c.createArrayOf("timestamptz", now));
+            if (outcomes.contains(null)) {
+                throw new IllegalStateException("submit_answers returned no outcome for some answers");
+            }
+            java.util.Map<Answer, Stored> byAnswer = new java.util.IdentityHashMap<>();
+            List<PosteriorWriter.Posterior> posteriors = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Decision d = decide(outcomes.get(i), sorted.get(i).now());
+                if (d != null) {
+                    posteriors.add(d.posterior());
+                }
+                byAnswer.put(sorted.get(i), new Stored(outcomes.get(i), d));
+            }
+            List<Stored> results = answers.stream().map(byAnswer::get).toList();
+            if (!posteriors.isEmpty()) {
+                PosteriorWriter.store(c, posteriors); // the items are locked already, in item order (submit_answers)
+            }
+            return results;
+        });
+    }
+
+    /** The item's posterior from all its answers and the dynamic-overlap decision; null unless a non-gold answer was stored. */
+    static Decision decide(Outcome o, Instant now) {
+        if (!"STORED".equals(o.outcome()) || o.gold()) {
+            return null;
         }
-        return results;
+        List<String> labels = o.labels();
+        int[] idx = new int[o.answerLabels().length];
+        double[] acc = new double[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = labels.indexOf(o.answerLabels()[i]);
+            acc[i] = WorkerAccuracy.estimate(o.goldCorrect()[i], o.goldAnswered()[i]);
+        }
+        double[] posterior = OneCoinPosterior.posterior(labels.size(), idx, acc, null);
+        int best = OneCoinPosterior.argmax(posterior);
+        OverlapPolicy.Decision decision = OverlapPolicy.decide(idx.length, o.overlapMin(), o.overlapMax(), posterior[best], o.target());
+        return new Decision(new PosteriorWriter.Posterior(o.itemId(), labels.get(best), posterior[best], idx.length, decision.close(), now),
+                decision.close(), decision.cap(), OverlapPolicy.score(idx.length, o.overlapMin(), posterior[best], o.uncertainty()));
     }
 
     /** Maps the 17 columns of submit_answer starting at column {@code f}. */

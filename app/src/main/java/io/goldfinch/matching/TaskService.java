@@ -2,8 +2,6 @@ package io.goldfinch.matching;
 
 import io.goldfinch.common.ApiException;
 import io.goldfinch.common.Db;
-import io.goldfinch.quality.OneCoinPosterior;
-import io.goldfinch.quality.WorkerAccuracy;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.scheduling.annotation.Scheduled;
@@ -15,7 +13,6 @@ import org.slf4j.LoggerFactory;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -51,15 +48,13 @@ public class TaskService {
     private final Db db;
     private final MatchingService matching;
     private final Clock clock;
-    private final PosteriorWriter posteriors;
     private final AnswerStore answers;
 
-    public TaskService(Db db, MatchingService matching, Clock clock, PosteriorWriter posteriors, AnswerStore answers) {
+    public TaskService(Db db, MatchingService matching, Clock clock, AnswerStore answers) {
         this.answers = answers;
         this.db = db;
         this.matching = matching;
         this.clock = clock;
-        this.posteriors = posteriors;
     }
 
     /**
@@ -69,7 +64,8 @@ public class TaskService {
     public Submitted submit(long workerId, UUID assignmentId, String label, String idempotencyKey) {
         Instant now = clock.instant();
         // Validation, the stored answer and the gold record in one database call, grouped with concurrent answers.
-        AnswerStore.Outcome o = answers.submit(new AnswerStore.Answer(assignmentId, workerId, label, idempotencyKey, now));
+        AnswerStore.Stored stored = answers.submit(new AnswerStore.Answer(assignmentId, workerId, label, idempotencyKey, now));
+        AnswerStore.Outcome o = stored.outcome();
         switch (o.outcome()) {
             case "NOT_FOUND" -> throw ApiException.notFound("task");
             case "REPEAT" -> {
@@ -89,30 +85,10 @@ public class TaskService {
                     : null;
             return new Submitted(assignmentId, "SUBMITTED", exam);
         }
-        updatePosterior(o.jobId(), o.itemId(), o.labels(), o.answerLabels(), o.goldAnswered(), o.goldCorrect(), o.overlapMin(),
-                o.overlapMax(), o.target(), o.uncertainty(), now);
+        // The item's posterior was stored with the answer; Redis learns the item's new cap and serving score.
+        AnswerStore.Decision d = stored.decision();
+        matching.updateItem(o.jobId(), o.itemId(), d.close() ? 0 : d.cap(), d.score());
         return new Submitted(assignmentId, "SUBMITTED");
-    }
-
-    /**
-     * The online posterior of one item from all its answers (one-coin, each worker's accuracy from their gold record),
-     * and the dynamic-overlap decision it leads to; O(answers on the item x K). Written by {@link PosteriorWriter} (group
-     * commit) with posterior_answers as a guard, so that of two concurrent answers the one that saw more answers wins.
-     */
-    private void updatePosterior(long jobId, long itemId, List<String> labels, String[] answerLabels, Long[] goldAnswered,
-                                 Long[] goldCorrect, int overlapMin, int overlapMax, double target, Double uncertainty, Instant now) {
-        int[] idx = new int[answerLabels.length];
-        double[] acc = new double[idx.length];
-        for (int i = 0; i < idx.length; i++) {
-            idx[i] = labels.indexOf(answerLabels[i]);
-            acc[i] = WorkerAccuracy.estimate(goldCorrect[i], goldAnswered[i]);
-        }
-        double[] posterior = OneCoinPosterior.posterior(labels.size(), idx, acc, null);
-        int best = OneCoinPosterior.argmax(posterior);
-        OverlapPolicy.Decision decision = OverlapPolicy.decide(idx.length, overlapMin, overlapMax, posterior[best], target);
-        posteriors.write(new PosteriorWriter.Posterior(itemId, labels.get(best), posterior[best], idx.length, decision.close(), now));
-        matching.updateItem(jobId, itemId, decision.close() ? 0 : decision.cap(),
-                OverlapPolicy.score(idx.length, overlapMin, posterior[best], uncertainty));
     }
 
     /** Skip: the lease ends at once, without penalty; the item goes back to the pool for others. */

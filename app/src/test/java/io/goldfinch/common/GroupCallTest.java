@@ -22,7 +22,7 @@ class GroupCallTest {
         List<Integer> groupSizes = new CopyOnWriteArrayList<>();
         CountDownLatch firstGroupRunning = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        try (GroupCall<Integer, Integer> calls = new GroupCall<>("test", 64, inputs -> {
+        try (GroupCall<Integer, Integer> calls = new GroupCall<>("test", 64, 1, inputs -> {
             groupSizes.add(inputs.size());
             firstGroupRunning.countDown();
             await(release);
@@ -57,7 +57,7 @@ class GroupCallTest {
         AtomicInteger singles = new AtomicInteger();
         CountDownLatch running = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        try (GroupCall<Integer, Integer> calls = new GroupCall<>("test", 64, inputs -> {
+        try (GroupCall<Integer, Integer> calls = new GroupCall<>("test", 64, 1, inputs -> {
             if (inputs.contains(-1)) {
                 throw new IllegalArgumentException("a bad input spoils the group");
             }
@@ -89,8 +89,25 @@ class GroupCallTest {
     }
 
     @Test
+    void withTwoGroupThreadsEveryCallerStillGetsItsOwnResult() throws Exception {
+        try (GroupCall<Integer, String> calls = new GroupCall<>("test", 16, 2, inputs -> inputs.stream().map(i -> "r" + i).toList(),
+                i -> "r" + i)) {
+            ExecutorService pool = Executors.newFixedThreadPool(32);
+            List<Future<String>> results = new ArrayList<>();
+            for (int i = 0; i < 2_000; i++) {
+                int input = i;
+                results.add(pool.submit(() -> calls.call(input)));
+            }
+            for (int i = 0; i < results.size(); i++) {
+                assertThat(results.get(i).get(10, TimeUnit.SECONDS)).isEqualTo("r" + i);
+            }
+            pool.shutdown();
+        }
+    }
+
+    @Test
     void aClosedGroupCallRefusesNewCalls() {
-        GroupCall<Integer, Integer> calls = new GroupCall<>("test", 8, inputs -> inputs, i -> i);
+        GroupCall<Integer, Integer> calls = new GroupCall<>("test", 8, 1, inputs -> inputs, i -> i);
         assertThat(calls.call(3)).isEqualTo(3);
         calls.close();
         assertThatThrownBy(() -> calls.call(4)).isInstanceOf(IllegalStateException.class);

@@ -27,7 +27,7 @@ final class HttpLoad {
 
     /** What a simulated worker does next; called on the driver thread, so scripts need no synchronisation. */
     interface Script {
-        /** The first request of this worker. */
+        /** The first request of this worker, or null to wait {@link #waitNanos()} and then {@link #resume}. */
         byte[] start(long nowNanos);
 
         /**
@@ -99,7 +99,13 @@ final class HttpLoad {
             PriorityQueue<Conn> sleeping = new PriorityQueue<>((a, b) -> Long.compare(a.wakeAt, b.wakeAt));
             long now = System.nanoTime();
             for (Conn c : conns) {
-                send(selector, c, c.script.start(now));
+                byte[] first = c.script.start(now);
+                if (first != null) {
+                    send(selector, c, first);
+                } else {
+                    c.wakeAt = now + c.script.waitNanos();
+                    sleeping.add(c);
+                }
             }
             long end = start + (long) (seconds * 1e9);
             while ((now = System.nanoTime()) < end) {

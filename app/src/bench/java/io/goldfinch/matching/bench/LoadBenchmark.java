@@ -125,6 +125,11 @@ public final class LoadBenchmark {
         checkInvariants(jdbc, jobId);
     }
 
+    private static final boolean DEBUG = Boolean.getBoolean("bench.debug");
+    private static final long[] PHASE_START = new long[1];
+    private static final long[] PER_SECOND_MAX = new long[600];
+    private static final int[] PER_SECOND_N = new int[600];
+
     /** A measured phase: completed operations, their sorted latencies in ns, and what went wrong. */
     private record Phase(double seconds, long[] sortedLatencies, long empty, long errors) {
         double rate() {
@@ -174,7 +179,16 @@ public final class LoadBenchmark {
                 boolean answering;
                 long wait;
 
+                boolean begun;
+
                 public byte[] start(long now) {
+                    if (!begun && thinkMs > 0) {
+                        // Paced workers start at random moments within one think time, not all in the same instant.
+                        begun = true;
+                        wait = (long) (r.nextDouble() * thinkMs * 1_000_000L);
+                        return null;
+                    }
+                    begun = true;
                     t0 = now;
                     answering = false;
                     return claim;
@@ -200,6 +214,13 @@ public final class LoadBenchmark {
                     }
                     if (res.status() == 200) {
                         lat.add(now - t0);
+                        if (DEBUG) {
+                            int sec = (int) ((now - PHASE_START[0]) / 1_000_000_000L);
+                            if (sec >= 0 && sec < 600) {
+                                PER_SECOND_MAX[sec] = Math.max(PER_SECOND_MAX[sec], now - t0);
+                                PER_SECOND_N[sec]++;
+                            }
+                        }
                     } else if (errors[0]++ < 3) {
                         System.err.println("answer: " + res.status() + " " + res.body());
                     }
@@ -219,7 +240,17 @@ public final class LoadBenchmark {
                 }
             });
         }
+        PHASE_START[0] = System.nanoTime();
+        java.util.Arrays.fill(PER_SECOND_MAX, 0);
+        java.util.Arrays.fill(PER_SECOND_N, 0);
         load.run(scripts, seconds);
+        if (DEBUG) {
+            StringBuilder b = new StringBuilder("per second: pairs/max latency ms:");
+            for (int i = 0; i < seconds; i++) {
+                b.append(' ').append(PER_SECOND_N[i]).append('/').append(PER_SECOND_MAX[i] / 1_000_000);
+            }
+            System.out.println(b);
+        }
         return new Phase(seconds, lat.sorted(), empty[0], errors[0]);
     }
 
