@@ -369,6 +369,21 @@ public final class MatchingService {
     }
 
     private static List<ItemState> itemStates(Connection c, JobRow job) throws SQLException {
+        List<ItemState> all = new ArrayList<>();
+        List<ItemState> page;
+        long after = 0;
+        do {
+            page = itemStates(c, job, after, ITEM_PAGE);
+            all.addAll(page);
+            after = page.isEmpty() ? after : Long.parseLong(page.get(page.size() - 1).id());
+        } while (page.size() == ITEM_PAGE);
+        return all;
+    }
+
+    private static final int ITEM_PAGE = 2000;
+
+    /** The states of the job's next {@code limit} items with ids above {@code afterId}, in id order (index item_job, V28). */
+    private static List<ItemState> itemStates(Connection c, JobRow job, long afterId, int limit) throws SQLException {
         return Db.list(c, rs -> {
                     int answers = rs.getInt(2);
                     int used = answers + rs.getInt(3);
@@ -379,10 +394,12 @@ public final class MatchingService {
                     int cap = closed ? 0 : Math.min(job.overlap(), Math.max(job.overlapMin(), answers + 1));
                     return new ItemState(rs.getString(1), used, cap, OverlapPolicy.score(answers, job.overlapMin(), confidence, uncertainty));
                 },
-                "SELECT i.id, count(a.id) FILTER (WHERE a.status IN ('SUBMITTED','ACCEPTED','REJECTED')), "
-                        + "count(a.id) FILTER (WHERE a.status = 'LEASED'), i.closed_at IS NOT NULL, COALESCE(i.posterior_confidence, 0), "
-                        + "i.model_uncertainty FROM item i LEFT JOIN assignment a ON a.item_id = i.id "
-                        + "WHERE i.job_id = ? AND NOT i.is_gold GROUP BY i.id", job.id());
+                "WITH page AS (SELECT id, closed_at, posterior_confidence, model_uncertainty FROM item "
+                        + "  WHERE job_id = ? AND NOT is_gold AND id > ? ORDER BY id LIMIT ?) "
+                        + "SELECT p.id, count(a.id) FILTER (WHERE a.status IN ('SUBMITTED','ACCEPTED','REJECTED')), "
+                        + "count(a.id) FILTER (WHERE a.status = 'LEASED'), p.closed_at IS NOT NULL, COALESCE(p.posterior_confidence, 0), "
+                        + "p.model_uncertainty FROM page p LEFT JOIN assignment a ON a.item_id = p.id "
+                        + "GROUP BY p.id, p.closed_at, p.posterior_confidence, p.model_uncertainty ORDER BY p.id", job.id(), afterId, limit);
     }
 
     /**
@@ -400,30 +417,43 @@ public final class MatchingService {
             return 0;
         }
         JobRow job = found.get();
-        List<ItemState> items = db.tx(c -> itemStates(c, job));
-        Map<String, String> slotsInRedis = redis().hgetall(slots(jobId));
         java.util.Set<String> previously = suspects.getOrDefault(jobId, java.util.Set.of());
         java.util.Set<String> now = new java.util.HashSet<>();
         int repaired = 0;
-        for (ItemState item : items) {
-            int inRedis = Integer.parseInt(slotsInRedis.getOrDefault(item.id(), "0"));
-            if (inRedis == item.used()) {
-                continue;
+        // Page by page, so that neither Postgres nor Redis (single-threaded: one HGETALL of a 200,000-item job held up
+        // every claim) does the whole job in one go.
+        long after = 0;
+        List<ItemState> page;
+        do {
+            long from = after;
+            page = db.tx(c -> itemStates(c, job, from, ITEM_PAGE));
+            if (page.isEmpty()) {
+                break;
             }
-            if (!previously.contains(item.id())) {
-                now.add(item.id());
-                continue;
+            after = Long.parseLong(page.get(page.size() - 1).id());
+            List<io.lettuce.core.KeyValue<String, String>> slotsInRedis =
+                    redis().hmget(slots(jobId), page.stream().map(ItemState::id).toArray(String[]::new));
+            for (int k = 0; k < page.size(); k++) {
+                ItemState item = page.get(k);
+                int inRedis = Integer.parseInt(slotsInRedis.get(k).getValueOrElse("0"));
+                if (inRedis == item.used()) {
+                    continue;
+                }
+                if (!previously.contains(item.id())) {
+                    now.add(item.id());
+                    continue;
+                }
+                redis().hset(slots(jobId), item.id(), String.valueOf(item.used()));
+                redis().hset(caps(jobId), item.id(), String.valueOf(item.cap()));
+                redis().hset(scores(jobId), item.id(), String.valueOf(item.score()));
+                if (item.used() < item.cap()) {
+                    redis().zadd(open(jobId), item.score(), item.id());
+                } else {
+                    redis().zrem(open(jobId), item.id());
+                }
+                repaired++;
             }
-            redis().hset(slots(jobId), item.id(), String.valueOf(item.used()));
-            redis().hset(caps(jobId), item.id(), String.valueOf(item.cap()));
-            redis().hset(scores(jobId), item.id(), String.valueOf(item.score()));
-            if (item.used() < item.cap()) {
-                redis().zadd(open(jobId), item.score(), item.id());
-            } else {
-                redis().zrem(open(jobId), item.id());
-            }
-            repaired++;
-        }
+        } while (page.size() == ITEM_PAGE);
         suspects.put(jobId, now);
         if (repaired > 0) {
             LOG.warn("job {}: repaired {} slot counts in Redis from Postgres", jobId, repaired);

@@ -293,4 +293,25 @@ class MatchingRulesTest {
         assertThat(next(worker, job).getStatus().getCode()).isEqualTo(200);
         assertThat(matching.reconcile(job)).isZero();
     }
+
+    @Test
+    void reconcilingAJobLargerThanOnePageRepairsPhantomSlotsOnEveryPageAndRebuildSeesEveryItem() {
+        api = new Api(client.toBlocking(), users);
+        Api.Session requester = api.signUp("REQUESTER");
+        long job = publishedJob(requester, 4_500, 0, 1, 0.0); // three pages of 2,000
+        List<Long> ids = db.tx(c -> Db.list(c, rs -> rs.getLong(1), "SELECT id FROM item WHERE job_id = ? ORDER BY id", job));
+        List<String> phantoms = List.of(ids.get(0), ids.get(1_999), ids.get(2_000), ids.get(4_499)).stream().map(String::valueOf).toList();
+        for (String item : phantoms) {
+            redis.sync().hset(matching.slots(job), item, "1");
+            redis.sync().zrem(matching.open(job), item);
+        }
+        assertThat(matching.openItems(job)).isEqualTo(4_496);
+        assertThat(matching.reconcile(job)).isZero();
+        assertThat(matching.reconcile(job)).as("the first and last item of each page boundary").isEqualTo(4);
+        assertThat(matching.openItems(job)).isEqualTo(4_500);
+        // A flush: the rebuild reads every page too.
+        redis.sync().del(matching.meta(job), matching.open(job));
+        matching.rebuild(job);
+        assertThat(matching.openItems(job)).isEqualTo(4_500);
+    }
 }
