@@ -75,14 +75,14 @@ case "$cmd" in
         port=18080; admin=bench-admin@bench.goldfinch.dev; pass=bench-admin-password
         GOLDFINCH_PORT=$port GOLDFINCH_DB_URL="jdbc:postgresql://127.0.0.1:$GF_PG_PORT/goldfinch_bench" \
           GOLDFINCH_REDIS_URI="redis://127.0.0.1:$GF_REDIS_PORT/2" GOLDFINCH_ADMIN_EMAIL=$admin GOLDFINCH_ADMIN_PASSWORD=$pass \
-          GOLDFINCH_BCRYPT_COST=4 GOLDFINCH_DB_POOL=${GOLDFINCH_DB_POOL:-40} \
+          GOLDFINCH_BCRYPT_COST=4 \
           java ${JAVA_OPTS:--Xmx1g} -jar "$(app_jar)" > "$GF_STATE/bench-app.log" 2>&1 &
         app_pid=$!
         trap 'kill $app_pid 2>/dev/null' EXIT
         for i in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.5; done
         for workers in ${@:-100 500}; do
           java -Xmx1g -cp "$CP" io.goldfinch.matching.bench.LoadBenchmark "http://127.0.0.1:$port" \
-            "jdbc:postgresql://127.0.0.1:$GF_PG_PORT/goldfinch_bench" $admin $pass "$workers" "${BENCH_SECONDS:-30}" "${BENCH_ITEMS:-50000}" "${BENCH_THINK_MS:-200}"
+            "jdbc:postgresql://127.0.0.1:$GF_PG_PORT/goldfinch_bench" $admin $pass "$workers" "${BENCH_SECONDS:-30}" "${BENCH_ITEMS:-200000}" "${BENCH_THINK_MS:-200}"
         done
         ;;
       *) log "unknown benchmark '$name'"; exit 2 ;;

@@ -106,8 +106,8 @@ public final class LoadBenchmark {
 
         HttpLoad load = new HttpLoad(base);
         // Warm-up (not reported): the server's JIT compiles both paths before anything is measured.
-        measurePairs(load, tokens, accuracy, jobId, seed, 0, Math.max(5, seconds / 2));
-        measureTrivial(load, tokens, Math.max(3, seconds / 4));
+        measurePairs(load, tokens, accuracy, jobId, seed, 0, Math.max(20, seconds));
+        measureTrivial(load, tokens, Math.max(5, seconds / 4));
 
         Phase pairs = measurePairs(load, tokens, accuracy, jobId, seed + 1, 0, seconds);
         Phase trivial = measureTrivial(load, tokens, seconds);
