@@ -33,9 +33,9 @@ public final class LeaseStore {
 
     public LeaseStore(Db db) {
         this.db = db;
-        // One group at a time: a gold claim takes its job's gold-usage row lock (V25) between item locks, so two lease
-        // groups at once could wait on each other (seen as deadlocks in the load benchmark).
-        this.calls = new GroupCall<>("lease-writer", 256, 1, this::group, this::one);
+        // Two groups at once: one forms and runs while the other commits. Locks follow one order (V29): gold-usage rows
+        // in job order, then items in item order, so groups never wait on each other in a cycle.
+        this.calls = new GroupCall<>("lease-writer", 256, 2, this::group, this::one);
     }
 
     /** The item's data when Postgres wrote the lease; empty when it refused (Redis was stale). */
