@@ -2,6 +2,8 @@ package io.goldfinch.accounts;
 
 import io.goldfinch.support.Api;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.token.generator.TokenGenerator;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
@@ -24,6 +26,10 @@ class AccountsAndScopingTest {
     HttpClient client;
     @Inject
     UserStore users;
+    @Inject
+    VerifiedTokenCache tokenCache;
+    @Inject
+    TokenGenerator tokens;
 
     Api api() {
         return new Api(client.toBlocking(), users);
@@ -83,6 +89,32 @@ class AccountsAndScopingTest {
 
         HttpClientResponseException forged = api.failure(HttpRequest.GET("/api/me").bearerAuth(worker.token() + "x"));
         assertThat(forged.getStatus().getCode()).isEqualTo(HttpStatus.UNAUTHORIZED.getCode());
+    }
+
+    @Test
+    void aTokenAlreadyAcceptedDoesNotLetAnAlteredOrExpiredOneThrough() {
+        Api api = api();
+        Api.Session worker = api.signUp("WORKER");
+        long before = tokenCache.size();
+        assertThat(num(api.get(worker, "/api/me").get("id"))).isEqualTo(worker.id());
+        assertThat(num(api.get(worker, "/api/me").get("id"))).isEqualTo(worker.id());
+        assertThat(tokenCache.size()).as("the verified token is remembered").isGreaterThan(before);
+
+        String token = worker.token();
+        char last = token.charAt(token.length() - 1);
+        String altered = token.substring(0, token.length() - 1) + (last == 'A' ? 'B' : 'A');
+        assertThat(api.failure(HttpRequest.GET("/api/me").bearerAuth(altered)).getStatus().getCode())
+                .isEqualTo(HttpStatus.UNAUTHORIZED.getCode());
+        String otherClaims = tokens.generateToken(Authentication.build(String.valueOf(worker.id() + 1), List.of("ADMIN")), 600)
+                .orElseThrow();
+        String spliced = otherClaims.substring(0, otherClaims.lastIndexOf('.')) + token.substring(token.lastIndexOf('.'));
+        assertThat(api.failure(HttpRequest.GET("/api/me").bearerAuth(spliced)).getStatus().getCode())
+                .isEqualTo(HttpStatus.UNAUTHORIZED.getCode());
+        String expired = tokens.generateToken(Authentication.build(String.valueOf(worker.id()), List.of("WORKER")), -60)
+                .orElseThrow();
+        assertThat(api.failure(HttpRequest.GET("/api/me").bearerAuth(expired)).getStatus().getCode())
+                .isEqualTo(HttpStatus.UNAUTHORIZED.getCode());
+        assertThat(num(api.get(worker, "/api/me").get("id"))).isEqualTo(worker.id());
     }
 
     @Test

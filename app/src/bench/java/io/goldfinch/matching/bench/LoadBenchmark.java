@@ -113,6 +113,7 @@ public final class LoadBenchmark {
         Phase trivial = measureTrivial(load, tokens, seconds);
         System.out.printf(Locale.ROOT, "claim+submit, as fast as they can: %,.0f pairs/s (%,.0f requests/s); pair latency p50 %.1f ms, p99 %.1f ms; %d empty claims, %d errors%n",
                 pairs.rate(), 2 * pairs.rate(), pairs.p(0.50), pairs.p(0.99), pairs.empty(), pairs.errors());
+        System.out.println("  each request: " + pairs.requests());
         System.out.printf(Locale.ROOT, "GET /api/me, as fast as they can: %,.0f requests/s; latency p50 %.1f ms, p99 %.1f ms%n",
                 trivial.rate(), trivial.p(0.50), trivial.p(0.99));
         System.out.printf(Locale.ROOT, "ratio: claim+submit requests/s / trivial requests/s = %.2f (pairs/s / trivial requests/s = %.2f)%n",
@@ -121,6 +122,7 @@ public final class LoadBenchmark {
             Phase paced = measurePairs(load, tokens, accuracy, jobId, seed + 2, thinkMs, seconds);
             System.out.printf(Locale.ROOT, "claim+submit, each worker thinking %d ms on average: %,.0f pairs/s; pair latency p50 %.1f ms, p99 %.1f ms; %d empty claims, %d errors%n",
                     thinkMs, paced.rate(), paced.p(0.50), paced.p(0.99), paced.empty(), paced.errors());
+            System.out.println("  each request: " + paced.requests());
         }
         checkInvariants(jdbc, jobId);
     }
@@ -131,7 +133,17 @@ public final class LoadBenchmark {
     private static final int[] PER_SECOND_N = new int[600];
 
     /** A measured phase: completed operations, their sorted latencies in ns, and what went wrong. */
-    private record Phase(double seconds, long[] sortedLatencies, long empty, long errors) {
+    private record Phase(double seconds, long[] sortedLatencies, long empty, long errors, long[] claims, long[] answers) {
+        Phase(double seconds, long[] sortedLatencies, long empty, long errors) {
+            this(seconds, sortedLatencies, empty, errors, new long[0], new long[0]);
+        }
+
+        /** p50/p99 of each request of a pair on its own: the claim, then the answer. */
+        String requests() {
+            return String.format(Locale.ROOT, "claim p50 %.1f / p99 %.1f ms, answer p50 %.1f / p99 %.1f ms",
+                    pct(claims, 0.50), pct(claims, 0.99), pct(answers, 0.50), pct(answers, 0.99));
+        }
+
         double rate() {
             return sortedLatencies.length / seconds;
         }
@@ -167,6 +179,8 @@ public final class LoadBenchmark {
     private static Phase measurePairs(HttpLoad load, String[] tokens, double[] accuracy, long jobId, long seed, int thinkMs,
                                       int seconds) throws Exception {
         Latencies lat = new Latencies();
+        Latencies claimLat = new Latencies();
+        Latencies answerLat = new Latencies();
         long[] empty = {0};
         long[] errors = {0};
         List<HttpLoad.Script> scripts = new ArrayList<>();
@@ -176,6 +190,7 @@ public final class LoadBenchmark {
             byte[] claim = load.request("POST", "/api/worker/tasks/next?jobId=" + jobId, tokens[w], "");
             scripts.add(new HttpLoad.Script() {
                 long t0;
+                long sent;
                 boolean answering;
                 long wait;
 
@@ -209,11 +224,14 @@ public final class LoadBenchmark {
                         String truth = number % 2 == 0 ? "even" : "odd";
                         String label = r.nextDouble() < accuracy[worker] ? truth : (r.nextBoolean() ? "even" : "odd");
                         answering = true;
+                        claimLat.add(now - t0);
+                        sent = now;
                         return load.request("POST", "/api/worker/tasks/" + find(ASSIGNMENT, res.body()) + "/answer", tokens[worker],
                                 "{\"label\":\"" + label + "\"}");
                     }
                     if (res.status() == 200) {
                         lat.add(now - t0);
+                        answerLat.add(now - sent);
                         if (DEBUG) {
                             int sec = (int) ((now - PHASE_START[0]) / 1_000_000_000L);
                             if (sec >= 0 && sec < 600) {
@@ -251,7 +269,7 @@ public final class LoadBenchmark {
             }
             System.out.println(b);
         }
-        return new Phase(seconds, lat.sorted(), empty[0], errors[0]);
+        return new Phase(seconds, lat.sorted(), empty[0], errors[0], claimLat.sorted(), answerLat.sorted());
     }
 
     /** Every worker calls GET /api/me (authenticated, one indexed read) back to back for {@code seconds}. */
