@@ -1,0 +1,231 @@
+package io.goldfinch.matching;
+
+import io.goldfinch.accounts.UserStore;
+import io.goldfinch.common.Db;
+import io.goldfinch.support.Api;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The set-based submit_answers (V31) against the per-answer submit_answer (V13) it replaces for a group: for the same
+ * group, on the same database state, the same outcome for every answer and the same stored rows and gold records;
+ * the answers a stored non-gold answer reports for its item are those after the whole group. Each side runs in a
+ * transaction that is rolled back, so both start from the same state.
+ */
+@MicronautTest
+class GroupedAnswersTest {
+
+    @Inject
+    @Client("/")
+    HttpClient client;
+    @Inject
+    UserStore users;
+    @Inject
+    Db db;
+
+    private final Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    private final List<Long> jobs = new ArrayList<>();
+    private final Map<String, Long> items = new HashMap<>();
+    private final List<Long> workers = new ArrayList<>();
+
+    /** One answer of the group: assignment, worker, label, idempotency key. */
+    private record Sent(UUID assignment, long worker, String label, String key) {
+    }
+
+    @BeforeEach
+    void jobsItemsAndWorkers() {
+        Api api = new Api(client.toBlocking(), users);
+        Api.Session requester = api.signUp("REQUESTER");
+        long plain = api.createJob(requester, Map.of("overlapMin", 3, "overlapMax", 5));
+        api.upload(requester, plain, "items", "text/csv", Api.itemsCsv("i", 3));
+        api.upload(requester, plain, "golds", "text/csv", "id,text,label\ng0,\"review number 900\",positive\ng1,\"review number 901\",negative\n");
+        long exam = api.createJob(requester, Map.of("goldRate", 0.0, "examSize", 2, "examPassShare", 1.0, "examSeats", 5));
+        api.upload(requester, exam, "items", "text/csv", Api.itemsCsv("e", 1));
+        api.upload(requester, exam, "golds", "text/csv", "id,text,label,hint\nx0,\"review number 800\",positive,\"Praise.\"\nx1,\"review number 801\",positive,\n");
+        jobs.add(plain);
+        jobs.add(exam);
+        for (int w = 0; w < 12; w++) {
+            workers.add(api.signUp("WORKER").id());
+        }
+        db.tx(c -> {
+            for (long job : jobs) {
+                Db.list(c, rs -> items.put(rs.getString(1), rs.getLong(2)), "SELECT external_id, id FROM item WHERE job_id = ?", job);
+            }
+            return null;
+        });
+    }
+
+    @AfterEach
+    void removeAssignments() {
+        db.tx(c -> {
+            for (long job : jobs) {
+                Db.update(c, "DELETE FROM assignment WHERE job_id = ?", job);
+            }
+            Db.update(c, "DELETE FROM worker_gold_stats WHERE worker_id = ANY (?)", c.createArrayOf("int8", workers.toArray()));
+            return null;
+        });
+    }
+
+    private UUID lease(String item, int worker, String status, Instant expires, String label, String key) {
+        UUID id = UUID.randomUUID();
+        long itemId = items.get(item);
+        db.tx(c -> Db.update(c, "INSERT INTO assignment (id, job_id, item_id, worker_id, is_gold, status, reward_minor, fee_minor, "
+                        + "leased_at, lease_expires_at, label, submitted_at, idempotency_key) "
+                        + "SELECT ?, job_id, id, ?, is_gold, ?, 10, 0, ?, ?, ?, ?, ? FROM item WHERE id = ?",
+                id, workers.get(worker), status, Timestamp.from(now.minusSeconds(60)), Timestamp.from(expires), label,
+                label == null ? null : Timestamp.from(now.minusSeconds(30)), key, itemId));
+        return id;
+    }
+
+    private UUID lease(String item, int worker) {
+        return lease(item, worker, "LEASED", now.plusSeconds(600), null, null);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aGroupGetsTheOutcomesAndStateOfItsAnswersOneByOne() {
+        // Earlier, committed: worker 4 answered i2, worker 9 and 10 answered i0 (keys k9, k10), worker 11 one exam gold.
+        lease("i2", 4, "SUBMITTED", now.plusSeconds(600), "negative", null);
+        UUID repeat = lease("i1", 9, "SUBMITTED", now.plusSeconds(600), "positive", "k9");
+        UUID answered = lease("i1", 10, "SUBMITTED", now.plusSeconds(600), "positive", "k10");
+        lease("x0", 11, "SUBMITTED", now.plusSeconds(600), "positive", null);
+        List<Sent> group = List.of(
+                new Sent(lease("i0", 0), workers.get(0), "positive", "a0"),
+                new Sent(lease("i0", 1), workers.get(1), "negative", null), // two answers on one item
+                new Sent(lease("g0", 2), workers.get(2), "positive", null), // gold, right
+                new Sent(lease("g1", 4), workers.get(4), "positive", null), // gold, wrong: worker 4's record changes
+                new Sent(lease("i2", 5), workers.get(5), "positive", null), // i2 reports worker 4's new record
+                new Sent(lease("i1", 6, "LEASED", now.minusSeconds(1), null, null), workers.get(6), "positive", null),
+                new Sent(lease("i1", 7, "RELEASED", now.plusSeconds(600), null, null), workers.get(7), "positive", null),
+                new Sent(lease("i2", 8), workers.get(8), "maybe", null),
+                new Sent(lease("i2", 3), workers.get(3), null, null),
+                new Sent(repeat, workers.get(9), "negative", "k9"),
+                new Sent(answered, workers.get(10), "negative", "other"),
+                new Sent(lease("x1", 11), workers.get(11), "positive", null), // exam gold: one before it
+                new Sent(UUID.randomUUID(), workers.get(0), "positive", null));
+        Map<String, Object> sets = run(group, true);
+        Map<String, Object> loop = run(group, false);
+
+        @SuppressWarnings("unchecked") List<List<Object>> setOut = (List<List<Object>>) sets.get("outcomes");
+        @SuppressWarnings("unchecked") List<List<Object>> loopOut = (List<List<Object>>) loop.get("outcomes");
+        assertThat(setOut.stream().map(r -> r.get(1)).toList()).containsExactly("STORED", "STORED", "STORED", "STORED", "STORED",
+                "LEASE_EXPIRED", "LEASE_EXPIRED", "BAD_LABEL", "BAD_LABEL", "REPEAT", "ALREADY_ANSWERED", "STORED", "NOT_FOUND");
+        // One by one, the first answer on i0 sees only itself; in a group it sees both: compare with the final state.
+        @SuppressWarnings("unchecked") Map<Long, List<Object>> finalArrays = (Map<Long, List<Object>>) loop.get("arrays");
+        for (int i = 0; i < group.size(); i++) {
+            List<Object> expected = new ArrayList<>(loopOut.get(i));
+            if ("STORED".equals(expected.get(1)) && Boolean.FALSE.equals(expected.get(4))) {
+                List<Object> arrays = finalArrays.get((Long) expected.get(3));
+                expected.set(15, arrays.get(0));
+                expected.set(16, arrays.get(1));
+                expected.set(17, arrays.get(2));
+            }
+            assertThat(setOut.get(i)).as("answer %d", i).isEqualTo(expected);
+        }
+        assertThat((List<Object>) setOut.get(1).get(15)).as("both answers on i0 (same time: in id order)").containsExactlyInAnyOrder("positive", "negative");
+        assertThat(setOut.get(4).get(16)).as("worker 4's gold record after the group, then worker 5's").isEqualTo(List.of(1L, 0L));
+        assertThat(setOut.get(11).get(14)).as("exam golds answered before").isEqualTo(1L);
+        assertThat(setOut.get(3).get(13)).as("gold answered wrongly").isEqualTo(false);
+        assertThat(sets.get("state")).isEqualTo(loop.get("state"));
+        assertThat(sets.get("stats")).isEqualTo(loop.get("stats"));
+    }
+
+    @Test
+    void aGroupWithOneAssignmentTwiceIsAnsweredOneByOne() {
+        UUID a = lease("i0", 0);
+        List<Sent> group = List.of(
+                new Sent(a, workers.get(0), "positive", "k"),
+                new Sent(lease("i0", 1), workers.get(1), "negative", null),
+                new Sent(a, workers.get(0), "positive", "k"),
+                new Sent(a, workers.get(1), "positive", "k")); // not his
+        Map<String, Object> sets = run(group, true);
+        Map<String, Object> loop = run(group, false);
+        @SuppressWarnings("unchecked") List<List<Object>> setOut = (List<List<Object>>) sets.get("outcomes");
+        assertThat(setOut.stream().map(r -> r.get(1)).toList()).containsExactly("STORED", "STORED", "REPEAT", "NOT_FOUND");
+        assertThat(setOut.get(0).get(15)).as("one by one: the first answer sees itself only").isEqualTo(List.of("positive"));
+        assertThat(sets).isEqualTo(loop);
+    }
+
+    /** Runs the group set-based or one by one in a transaction that is rolled back; returns outcomes and state. */
+    private Map<String, Object> run(List<Sent> group, boolean setBased) {
+        return db.autocommit(c -> {
+            c.setAutoCommit(false);
+            try {
+                Map<String, Object> out = new HashMap<>();
+                List<List<Object>> outcomes = new ArrayList<>();
+                if (setBased) {
+                    int n = group.size();
+                    Timestamp[] at = new Timestamp[n];
+                    Arrays.fill(at, Timestamp.from(now));
+                    Db.list(c, rs -> outcomes.add(row(rs, 1)), "SELECT * FROM submit_answers(?, ?, ?, ?, ?)",
+                            c.createArrayOf("uuid", group.stream().map(Sent::assignment).toArray()),
+                            c.createArrayOf("int8", group.stream().map(Sent::worker).toArray()),
+                            c.createArrayOf("text", group.stream().map(Sent::label).toArray()),
+                            c.createArrayOf("text", group.stream().map(Sent::key).toArray()),
+                            c.createArrayOf("timestamptz", at));
+                } else {
+                    for (int i = 0; i < group.size(); i++) {
+                        Sent s = group.get(i);
+                        int index = i + 1;
+                        Db.list(c, rs -> {
+                            List<Object> r = row(rs, 0);
+                            r.set(0, index);
+                            return outcomes.add(r);
+                        }, "SELECT NULL, * FROM submit_answer(?, ?, ?, ?, ?)", s.assignment(), s.worker(), s.label(), s.key(), Timestamp.from(now));
+                    }
+                }
+                out.put("outcomes", outcomes);
+                Array jobIds = c.createArrayOf("int8", jobs.toArray());
+                out.put("state", Db.list(c, rs -> row(rs, 0), "SELECT NULL, id, status, label, submitted_at, idempotency_key, gold_correct "
+                        + "FROM assignment WHERE job_id = ANY (?) ORDER BY id", jobIds));
+                out.put("stats", Db.list(c, rs -> row(rs, 0), "SELECT NULL, worker_id, gold_answered, gold_correct FROM worker_gold_stats "
+                        + "WHERE worker_id = ANY (?) ORDER BY worker_id", c.createArrayOf("int8", workers.toArray())));
+                Map<Long, List<Object>> arrays = new HashMap<>();
+                Db.list(c, rs -> arrays.put(rs.getLong(1), List.of(list(rs.getArray(2)), list(rs.getArray(3)), list(rs.getArray(4)))),
+                        "SELECT a.item_id, array_agg(a.label ORDER BY a.submitted_at, a.id), array_agg(COALESCE(s.gold_answered, 0) ORDER BY a.submitted_at, a.id), "
+                                + "array_agg(COALESCE(s.gold_correct, 0) ORDER BY a.submitted_at, a.id) FROM assignment a "
+                                + "LEFT JOIN worker_gold_stats s ON s.worker_id = a.worker_id WHERE a.job_id = ANY (?) "
+                                + "AND a.status IN ('SUBMITTED','ACCEPTED','REJECTED') GROUP BY a.item_id", jobIds);
+                out.put("arrays", arrays);
+                return out;
+            } finally {
+                c.rollback();
+            }
+        });
+    }
+
+    /** Columns from {@code first} on (index, outcome, then submit_answer's 16 others), arrays as lists. */
+    private static List<Object> row(ResultSet rs, int first) throws SQLException {
+        List<Object> r = new ArrayList<>();
+        int n = rs.getMetaData().getColumnCount();
+        for (int i = Math.max(first, 1); i <= n; i++) {
+            Object v = rs.getObject(i);
+            r.add(v instanceof Array a ? list(a) : v);
+        }
+        return r;
+    }
+
+    private static List<Object> list(Array a) throws SQLException {
+        return a == null ? null : Arrays.asList((Object[]) a.getArray());
+    }
+}
