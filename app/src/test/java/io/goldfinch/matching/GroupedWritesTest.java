@@ -27,13 +27,13 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The set-based submit_answers (V31) against the per-answer submit_answer (V13) it replaces for a group: for the same
- * group, on the same database state, the same outcome for every answer and the same stored rows and gold records;
- * the answers a stored non-gold answer reports for its item are those after the whole group. Each side runs in a
- * transaction that is rolled back, so both start from the same state.
+ * The set-based submit_answers (V31) and claim_leases (V32) against the per-answer and per-lease calls they replace
+ * for a group: for the same group, on the same database state, the same outcome for every element and the same stored
+ * rows, gold records and gold usage; the answers a stored non-gold answer reports for its item are those after the
+ * whole group. Each side runs in a transaction that is rolled back, so both start from the same state.
  */
 @MicronautTest
-class GroupedAnswersTest {
+class GroupedWritesTest {
 
     @Inject
     @Client("/")
@@ -57,7 +57,7 @@ class GroupedAnswersTest {
         Api api = new Api(client.toBlocking(), users);
         Api.Session requester = api.signUp("REQUESTER");
         long plain = api.createJob(requester, Map.of("overlapMin", 3, "overlapMax", 5));
-        api.upload(requester, plain, "items", "text/csv", Api.itemsCsv("i", 3));
+        api.upload(requester, plain, "items", "text/csv", Api.itemsCsv("i", 5));
         api.upload(requester, plain, "golds", "text/csv", "id,text,label\ng0,\"review number 900\",positive\ng1,\"review number 901\",negative\n");
         long exam = api.createJob(requester, Map.of("goldRate", 0.0, "examSize", 2, "examPassShare", 1.0, "examSeats", 5));
         api.upload(requester, exam, "items", "text/csv", Api.itemsCsv("e", 1));
@@ -164,6 +164,92 @@ class GroupedAnswersTest {
         assertThat(setOut.stream().map(r -> r.get(1)).toList()).containsExactly("STORED", "STORED", "REPEAT", "NOT_FOUND");
         assertThat(setOut.get(0).get(15)).as("one by one: the first answer sees itself only").isEqualTo(List.of("positive"));
         assertThat(sets).isEqualTo(loop);
+    }
+
+    /** One lease of a group: item, worker, gold, limit. */
+    private record Claim(String item, int worker, boolean gold, long limit) {
+    }
+
+    @Test
+    void aGroupOfLeasesGetsWhatOneByOneGives() {
+        lease("i1", 4); // a live lease on i1
+        lease("i2", 7, "RELEASED", now.plusSeconds(600), null, null); // worker 7 had i2 once
+        lease("g1", 9); // gold usage 1
+        List<Claim> group = List.of(
+                new Claim("i0", 0, false, 2), new Claim("i0", 1, false, 2), new Claim("i0", 2, false, 2), // the third is one too many
+                new Claim("i0", 3, true, 3), // not a gold
+                new Claim("i1", 3, false, 2), new Claim("i1", 5, false, 2), // one live already: one more fits
+                new Claim("i2", 6, false, 5), new Claim("i2", 6, false, 5), // one worker twice: once
+                new Claim("i2", 7, false, 5), // had it before
+                new Claim("i2", 8, false, 5), // blocked
+                new Claim("i3", 0, false, 5), // closed
+                new Claim("e0", 0, false, 5), // job not published
+                new Claim("g0", 0, true, 3), new Claim("g1", 1, true, 3), new Claim("g0", 2, true, 3)); // budget 3, one used
+        Map<String, Object> sets = claim(group, "claim_leases");
+        Map<String, Object> loop = claim(group, "claim_leases_one_by_one");
+        @SuppressWarnings("unchecked") List<Object> granted = (List<Object>) sets.get("granted");
+        assertThat(granted.stream().map(d -> d != null).toList()).containsExactly(true, true, false, false, true, false, true, false,
+                false, false, false, false, true, true, false);
+        assertThat((String) granted.get(0)).contains("review number 0");
+        assertThat(sets).isEqualTo(loop);
+    }
+
+    @Test
+    void aGroupWithTwoLimitsForOneItemIsLeasedOneByOne() {
+        List<Claim> group = List.of(new Claim("i0", 0, false, 1), new Claim("i0", 1, false, 3), new Claim("i0", 2, false, 3));
+        Map<String, Object> sets = claim(group, "claim_leases");
+        assertThat(((List<?>) sets.get("granted")).stream().map(d -> d != null).toList()).containsExactly(true, true, true);
+        assertThat(sets).isEqualTo(claim(group, "claim_leases_one_by_one"));
+    }
+
+    /** Claims the group with the given function in a transaction that is rolled back; returns what it gave and stored. */
+    private Map<String, Object> claim(List<Claim> group, String function) {
+        return db.autocommit(c -> {
+            c.setAutoCommit(false);
+            try {
+                Db.update(c, "UPDATE job SET status = 'PUBLISHED' WHERE id = ?", jobs.get(0));
+                Db.update(c, "UPDATE item SET closed_at = now() WHERE id = ?", items.get("i3"));
+                Db.update(c, "UPDATE app_user SET blocked = true WHERE id = ?", workers.get(8));
+                int n = group.size();
+                UUID[] ids = new UUID[n];
+                Object[] jobIds = new Object[n];
+                Object[] itemIds = new Object[n];
+                Object[] workerIds = new Object[n];
+                Object[] gold = new Object[n];
+                Object[] money = new Object[n];
+                Object[] limits = new Object[n];
+                Timestamp[] leased = new Timestamp[n];
+                Timestamp[] expires = new Timestamp[n];
+                for (int i = 0; i < n; i++) {
+                    Claim x = group.get(i);
+                    ids[i] = UUID.nameUUIDFromBytes(("lease-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    jobIds[i] = jobs.get(x.item().startsWith("e") ? 1 : 0);
+                    itemIds[i] = items.get(x.item());
+                    workerIds[i] = workers.get(x.worker());
+                    gold[i] = x.gold();
+                    money[i] = 10L;
+                    limits[i] = x.limit();
+                    leased[i] = Timestamp.from(now);
+                    expires[i] = Timestamp.from(now.plusSeconds(600));
+                }
+                List<Object> granted = new ArrayList<>();
+                Db.list(c, rs -> granted.add(rs.getString(2)), "SELECT o_index, o_data FROM " + function + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ORDER BY o_index",
+                        c.createArrayOf("uuid", ids), c.createArrayOf("int8", jobIds), c.createArrayOf("int8", itemIds),
+                        c.createArrayOf("int8", workerIds), c.createArrayOf("bool", gold), c.createArrayOf("int8", money),
+                        c.createArrayOf("int8", money), c.createArrayOf("timestamptz", leased), c.createArrayOf("timestamptz", expires),
+                        c.createArrayOf("int8", limits));
+                Map<String, Object> out = new HashMap<>();
+                out.put("granted", granted);
+                Array jobArray = c.createArrayOf("int8", jobs.toArray());
+                out.put("state", Db.list(c, rs -> row(rs, 0), "SELECT NULL, id, item_id, worker_id, is_gold, status, leased_at, lease_expires_at "
+                        + "FROM assignment WHERE job_id = ANY (?) ORDER BY id", jobArray));
+                out.put("usage", Db.list(c, rs -> row(rs, 0), "SELECT NULL, job_id, used FROM job_gold_usage WHERE job_id = ANY (?) ORDER BY job_id",
+                        jobArray));
+                return out;
+            } finally {
+                c.rollback();
+            }
+        });
     }
 
     /** Runs the group set-based or one by one in a transaction that is rolled back; returns outcomes and state. */
