@@ -109,7 +109,7 @@ public final class AnswerStore {
             }
             List<Stored> results = answers.stream().map(byAnswer::get).toList();
             if (!posteriors.isEmpty()) {
-                PosteriorWriter.store(c, posteriors); // the items are locked already, in item order (submit_answers)
+                PosteriorWriter.store(c, posteriors); // item rows in item order, after the items' answer locks (V33)
             }
             return results;
         });

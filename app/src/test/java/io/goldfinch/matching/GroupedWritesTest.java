@@ -23,6 +23,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -164,6 +168,44 @@ class GroupedWritesTest {
         assertThat(setOut.stream().map(r -> r.get(1)).toList()).containsExactly("STORED", "STORED", "REPEAT", "NOT_FOUND");
         assertThat(setOut.get(0).get(15)).as("one by one: the first answer sees itself only").isEqualTo(List.of("positive"));
         assertThat(sets).isEqualTo(loop);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void answersToOneItemWaitForEachOtherSoTheLaterSeesTheEarlier() throws Exception {
+        UUID first = lease("i0", 0);
+        UUID second = lease("i0", 1);
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            List<Object> later = db.autocommit(c -> {
+                c.setAutoCommit(false);
+                answer(c, new Sent(first, workers.get(0), "positive", null));
+                Future<List<Object>> waiting = other.submit(() -> db.tx(c2 -> answer(c2, new Sent(second, workers.get(1), "negative", null))));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (db.autocommit(c3 -> Db.scalarLong(c3, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                        + "AND query LIKE '%submit_answers%'")) == 0) {
+                    assertThat(waiting.isDone()).as("the second answer did not wait for the first").isFalse();
+                    assertThat(System.nanoTime()).as("the second answer is waiting for a lock").isLessThan(deadline);
+                    java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+                }
+                c.commit();
+                try {
+                    return waiting.get(20, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(later.get(1)).isEqualTo("STORED");
+            assertThat((List<Object>) later.get(15)).as("the later answer's item reports both answers").containsExactly("positive", "negative");
+        } finally {
+            other.shutdownNow();
+        }
+    }
+
+    private static List<Object> answer(java.sql.Connection c, Sent s) throws SQLException {
+        return Db.one(c, rs -> row(rs, 1), "SELECT * FROM submit_answers(?, ?, ?, ?, ?)", c.createArrayOf("uuid", new Object[]{s.assignment()}),
+                c.createArrayOf("int8", new Object[]{s.worker()}), c.createArrayOf("text", new Object[]{s.label()}),
+                c.createArrayOf("text", new Object[]{s.key()}), c.createArrayOf("timestamptz", new Object[]{Timestamp.from(Instant.now())})).orElseThrow();
     }
 
     /** One lease of a group: item, worker, gold, limit. */

@@ -114,6 +114,9 @@ class MatchingRulesTest {
             assertThat(Db.scalarLong(c, "SELECT count(*) FROM (SELECT item_id FROM assignment WHERE job_id = ? AND NOT is_gold "
                     + "AND status IN ('SUBMITTED','ACCEPTED','REJECTED') GROUP BY item_id HAVING count(*) = 2) x", job))
                     .as("every item reached its overlap").isEqualTo(30);
+            assertThat(Db.scalarLong(c, "SELECT count(*) FROM item i WHERE i.job_id = ? AND NOT i.is_gold AND i.posterior_answers <> "
+                    + "(SELECT count(*) FROM assignment a WHERE a.item_id = i.id AND a.status IN ('SUBMITTED','ACCEPTED','REJECTED'))", job))
+                    .as("items whose stored posterior missed a concurrent answer").isZero();
             long goldBudget = Db.scalarLong(c, "SELECT gold_task_budget FROM job WHERE id = ?", job);
             assertThat(Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE job_id = ? AND is_gold AND status IN ('LEASED','SUBMITTED','ACCEPTED','REJECTED')", job))
                     .as("golds within the budgeted escrow").isPositive().isLessThanOrEqualTo(goldBudget);
