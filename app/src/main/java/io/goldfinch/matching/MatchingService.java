@@ -394,12 +394,14 @@ public final class MatchingService {
                     int cap = closed ? 0 : Math.min(job.overlap(), Math.max(job.overlapMin(), answers + 1));
                     return new ItemState(rs.getString(1), used, cap, OverlapPolicy.score(answers, job.overlapMin(), confidence, uncertainty));
                 },
+                // Counted per item (LATERAL, by the index on assignment(item_id, ...)): as a join, the planner hashed
+                // the whole assignment table for every page, so a pass over a job grew with all answers ever stored.
                 "WITH page AS (SELECT id, closed_at, posterior_confidence, model_uncertainty FROM item "
                         + "  WHERE job_id = ? AND NOT is_gold AND id > ? ORDER BY id LIMIT ?) "
-                        + "SELECT p.id, count(a.id) FILTER (WHERE a.status IN ('SUBMITTED','ACCEPTED','REJECTED')), "
-                        + "count(a.id) FILTER (WHERE a.status = 'LEASED'), p.closed_at IS NOT NULL, COALESCE(p.posterior_confidence, 0), "
-                        + "p.model_uncertainty FROM page p LEFT JOIN assignment a ON a.item_id = p.id "
-                        + "GROUP BY p.id, p.closed_at, p.posterior_confidence, p.model_uncertainty ORDER BY p.id", job.id(), afterId, limit);
+                        + "SELECT p.id, x.answers, x.leased, p.closed_at IS NOT NULL, COALESCE(p.posterior_confidence, 0), p.model_uncertainty "
+                        + "FROM page p CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE a.status IN ('SUBMITTED','ACCEPTED','REJECTED')) AS answers, "
+                        + "count(*) FILTER (WHERE a.status = 'LEASED') AS leased FROM assignment a WHERE a.item_id = p.id) x "
+                        + "ORDER BY p.id", job.id(), afterId, limit);
     }
 
     /**
