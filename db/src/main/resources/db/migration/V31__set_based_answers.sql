@@ -37,10 +37,10 @@ DECLARE
     v_n    INT := coalesce(array_length(p_assignment, 1), 0);
     v_rows submit_row[];
 BEGIN
-    -- Items first, in item order (as a group of leases does), then the assignments, in id order: groups never wait
-    -- on each other in a cycle.
-    PERFORM 1 FROM item WHERE id IN (SELECT a.item_id FROM assignment a WHERE a.id = ANY (p_assignment))
-      ORDER BY id FOR NO KEY UPDATE;
+    -- The items' answer locks (why an advisory lock: V33) first, in item order, then the assignments, in id order,
+    -- then (PosteriorWriter) the item rows, in item order: groups never wait on each other in a cycle.
+    PERFORM pg_advisory_xact_lock(x.item_id)
+       FROM (SELECT DISTINCT a.item_id FROM assignment a WHERE a.id = ANY (p_assignment) ORDER BY a.item_id) x;
     IF (SELECT count(DISTINCT x) FROM unnest(p_assignment) x) < v_n
        OR EXISTS (SELECT 1 FROM assignment a JOIN unnest(p_assignment, p_worker) g(id, worker) ON a.id = g.id AND a.worker_id = g.worker
                    WHERE a.is_gold GROUP BY a.worker_id, a.job_id HAVING count(*) > 1) THEN

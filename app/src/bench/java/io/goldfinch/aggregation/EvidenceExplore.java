@@ -2,6 +2,8 @@ package io.goldfinch.aggregation;
 
 import io.goldfinch.aggregation.bench.Datasets;
 
+import org.apache.commons.math3.special.Gamma;
+
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -81,9 +83,9 @@ public final class EvidenceExplore {
     double rowA = k * alpha + beta;
     double lbA = 0;
     for (int l = 0; l < k; l++) {
-      lbA += lgamma(alpha + (l == 0 ? beta : 0));
+      lbA += Gamma.logGamma(alpha + (l == 0 ? beta : 0));
     }
-    lbA -= lgamma(rowA);
+    lbA -= Gamma.logGamma(rowA);
     for (int w = 0; w < workers; w++) {
       for (int t = 0; t < k; t++) {
         double tot = 0;
@@ -91,30 +93,12 @@ public final class EvidenceExplore {
         for (int l = 0; l < k; l++) {
           double c = n[(w * k + t) * k + l];
           tot += c;
-          s += lgamma(c + alpha + (l == t ? beta : 0));
+          s += Gamma.logGamma(c + alpha + (l == t ? beta : 0));
         }
-        s -= lgamma(tot + rowA);
+        s -= Gamma.logGamma(tot + rowA);
         ev += s - lbA;
       }
     }
     return ev;
   }
-
-  /** log Gamma by Lanczos (g=7, n=9), accurate to ~1e-13 for x &gt; 0. */
-  static double lgamma(double x) {
-    if (x < 0.5) {
-      return Math.log(Math.PI / Math.sin(Math.PI * x)) - lgamma(1 - x);
-    }
-    x -= 1;
-    double a = C[0];
-    double t = x + 7.5;
-    for (int i = 1; i < 9; i++) {
-      a += C[i] / (x + i);
-    }
-    return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
-  }
-
-  private static final double[] C = {0.99999999999980993, 676.5203681218851, -1259.1392167224028,
-      771.32361132852, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
-      1.5056327351493116e-7};
 }
