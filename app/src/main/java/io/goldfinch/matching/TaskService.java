@@ -26,13 +26,22 @@ public class TaskService {
 
     /**
      * The answer was stored. {@code exam} is present only for answers in a job's exam phase (feedback and hint); every
-     * other answer, hidden golds included, gets the same two fields.
+     * other answer, hidden golds included, gets the same fields. {@code next} is present only when the worker asked for
+     * the next task in the same call and one was leased.
      */
     @Serdeable
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Submitted(UUID assignmentId, String status, Exam exam) {
+    public record Submitted(UUID assignmentId, String status, Exam exam, Task next) {
         public Submitted(UUID assignmentId, String status) {
-            this(assignmentId, status, null);
+            this(assignmentId, status, null, null);
+        }
+
+        public Submitted(UUID assignmentId, String status, Exam exam) {
+            this(assignmentId, status, exam, null);
+        }
+
+        Submitted withNext(Task task) {
+            return new Submitted(assignmentId, status, exam, task);
         }
     }
 
@@ -89,6 +98,26 @@ public class TaskService {
         AnswerStore.Decision d = stored.decision();
         matching.updateItem(o.jobId(), o.itemId(), d.close() ? 0 : d.cap(), d.score());
         return new Submitted(assignmentId, "SUBMITTED");
+    }
+
+    /**
+     * Stores the answer and then leases the worker's next task, in one call: the labeling loop needs one request per
+     * task instead of two. The answer is settled first and is never undone: if no task is free, or the next lease is
+     * refused for any reason (the worker just failed an exam, the job closed, ...), the result simply has no
+     * {@code next} and the client asks {@code /tasks/next}, which explains the refusal. A retry of the same answer
+     * leases another task; the one whose response was lost expires like any unanswered lease.
+     */
+    public Submitted submitAndNext(long workerId, UUID assignmentId, String label, String idempotencyKey, Long jobId) {
+        Submitted submitted = submit(workerId, assignmentId, label, idempotencyKey);
+        try {
+            return matching.next(workerId, jobId).map(submitted::withNext).orElse(submitted);
+        } catch (ApiException e) {
+            LOG.debug("answer stored; no next task for worker {}: {}", workerId, e.getMessage());
+            return submitted;
+        } catch (RuntimeException e) {
+            LOG.warn("answer stored; leasing the next task for worker {} failed: {}", workerId, e.toString());
+            return submitted;
+        }
     }
 
     /** Skip: the lease ends at once, without penalty; the item goes back to the pool for others. */

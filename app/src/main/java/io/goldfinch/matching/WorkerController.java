@@ -84,13 +84,29 @@ public class WorkerController {
                 .orElseGet(HttpResponse::noContent);
     }
 
+    /**
+     * Answers a leased task. With {@code next=true} the same call also leases the worker's next task (from
+     * {@code jobId}, or from any job) and returns it as {@code next}; it is absent when none was leased, and
+     * {@code /tasks/next} then says why. The answer's outcome is the same either way.
+     */
     @Post("/tasks/{assignmentId}/answer")
     public TaskService.Submitted answer(@PathVariable UUID assignmentId, @Body @Valid AnswerBody body,
-                                        @Nullable @Header("Idempotency-Key") String idempotencyKey, Authentication auth) {
+                                        @Nullable @Header("Idempotency-Key") String idempotencyKey,
+                                        @Nullable @QueryValue String next, @Nullable @QueryValue Long jobId, Authentication auth) {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
             throw io.goldfinch.common.ApiException.invalid("Idempotency-Key", "must be 1 to 200 characters");
         }
-        return tasks.submit(Caller.of(auth).userId(), assignmentId, body.label(), idempotencyKey);
+        if (next != null && !next.equals("true") && !next.equals("false")) {
+            throw io.goldfinch.common.ApiException.invalid("next", "must be true or false");
+        }
+        boolean andNext = "true".equals(next);
+        if (jobId != null && !andNext) {
+            throw io.goldfinch.common.ApiException.invalid("jobId", "is only used together with next=true");
+        }
+        long worker = Caller.of(auth).userId();
+        return andNext
+                ? tasks.submitAndNext(worker, assignmentId, body.label(), idempotencyKey, jobId)
+                : tasks.submit(worker, assignmentId, body.label(), idempotencyKey);
     }
 
     @Post("/tasks/{assignmentId}/release")
