@@ -88,6 +88,66 @@ describe('WorkerApp', () => {
     expect(document.getElementById('item')!.textContent).toBe('item 3');
   });
 
+  it('labels with one request per task: the answer call brings the next task, /tasks/next is not asked again', async () => {
+    history.replaceState(null, '', '#/label/3');
+    const task = (n: number) => ({ assignmentId: `a${n}`, jobId: 3, jobTitle: 'J', instructions: '', labels: ['x', 'y'], data: { text: `item ${n}` }, rewardMinor: 1, leaseExpiresAt: new Date(Date.now() + 60_000).toISOString() });
+    let served = 0;
+    const answerUrls: string[] = [];
+    const answered = (id: string, next: number) => (req: RecordedRequest) => {
+      answerUrls.push(req.url);
+      expect(req.body).toEqual({ label: 'y' });
+      return json(200, { assignmentId: id, status: 'SUBMITTED', next: task(next) });
+    };
+    const api = await boot({
+      'GET /api/me': () => json(200, worker),
+      'POST /api/worker/tasks/next': () => json(200, task(++served)),
+      'POST /api/worker/tasks/a1/answer': answered('a1', 3),
+      'POST /api/worker/tasks/a2/answer': answered('a2', 4),
+    });
+    expect(document.getElementById('item')!.textContent).toBe('item 1');
+    const nextCalls = () => api.calls.filter((c) => c === 'POST /api/worker/tasks/next').length;
+    expect(nextCalls()).toBe(2); // the shown task and the prefetched one
+
+    const label = async () => {
+      (document.querySelector('[data-label="y"]') as HTMLButtonElement).click();
+      document.getElementById('submit')!.click();
+      await flush(10);
+    };
+    await label();
+    expect(document.getElementById('item')!.textContent).toBe('item 2');
+    await label();
+    expect(document.getElementById('item')!.textContent).toBe('item 3'); // the task the first answer brought
+    expect(nextCalls()).toBe(2);
+    expect(answerUrls).toEqual(['/api/worker/tasks/a1/answer?next=true&jobId=3', '/api/worker/tasks/a2/answer?next=true&jobId=3']);
+    expect(api.calls.filter((c) => c.endsWith('/release'))).toEqual([]);
+  });
+
+  it('falls back to /tasks/next when the answer brings a malformed next task', async () => {
+    history.replaceState(null, '', '#/label');
+    const task = (n: number) => ({ assignmentId: `a${n}`, jobId: 1, jobTitle: 'J', instructions: '', labels: ['x', 'y'], data: { text: `item ${n}` }, rewardMinor: 1, leaseExpiresAt: new Date(Date.now() + 60_000).toISOString() });
+    // First the shown task, then nothing for the prefetch, then the task the fallback finds.
+    const replies = [() => json(200, task(1)), () => noContent(), () => json(200, task(2))];
+    const api = await boot({
+      'GET /api/me': () => json(200, worker),
+      'POST /api/worker/tasks/next': () => (replies.shift() ?? noContent)(),
+      'POST /api/worker/tasks/a1/answer': (req) => {
+        expect(req.url).toBe('/api/worker/tasks/a1/answer?next=true');
+        return json(200, { assignmentId: 'a1', status: 'SUBMITTED', next: { jobId: 1, labels: 'x' } });
+      },
+    });
+    const nextCalls = () => api.calls.filter((c) => c === 'POST /api/worker/tasks/next').length;
+    expect(document.getElementById('item')!.textContent).toBe('item 1');
+    expect(nextCalls()).toBe(2);
+
+    (document.querySelector('[data-label="x"]') as HTMLButtonElement).click();
+    document.getElementById('submit')!.click();
+    await flush(10);
+    expect(api.calls).toContain('POST /api/worker/tasks/a1/answer');
+    expect(document.getElementById('item')!.textContent).toBe('item 2');
+    expect(document.getElementById('submitted-count')!.textContent).toBe('1 submitted');
+    expect(nextCalls()).toBe(4); // the fallback, then the prefetch behind task 2
+  });
+
   it('a 401 mid-session leads back to sign-in with an explanation', async () => {
     history.replaceState(null, '', '#/jobs');
     await boot({

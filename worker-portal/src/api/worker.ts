@@ -27,6 +27,19 @@ export interface Task {
 export interface AnswerResult {
   assignmentId: string;
   status: string;
+  /**
+   * The worker's next task, leased by the same call when it was asked for with `next: true`. Absent (or null) when
+   * the server could not lease one (none free, or the worker is no longer eligible): ask `nextTask` then, which
+   * says why. A malformed task from the server is treated as absent.
+   */
+  next?: Task | null;
+}
+
+export interface AnswerOptions {
+  /** Also lease the next task in the same call (`?next=true`). */
+  next?: boolean;
+  /** With `next`: lease the next task from this job only. */
+  jobId?: Id;
 }
 
 export interface Earnings {
@@ -40,7 +53,7 @@ export interface Earnings {
 /** What the labeling session needs from the server; a fake implements it in tests. */
 export interface TaskSource {
   nextTask(jobId?: Id): Promise<Task | null>;
-  answer(assignmentId: string, label: string, idempotencyKey: string): Promise<AnswerResult>;
+  answer(assignmentId: string, label: string, idempotencyKey: string, options?: AnswerOptions): Promise<AnswerResult>;
   release(assignmentId: string, options?: { keepalive?: boolean }): Promise<void>;
   /** Epoch ms on the server's clock, for lease countdowns. */
   serverNow(): number;
@@ -64,12 +77,26 @@ export class WorkerApi implements TaskSource {
     return normaliseTask(res.body);
   }
 
-  async answer(assignmentId: string, label: string, idempotencyKey: string): Promise<AnswerResult> {
-    const res = await this.http.request<AnswerResult>(
-      `/api/worker/tasks/${encodeURIComponent(assignmentId)}/answer`,
-      { method: 'POST', body: { label }, headers: { 'Idempotency-Key': idempotencyKey } },
-    );
-    return res.body ?? { assignmentId, status: 'SUBMITTED' };
+  /**
+   * Sends an answer. With `next: true` the same call leases the worker's next task (from `jobId` if given) and
+   * returns it as `next`; the server only accepts `jobId` together with `next`, so it is sent only then.
+   */
+  async answer(
+    assignmentId: string,
+    label: string,
+    idempotencyKey: string,
+    options: AnswerOptions = {},
+  ): Promise<AnswerResult> {
+    const withNext = options.next === true;
+    const res = await this.http.request<unknown>(`/api/worker/tasks/${encodeURIComponent(assignmentId)}/answer`, {
+      method: 'POST',
+      body: { label },
+      headers: { 'Idempotency-Key': idempotencyKey },
+      query: withNext
+        ? { next: 'true', jobId: options.jobId === undefined ? undefined : String(options.jobId) }
+        : undefined,
+    });
+    return normaliseAnswer(res.body, assignmentId);
   }
 
   async release(assignmentId: string, options: { keepalive?: boolean } = {}): Promise<void> {
@@ -88,6 +115,25 @@ export class WorkerApi implements TaskSource {
   serverNow(): number {
     return this.http.serverNow();
   }
+}
+
+/** The answer result with `next` checked: a task that fails normaliseTask counts as no task. */
+export function normaliseAnswer(raw: unknown, assignmentId: string): AnswerResult {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { assignmentId, status: 'SUBMITTED' };
+  const { next: rawNext, ...rest } = raw as Record<string, unknown>;
+  const result: AnswerResult = {
+    ...rest,
+    assignmentId: typeof rest.assignmentId === 'string' ? rest.assignmentId : assignmentId,
+    status: typeof rest.status === 'string' ? rest.status : 'SUBMITTED',
+  };
+  if (rawNext !== undefined && rawNext !== null) {
+    try {
+      result.next = normaliseTask(rawNext);
+    } catch {
+      // Without an assignment id there is nothing to show or release: the lease, if any, expires on the server.
+    }
+  }
+  return result;
 }
 
 /** Checks the shape the view relies on, so odd server data shows an error instead of a broken page. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '@common/lib/http';
 import { flush } from '@common/test/fakes';
+import type { Task } from '../api/worker';
 import { FakeTaskSource, makeTask } from '../test/fakes';
 import { LEASE_EXPIRED_NOTICE, LabelingSession, type SessionOptions, type SessionSnapshot } from './session';
 
@@ -50,7 +51,9 @@ describe('LabelingSession', () => {
     expect(current().selected).toBe(1);
     await session.submit();
 
-    expect(source.calls.answers).toEqual([{ assignmentId: t1.assignmentId, label: 'negative', key: 'key-1' }]);
+    expect(source.calls.answers).toEqual([
+      { assignmentId: t1.assignmentId, label: 'negative', key: 'key-1', options: { next: true, jobId: undefined } },
+    ]);
     expect(current().task).toBe(t2);
     expect(current().selected).toBeNull();
     expect(session.snapshot().submitted).toBe(1);
@@ -299,5 +302,193 @@ describe('LabelingSession', () => {
     answer();
     await submitting;
     expect(session.snapshot().submitted).toBe(1);
+  });
+
+  describe('with the next task leased by the answer call', () => {
+    const submitted = (assignmentId: string, next?: Task | null) => ({ assignmentId, status: 'SUBMITTED', next });
+
+    it('asks for the next task of the same job in the answer call, also on retries', async () => {
+      const source = new FakeTaskSource();
+      const t1 = makeTask();
+      source.queueTasks(t1, makeTask());
+      source.answerQueue.push(networkError());
+      const { session } = setup(source, { jobId: 7 });
+      await session.start();
+      session.select(0);
+      await session.submit();
+      expect(source.calls.answers).toEqual([
+        { assignmentId: t1.assignmentId, label: 'positive', key: 'key-1', options: { next: true, jobId: 7 } },
+        { assignmentId: t1.assignmentId, label: 'positive', key: 'key-1', options: { next: true, jobId: 7 } },
+      ]);
+    });
+
+    it('shows the prefetched task and keeps the returned one as the next prefetch, without asking /tasks/next', async () => {
+      const source = new FakeTaskSource();
+      const [t1, t2, t3, t4] = [makeTask(), makeTask(), makeTask(), makeTask()];
+      source.queueTasks(t1, t2, makeTask()); // a third nextTask would get a task no one asked for
+      source.answerQueue.push(submitted(t1.assignmentId, t3), submitted(t2.assignmentId, t4));
+      const { session, current } = setup(source, { jobId: 7 });
+      await session.start();
+      await flush();
+      expect(source.calls.next).toEqual([7, 7]);
+
+      session.select(0);
+      await session.submit();
+      await flush();
+      expect(current().task).toBe(t2);
+      expect(source.calls.next).toEqual([7, 7]);
+
+      session.select(1);
+      await session.submit();
+      await flush();
+      expect(current().task).toBe(t3);
+      expect(source.calls.next).toEqual([7, 7]);
+      expect(source.calls.answers.map((a) => a.assignmentId)).toEqual([t1.assignmentId, t2.assignmentId]);
+      expect(session.snapshot().submitted).toBe(2);
+      expect(source.calls.released).toHaveLength(0);
+
+      // The task that came back last (t4) is held as the prefetch, so stop() hands it back with the current one.
+      session.stop();
+      await flush();
+      expect(source.calls.released.map((r) => r.id)).toEqual([t3.assignmentId, t4.assignmentId]);
+    });
+
+    it('without prefetching, shows the returned task directly and never asks /tasks/next after the first', async () => {
+      const source = new FakeTaskSource();
+      const [t1, t2, t3] = [makeTask(), makeTask(), makeTask()];
+      source.queueTasks(t1, makeTask());
+      source.answerQueue.push(submitted(t1.assignmentId, t2), submitted(t2.assignmentId, t3));
+      const { session, current } = setup(source, { prefetch: false });
+      await session.start();
+      session.select(0);
+      await session.submit();
+      expect(current().task).toBe(t2);
+      session.select(0);
+      await session.submit();
+      await flush();
+      expect(current().task).toBe(t3);
+      expect(source.calls.next).toHaveLength(1);
+      expect(source.calls.answers.map((a) => a.options)).toEqual([{ next: true }, { next: true }]);
+    });
+
+    it('when the prefetch found nothing, shows the returned task and prefetches behind it', async () => {
+      const source = new FakeTaskSource();
+      const [t1, t2, t3] = [makeTask(), makeTask(), makeTask()];
+      source.queueTasks(t1, null, t3);
+      source.answerQueue.push(submitted(t1.assignmentId, t2));
+      const { session, current } = setup(source);
+      await session.start();
+      await flush();
+      session.select(0);
+      await session.submit();
+      expect(current().task).toBe(t2);
+      await flush();
+      expect(source.calls.next).toHaveLength(3);
+      session.select(0);
+      await session.submit();
+      expect(current().task).toBe(t3);
+    });
+
+    it('shows the returned task instead of a prefetched one whose lease has almost run out', async () => {
+      const source = new FakeTaskSource();
+      const t1 = makeTask({}, source.now);
+      const stale = makeTask({ leaseExpiresAt: new Date(source.now + 5_000).toISOString() });
+      const returned = makeTask({}, source.now);
+      source.queueTasks(t1, stale, makeTask());
+      source.answerQueue.push(submitted(t1.assignmentId, returned));
+      const { session, current } = setup(source, { minLeaseMs: 20_000 });
+      await session.start();
+      await flush();
+      session.select(0);
+      await session.submit();
+      expect(current().task).toBe(returned);
+      expect(source.calls.released.map((r) => r.id)).toEqual([stale.assignmentId]);
+      await flush();
+      expect(source.calls.next).toHaveLength(3); // only the prefetch behind the returned task
+    });
+
+    it('falls back to /tasks/next when the answer brings no next task', async () => {
+      const source = new FakeTaskSource();
+      const [t1, t2] = [makeTask(), makeTask()];
+      source.queueTasks(t1, t2);
+      source.answerQueue.push(submitted(t1.assignmentId, null));
+      const { session, current } = setup(source, { prefetch: false, jobId: 7 });
+      await session.start();
+      session.select(0);
+      await session.submit();
+      expect(current().task).toBe(t2);
+      expect(source.calls.next).toEqual([7, 7]);
+    });
+
+    it('falls back to /tasks/next, which can say there is nothing, when the answer brings no next task', async () => {
+      const source = new FakeTaskSource();
+      const t1 = makeTask();
+      source.queueTasks(t1, null, null);
+      source.answerQueue.push(submitted(t1.assignmentId));
+      const { session, state } = setup(source);
+      await session.start();
+      await flush();
+      session.select(0);
+      await session.submit();
+      expect(state().kind).toBe('empty');
+      expect(source.calls.next).toHaveLength(3);
+      expect(session.snapshot().submitted).toBe(1);
+    });
+
+    it('ignores a returned task that is the answered lease itself', async () => {
+      const source = new FakeTaskSource();
+      const [t1, t2] = [makeTask(), makeTask()];
+      source.queueTasks(t1, t2);
+      source.answerQueue.push(submitted(t1.assignmentId, t1));
+      const { session, current } = setup(source, { prefetch: false });
+      await session.start();
+      session.select(0);
+      await session.submit();
+      expect(current().task).toBe(t2);
+      expect(source.calls.next).toHaveLength(2);
+      expect(source.calls.released).toHaveLength(0);
+    });
+
+    it('releases a returned task that arrives after stop(), with the prefetched one', async () => {
+      const source = new FakeTaskSource();
+      const [t1, t2, t3] = [makeTask(), makeTask(), makeTask()];
+      source.queueTasks(t1, t2);
+      let answer!: () => void;
+      source.answerQueue.push(() => new Promise((resolve) => (answer = () => resolve(submitted(t1.assignmentId, t3)))));
+      const { session, state } = setup(source);
+      await session.start();
+      await flush();
+      session.select(0);
+      const submitting = session.submit();
+      await flush();
+      session.stop();
+      answer();
+      await submitting;
+      await flush();
+      expect(state().kind).toBe('stopped');
+      // t1 was being answered, so it is not released; t2 (prefetched) and t3 (returned late) are.
+      expect(source.calls.released.map((r) => r.id).sort()).toEqual([t2.assignmentId, t3.assignmentId].sort());
+      expect(session.snapshot().submitted).toBe(0);
+    });
+
+    it('releases the returned task if the session stops while waiting for the prefetched one', async () => {
+      const source = new FakeTaskSource();
+      const [t1, t2, t3] = [makeTask(), makeTask(), makeTask()];
+      let deliver!: (task: Task) => void;
+      source.queueTasks(t1, () => new Promise<Task>((resolve) => (deliver = resolve)));
+      source.answerQueue.push(submitted(t1.assignmentId, t3));
+      const { session, state } = setup(source);
+      await session.start();
+      session.select(0);
+      const submitting = session.submit();
+      await flush();
+      expect(state().kind).toBe('loading'); // the answer is in, the prefetch is not
+      session.stop();
+      deliver(t2);
+      await submitting;
+      await flush();
+      expect(source.calls.released.map((r) => r.id).sort()).toEqual([t2.assignmentId, t3.assignmentId].sort());
+      expect(source.calls.next).toHaveLength(2);
+    });
   });
 });

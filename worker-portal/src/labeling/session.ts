@@ -2,18 +2,26 @@
  * The labeling loop, free of DOM: lease a task, pick a label, submit it (idempotently), move on.
  *
  * - One Idempotency-Key per assignment, generated once and reused for every retry of that answer, so a retry after
- *   a lost response can never record two answers.
+ *   a lost response can never record two answers. (Each retry may lease another next task on the server; the one
+ *   whose response was lost simply expires there.)
  * - Transient failures (no answer, 5xx, 429) are retried a bounded number of times with backoff; after that the
  *   worker sees the error and can press Enter again (same key).
  * - While the worker labels the current task the next one is prefetched, so a submit or skip shows the next task
  *   at once. A prefetched task whose lease has nearly run out is released and a fresh one is taken instead.
+ * - A submit asks for the next task in the same call (`answer(..., { next: true, jobId })`), so each labeled task
+ *   costs one request, not two. If a task was prefetched, that one is shown (as before) and the task that came back
+ *   with the answer becomes the new prefetch, instead of a separate nextTask request; without a prefetch (none
+ *   taken, nothing was free, it failed or was stale, or `prefetch: false`) the returned task is shown directly. An
+ *   answer without a next task (none free, worker no longer eligible) falls back to nextTask exactly as before,
+ *   which also explains a refusal.
  * - A 409 on submit means the lease expired: the answer was not recorded, the session moves on and says so.
  * - Skip takes the next task first and then releases the skipped one, so the same item cannot come straight back.
- * - stop() releases every task this session holds but has not answered (the prefetched one too).
+ * - stop() releases every task this session holds but has not answered (the prefetched one too). A task that
+ *   arrives after the session stopped or moved on (from nextTask, a prefetch, or with an answer) is released at once.
  */
 import { ApiError, describeError } from '@common/lib/http';
 import { newUuid } from '../lib/uuid';
-import type { Id, Task, TaskSource } from '../api/worker';
+import type { AnswerResult, Id, Task, TaskSource } from '../api/worker';
 
 export type SessionState =
   | { kind: 'loading' }
@@ -108,8 +116,11 @@ export class LabelingSession {
     const epoch = ++this.epoch;
     this.notice = null;
     this.set({ ...s, submitting: true, error: null });
+    let result: AnswerResult;
     try {
-      await this.withRetry(() => this.source.answer(task.assignmentId, label, key));
+      result = await this.withRetry(() =>
+        this.source.answer(task.assignmentId, label, key, { next: true, jobId: this.options.jobId }),
+      );
     } catch (e) {
       if (this.stopped || epoch !== this.epoch) return;
       if (e instanceof ApiError && e.status === 409) {
@@ -120,10 +131,15 @@ export class LabelingSession {
       this.set({ ...s, submitting: false, error: `Your answer was not saved: ${messageOf(e)} Press Enter to try again.` });
       return;
     }
-    if (this.stopped) return;
+    // The task leased with the answer; the answered lease itself can never be the next one.
+    const handed = result.next && result.next.assignmentId !== task.assignmentId ? result.next : null;
+    if (this.stopped || epoch !== this.epoch) {
+      if (handed) this.releaseQuietly(handed.assignmentId);
+      return;
+    }
     this.keys.delete(task.assignmentId);
     this.submitted++;
-    await this.advance(null, null);
+    await this.advance(null, null, handed);
   }
 
   /** Skips the current task without penalty: it goes back to the pool. */
@@ -161,15 +177,20 @@ export class LabelingSession {
     this.emit();
   }
 
-  /** Shows the next task; `releaseAfter` is handed back once the next task is in hand. */
-  private async advance(notice: string | null, releaseAfter: string | null): Promise<void> {
+  /**
+   * Shows the next task; `releaseAfter` is handed back once the next task is in hand. `handed` is a task the server
+   * already leased to us (with an answer): it is shown if nothing was prefetched, else it becomes the next prefetch.
+   */
+  private async advance(notice: string | null, releaseAfter: string | null, handed: Task | null = null): Promise<void> {
     const epoch = ++this.epoch;
     this.notice = notice;
     this.set({ kind: 'loading' });
     let next: Task | null;
+    let spare: Task | null;
     try {
-      next = await this.takeNext(releaseAfter);
+      ({ next, spare } = await this.takeNext(releaseAfter, handed));
     } catch (e) {
+      // takeNext only fails when it asked the server, which it does only without a handed task: nothing to release.
       if (releaseAfter) this.releaseQuietly(releaseAfter);
       if (this.stopped || epoch !== this.epoch) return;
       this.set({ kind: 'failed', message: messageOf(e) });
@@ -178,6 +199,7 @@ export class LabelingSession {
     if (releaseAfter) this.releaseQuietly(releaseAfter);
     if (this.stopped || epoch !== this.epoch) {
       if (next) this.releaseQuietly(next.assignmentId);
+      if (spare) this.releaseQuietly(spare.assignmentId);
       return;
     }
     if (!next) {
@@ -185,22 +207,35 @@ export class LabelingSession {
       return;
     }
     this.set({ kind: 'task', task: next, selected: null, submitting: false, error: null });
-    this.startPrefetch(next.assignmentId);
+    if (spare && !this.prefetched) {
+      this.prefetched = Promise.resolve<Prefetch>({ task: spare });
+    } else {
+      if (spare) this.releaseQuietly(spare.assignmentId);
+      this.startPrefetch(next.assignmentId);
+    }
   }
 
-  private async takeNext(exclude: string | null): Promise<Task | null> {
+  /**
+   * The task to show next: the prefetched one if it still has lease enough, else `handed`, else a fresh one from the
+   * server. `spare` is a handed task that was not shown (the caller keeps it as the next prefetch, or releases it).
+   */
+  private async takeNext(exclude: string | null, handed: Task | null): Promise<{ next: Task | null; spare: Task | null }> {
     const pending = this.prefetched;
     this.prefetched = null;
     if (pending) {
       const p = await pending;
       if ('task' in p && p.task) {
-        if (this.leaseLeftMs(p.task) >= this.options.minLeaseMs) return p.task;
+        if (this.leaseLeftMs(p.task) >= this.options.minLeaseMs) {
+          // The same lease twice is one task: show it once and keep nothing as spare.
+          return { next: p.task, spare: handed && handed.assignmentId !== p.task.assignmentId ? handed : null };
+        }
         this.releaseQuietly(p.task.assignmentId);
       }
     }
+    if (handed) return { next: handed, spare: null };
     const fresh = await this.source.nextTask(this.options.jobId);
     // A server that hands back the lease we are leaving has nothing else for us right now.
-    return fresh && fresh.assignmentId === exclude ? null : fresh;
+    return { next: fresh && fresh.assignmentId === exclude ? null : fresh, spare: null };
   }
 
   private startPrefetch(currentId: string): void {

@@ -1,5 +1,5 @@
 /** Worker-portal test doubles: tasks and a scripted TaskSource. The generic ones are in @common/test/fakes. */
-import type { AnswerResult, Id, Task, TaskSource } from '../api/worker';
+import type { AnswerOptions, AnswerResult, Id, Task, TaskSource } from '../api/worker';
 
 let taskCounter = 0;
 
@@ -20,11 +20,18 @@ export function makeTask(overrides: Partial<Task> = {}, now = Date.now()): Task 
 
 type Outcome<T> = T | Error | (() => T | Promise<T>);
 
-/** A TaskSource whose answers are queued per call, recording every call. */
+/**
+ * A TaskSource whose answers are queued per call, recording every call. An answer comes back without `next` unless
+ * the queued result carries one (like a server that had no next task to lease).
+ */
 export class FakeTaskSource implements TaskSource {
   readonly nextQueue: Outcome<Task | null>[] = [];
   readonly answerQueue: Outcome<AnswerResult>[] = [];
-  readonly calls: { next: (Id | undefined)[]; answers: { assignmentId: string; label: string; key: string }[]; released: { id: string; keepalive: boolean }[] } = {
+  readonly calls: {
+    next: (Id | undefined)[];
+    answers: { assignmentId: string; label: string; key: string; options: AnswerOptions | undefined }[];
+    released: { id: string; keepalive: boolean }[];
+  } = {
     next: [],
     answers: [],
     released: [],
@@ -41,8 +48,8 @@ export class FakeTaskSource implements TaskSource {
     return resolve(this.nextQueue.shift() ?? null);
   }
 
-  async answer(assignmentId: string, label: string, key: string): Promise<AnswerResult> {
-    this.calls.answers.push({ assignmentId, label, key });
+  async answer(assignmentId: string, label: string, key: string, options?: AnswerOptions): Promise<AnswerResult> {
+    this.calls.answers.push({ assignmentId, label, key, options: options && { ...options } });
     return resolve(this.answerQueue.shift() ?? { assignmentId, status: 'SUBMITTED' });
   }
 

@@ -60,7 +60,9 @@ describe('labeling view', () => {
     press('Enter');
     await flush();
 
-    expect(source.calls.answers).toEqual([{ assignmentId: t1.assignmentId, label: 'negative', key: expect.any(String) }]);
+    expect(source.calls.answers).toEqual([
+      { assignmentId: t1.assignmentId, label: 'negative', key: expect.any(String), options: { next: true } },
+    ]);
     expect($('#item')!.dataset.assignmentId).toBe(t2.assignmentId);
     expect($('#submitted-count')!.textContent).toBe('1 submitted');
   });
