@@ -55,11 +55,15 @@ public final class LoadBenchmark {
         int seconds = Integer.parseInt(args[5]);
         int items = Integer.parseInt(args[6]);
         int thinkMs = args.length > 7 ? Integer.parseInt(args[7]) : 0;
-        new LoadBenchmark(base).run(jdbc, adminEmail, adminPassword, workers, seconds, items, thinkMs);
+        String flows = args.length > 8 ? args[8] : "both";
+        if (!List.of("separate", "combined", "both").contains(flows)) {
+            throw new IllegalArgumentException("flow must be separate, combined or both, not " + flows);
+        }
+        new LoadBenchmark(base).run(jdbc, adminEmail, adminPassword, workers, seconds, items, thinkMs, flows);
     }
 
-    private void run(String jdbc, String adminEmail, String adminPassword, int workers, int seconds, int items, int thinkMs)
-            throws Exception {
+    private void run(String jdbc, String adminEmail, String adminPassword, int workers, int seconds, int items, int thinkMs,
+                     String flows) throws Exception {
         long seed = 20261122L + workers;
         SplittableRandom random = new SplittableRandom(seed);
         String admin = signIn(adminEmail, adminPassword);
@@ -105,8 +109,13 @@ public final class LoadBenchmark {
                 workers, jobId, items, seconds, thinkMs, seed);
 
         HttpLoad load = new HttpLoad(base);
-        // Warm-up (not reported): the server's JIT compiles both paths before anything is measured.
-        measurePairs(load, tokens, accuracy, jobId, seed, 0, Math.max(20, seconds));
+        boolean separate = !flows.equals("combined");
+        boolean combined = !flows.equals("separate");
+        // Warm-up (not reported): the server's JIT compiles every path before anything is measured.
+        measurePairs(load, tokens, accuracy, jobId, seed, 0, Math.max(20, seconds), !separate);
+        if (separate && combined) {
+            measurePairs(load, tokens, accuracy, jobId, seed, 0, Math.max(10, seconds / 2), true);
+        }
         measureTrivial(load, tokens, Math.max(5, seconds / 4));
         // Steady state, as a marketplace in service has it: planner statistics of the tables the warm-up filled. On a
         // fresh database autovacuum gathers them a minute or more later, and until then PostgreSQL keeps the plans it
@@ -116,20 +125,37 @@ public final class LoadBenchmark {
             s.execute("ANALYZE");
         }
 
-        Phase pairs = measurePairs(load, tokens, accuracy, jobId, seed + 1, 0, seconds);
         Phase trivial = measureTrivial(load, tokens, seconds);
-        System.out.printf(Locale.ROOT, "claim+submit, as fast as they can: %,.0f pairs/s (%,.0f requests/s); pair latency p50 %.1f ms, p99 %.1f ms; %d empty claims, %d errors%n",
-                pairs.rate(), 2 * pairs.rate(), pairs.p(0.50), pairs.p(0.99), pairs.empty(), pairs.errors());
-        System.out.println("  each request: " + pairs.requests());
         System.out.printf(Locale.ROOT, "GET /api/me, as fast as they can: %,.0f requests/s; latency p50 %.1f ms, p99 %.1f ms%n",
                 trivial.rate(), trivial.p(0.50), trivial.p(0.99));
-        System.out.printf(Locale.ROOT, "ratio: claim+submit requests/s / trivial requests/s = %.2f (pairs/s / trivial requests/s = %.2f)%n",
-                2 * pairs.rate() / trivial.rate(), pairs.rate() / trivial.rate());
-        if (thinkMs > 0) {
-            Phase paced = measurePairs(load, tokens, accuracy, jobId, seed + 2, thinkMs, seconds);
-            System.out.printf(Locale.ROOT, "claim+submit, each worker thinking %d ms on average: %,.0f pairs/s; pair latency p50 %.1f ms, p99 %.1f ms; %d empty claims, %d errors%n",
+        if (separate) {
+            Phase pairs = measurePairs(load, tokens, accuracy, jobId, seed + 1, 0, seconds, false);
+            System.out.printf(Locale.ROOT, "claim, then submit (two requests), as fast as they can: %,.0f pairs/s (%,.0f requests/s); "
+                            + "pair latency p50 %.1f ms, p99 %.1f ms; %d empty claims, %d errors%n",
+                    pairs.rate(), 2 * pairs.rate(), pairs.p(0.50), pairs.p(0.99), pairs.empty(), pairs.errors());
+            System.out.println("  each request: " + pairs.requests());
+            System.out.printf(Locale.ROOT, "  ratio: claim+submit requests/s / trivial requests/s = %.2f (pairs/s / trivial requests/s = %.2f)%n",
+                    2 * pairs.rate() / trivial.rate(), pairs.rate() / trivial.rate());
+        }
+        if (combined) {
+            Phase pairs = measurePairs(load, tokens, accuracy, jobId, seed + 3, 0, seconds, true);
+            System.out.printf(Locale.ROOT, "submit with the next claim (one request), as fast as they can: %,.0f pairs/s; "
+                            + "latency p50 %.1f ms, p99 %.1f ms; %d empty claims, %d errors%n",
+                    pairs.rate(), pairs.p(0.50), pairs.p(0.99), pairs.empty(), pairs.errors());
+            System.out.printf(Locale.ROOT, "  ratio: pairs/s (= requests/s) / trivial requests/s = %.2f%n", pairs.rate() / trivial.rate());
+        }
+        if (thinkMs > 0 && separate) {
+            Phase paced = measurePairs(load, tokens, accuracy, jobId, seed + 2, thinkMs, seconds, false);
+            System.out.printf(Locale.ROOT, "claim, then submit, each worker thinking %d ms on average: %,.0f pairs/s; pair latency p50 %.1f ms, "
+                            + "p99 %.1f ms; %d empty claims, %d errors%n",
                     thinkMs, paced.rate(), paced.p(0.50), paced.p(0.99), paced.empty(), paced.errors());
             System.out.println("  each request: " + paced.requests());
+        }
+        if (thinkMs > 0 && combined) {
+            Phase paced = measurePairs(load, tokens, accuracy, jobId, seed + 4, thinkMs, seconds, true);
+            System.out.printf(Locale.ROOT, "submit with the next claim, each worker thinking %d ms on average: %,.0f pairs/s; latency p50 %.1f ms, "
+                            + "p99 %.1f ms; %d empty claims, %d errors%n",
+                    thinkMs, paced.rate(), paced.p(0.50), paced.p(0.99), paced.empty(), paced.errors());
         }
         checkInvariants(jdbc, jobId);
     }
@@ -181,10 +207,15 @@ public final class LoadBenchmark {
 
     /**
      * Every worker claims a task of the job and answers it (right with its accuracy, at random otherwise), then thinks
-     * for an exponentially distributed time with mean {@code thinkMs} (0: at once), for {@code seconds}.
+     * for an exponentially distributed time with mean {@code thinkMs} (0: at once), for {@code seconds}. Combined: a
+     * worker claims once, then thinks and answers with {@code next=true}, and goes on with the task that came back
+     * (claiming on its own again only when none did); a pair is then one request.
      */
     private static Phase measurePairs(HttpLoad load, String[] tokens, double[] accuracy, long jobId, long seed, int thinkMs,
-                                      int seconds) throws Exception {
+                                      int seconds, boolean combined) throws Exception {
+        if (combined) {
+            return measureCombined(load, tokens, accuracy, jobId, seed, thinkMs, seconds);
+        }
         Latencies lat = new Latencies();
         Latencies claimLat = new Latencies();
         Latencies answerLat = new Latencies();
@@ -277,6 +308,109 @@ public final class LoadBenchmark {
             System.out.println(b);
         }
         return new Phase(seconds, lat.sorted(), empty[0], errors[0], claimLat.sorted(), answerLat.sorted());
+    }
+
+    private static Phase measureCombined(HttpLoad load, String[] tokens, double[] accuracy, long jobId, long seed, int thinkMs,
+                                         int seconds) throws Exception {
+        Latencies lat = new Latencies();
+        Latencies claimLat = new Latencies();
+        long[] empty = {0};
+        long[] errors = {0};
+        List<HttpLoad.Script> scripts = new ArrayList<>();
+        for (int w = 0; w < tokens.length; w++) {
+            int worker = w;
+            SplittableRandom r = new SplittableRandom(seed * 31 + w);
+            byte[] claim = load.request("POST", "/api/worker/tasks/next?jobId=" + jobId, tokens[w], "");
+            scripts.add(new HttpLoad.Script() {
+                long t0;
+                long wait;
+                boolean begun;
+                /** The task in hand (assignment id and the label this worker will give it), or null. */
+                String held;
+                String label;
+
+                /** Takes the task in {@code json} (a task, or the {@code next} of an answer); false when there is none. */
+                boolean hold(String json) {
+                    Matcher m = ASSIGNMENT.matcher(json);
+                    if (!m.find()) {
+                        held = null;
+                        return false;
+                    }
+                    held = m.group(1);
+                    long number = Long.parseLong(find(NUMBER, json));
+                    String truth = number % 2 == 0 ? "even" : "odd";
+                    label = r.nextDouble() < accuracy[worker] ? truth : (r.nextBoolean() ? "even" : "odd");
+                    return true;
+                }
+
+                public byte[] start(long now) {
+                    if (!begun && thinkMs > 0) {
+                        begun = true;
+                        wait = (long) (r.nextDouble() * thinkMs * 1_000_000L);
+                        return null;
+                    }
+                    begun = true;
+                    t0 = now;
+                    if (held == null) {
+                        return claim;
+                    }
+                    return load.request("POST", "/api/worker/tasks/" + held + "/answer?next=true&jobId=" + jobId, tokens[worker],
+                            "{\"label\":\"" + label + "\"}");
+                }
+
+                /** After a task arrived: think (label it), then answer; at once when not pacing. */
+                byte[] labelNext(long now) {
+                    if (thinkMs == 0) {
+                        return start(now);
+                    }
+                    wait = (long) (-Math.log(1 - r.nextDouble()) * thinkMs * 1_000_000L);
+                    return null;
+                }
+
+                public byte[] onResponse(HttpLoad.Response res, long now) {
+                    if (held == null) {
+                        if (res.status() != 200) {
+                            if (res.status() == 204) {
+                                empty[0]++;
+                            } else if (errors[0]++ < 3) {
+                                System.err.println("claim: " + res.status() + " " + res.body());
+                            }
+                            wait = 20_000_000L;
+                            return null;
+                        }
+                        claimLat.add(now - t0);
+                        hold(res.body());
+                        return labelNext(now);
+                    }
+                    if (res.status() != 200) {
+                        if (errors[0]++ < 3) {
+                            System.err.println("answer: " + res.status() + " " + res.body());
+                        }
+                        held = null;
+                        wait = 20_000_000L;
+                        return null;
+                    }
+                    lat.add(now - t0);
+                    int next = res.body().indexOf("\"next\":{");
+                    if (next < 0 || !hold(res.body().substring(next))) {
+                        held = null;
+                        empty[0]++;
+                    }
+                    return labelNext(now);
+                }
+
+                public long waitNanos() {
+                    return wait;
+                }
+
+                public byte[] resume(long now) {
+                    return start(now);
+                }
+            });
+        }
+        load.run(scripts, seconds);
+        long[] sorted = lat.sorted();
+        return new Phase(seconds, sorted, empty[0], errors[0], claimLat.sorted(), sorted);
     }
 
     /** Every worker calls GET /api/me (authenticated, one indexed read) back to back for {@code seconds}. */
