@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * PostgreSQL.
  *
  * <p>Run: {@code ./goldfinch bench load} (starts services and the app, runs 100 and 500 workers).
- * Direct: {@code java -cp … LoadBenchmark <baseUrl> <jdbcUrl> <adminEmail> <adminPassword> <workers> <seconds> <items> [thinkMs]}
+ * Direct: {@code java -cp … LoadBenchmark <baseUrl> <jdbcUrl> <adminEmail> <adminPassword> <workers> <seconds> <items>
+ * [thinkMs[,thinkMs…]] [separate|combined|both]}
  */
 public final class LoadBenchmark {
 
@@ -54,7 +55,8 @@ public final class LoadBenchmark {
         int workers = Integer.parseInt(args[4]);
         int seconds = Integer.parseInt(args[5]);
         int items = Integer.parseInt(args[6]);
-        int thinkMs = args.length > 7 ? Integer.parseInt(args[7]) : 0;
+        int[] thinkMs = args.length > 7 ? java.util.Arrays.stream(args[7].split(",")).mapToInt(t -> Integer.parseInt(t.trim()))
+                .filter(t -> t > 0).toArray() : new int[0];
         String flows = args.length > 8 ? args[8] : "both";
         if (!List.of("separate", "combined", "both").contains(flows)) {
             throw new IllegalArgumentException("flow must be separate, combined or both, not " + flows);
@@ -62,7 +64,7 @@ public final class LoadBenchmark {
         new LoadBenchmark(base).run(jdbc, adminEmail, adminPassword, workers, seconds, items, thinkMs, flows);
     }
 
-    private void run(String jdbc, String adminEmail, String adminPassword, int workers, int seconds, int items, int thinkMs,
+    private void run(String jdbc, String adminEmail, String adminPassword, int workers, int seconds, int items, int[] thinkTimes,
                      String flows) throws Exception {
         long seed = 20261122L + workers;
         SplittableRandom random = new SplittableRandom(seed);
@@ -105,8 +107,8 @@ public final class LoadBenchmark {
             f.get();
         }
         pool.shutdownNow();
-        System.out.printf(Locale.ROOT, "%n== %d workers, job %d with %,d items + 200 golds, %d s per phase, think time %d ms, seed %d ==%n",
-                workers, jobId, items, seconds, thinkMs, seed);
+        System.out.printf(Locale.ROOT, "%n== %d workers, job %d with %,d items + 200 golds, %d s per phase, think time %s ms, seed %d ==%n",
+                workers, jobId, items, seconds, thinkTimes.length == 0 ? "0" : Arrays.toString(thinkTimes), seed);
 
         HttpLoad load = new HttpLoad(base);
         boolean separate = !flows.equals("combined");
@@ -144,18 +146,20 @@ public final class LoadBenchmark {
                     pairs.rate(), pairs.p(0.50), pairs.p(0.99), pairs.empty(), pairs.errors());
             System.out.printf(Locale.ROOT, "  ratio: pairs/s (= requests/s) / trivial requests/s = %.2f%n", pairs.rate() / trivial.rate());
         }
-        if (thinkMs > 0 && separate) {
-            Phase paced = measurePairs(load, tokens, accuracy, jobId, seed + 2, thinkMs, seconds, false);
-            System.out.printf(Locale.ROOT, "claim, then submit, each worker thinking %d ms on average: %,.0f pairs/s; pair latency p50 %.1f ms, "
-                            + "p99 %.1f ms; %d empty claims, %d errors%n",
-                    thinkMs, paced.rate(), paced.p(0.50), paced.p(0.99), paced.empty(), paced.errors());
-            System.out.println("  each request: " + paced.requests());
-        }
-        if (thinkMs > 0 && combined) {
-            Phase paced = measurePairs(load, tokens, accuracy, jobId, seed + 4, thinkMs, seconds, true);
-            System.out.printf(Locale.ROOT, "submit with the next claim, each worker thinking %d ms on average: %,.0f pairs/s; latency p50 %.1f ms, "
-                            + "p99 %.1f ms; %d empty claims, %d errors%n",
-                    thinkMs, paced.rate(), paced.p(0.50), paced.p(0.99), paced.empty(), paced.errors());
+        for (int thinkMs : thinkTimes) {
+            if (separate) {
+                Phase paced = measurePairs(load, tokens, accuracy, jobId, seed + 2 + thinkMs, thinkMs, seconds, false);
+                System.out.printf(Locale.ROOT, "claim, then submit, each worker thinking %d ms on average: %,.0f pairs/s; pair latency p50 %.1f ms, "
+                                + "p99 %.1f ms; %d empty claims, %d errors%n",
+                        thinkMs, paced.rate(), paced.p(0.50), paced.p(0.99), paced.empty(), paced.errors());
+                System.out.println("  each request: " + paced.requests());
+            }
+            if (combined) {
+                Phase paced = measurePairs(load, tokens, accuracy, jobId, seed + 4 + thinkMs, thinkMs, seconds, true);
+                System.out.printf(Locale.ROOT, "submit with the next claim, each worker thinking %d ms on average: %,.0f pairs/s; latency p50 %.1f ms, "
+                                + "p99 %.1f ms; %d empty claims, %d errors%n",
+                        thinkMs, paced.rate(), paced.p(0.50), paced.p(0.99), paced.empty(), paced.errors());
+            }
         }
         checkInvariants(jdbc, jobId);
     }
