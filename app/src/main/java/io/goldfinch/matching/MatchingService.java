@@ -405,8 +405,10 @@ public final class MatchingService {
     }
 
     /**
-     * Repairs a job's slot counts in Redis from Postgres. A process that dies between its Redis claim and its Postgres
-     * lease leaves a phantom slot that no sweeper will return; without repair the item could never reach its overlap.
+     * Repairs a job's slot counts and caps in Redis from Postgres. A process that dies between its Redis claim and its
+     * Postgres lease leaves a phantom slot that no sweeper will return; without repair the item could never reach its
+     * overlap. One that dies between storing an answer and telling Redis leaves the item's old cap (still open after it
+     * closed, or closed to an answer it may still take).
      * A difference is repaired only when it was already seen on the previous run, so claims in flight are left alone.
      * Moving Redis towards Postgres is always safe: Postgres re-checks every lease.
      */
@@ -433,12 +435,16 @@ public final class MatchingService {
                 break;
             }
             after = Long.parseLong(page.get(page.size() - 1).id());
-            List<io.lettuce.core.KeyValue<String, String>> slotsInRedis =
-                    redis().hmget(slots(jobId), page.stream().map(ItemState::id).toArray(String[]::new));
+            String[] ids = page.stream().map(ItemState::id).toArray(String[]::new);
+            List<io.lettuce.core.KeyValue<String, String>> slotsInRedis = redis().hmget(slots(jobId), ids);
+            List<io.lettuce.core.KeyValue<String, String>> capsInRedis = redis().hmget(caps(jobId), ids);
             for (int k = 0; k < page.size(); k++) {
                 ItemState item = page.get(k);
                 int inRedis = Integer.parseInt(slotsInRedis.get(k).getValueOrElse("0"));
-                if (inRedis == item.used()) {
+                int capInRedis = Integer.parseInt(capsInRedis.get(k).getValueOrElse("0"));
+                // Slots: a claim that never reached Postgres. Cap: an answer whose Redis update was lost, which would
+                // leave a closed item open there (every worker's next claim of it refused by Postgres, once each).
+                if (inRedis == item.used() && capInRedis == item.cap()) {
                     continue;
                 }
                 if (!previously.contains(item.id())) {
@@ -458,7 +464,7 @@ public final class MatchingService {
         } while (page.size() == ITEM_PAGE);
         suspects.put(jobId, now);
         if (repaired > 0) {
-            LOG.warn("job {}: repaired {} slot counts in Redis from Postgres", jobId, repaired);
+            LOG.warn("job {}: repaired {} items' slot counts or caps in Redis from Postgres", jobId, repaired);
         }
         return repaired;
     }
