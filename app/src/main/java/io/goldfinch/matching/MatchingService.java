@@ -115,8 +115,13 @@ public final class MatchingService {
         return prefix() + job + ":scores";
     }
 
+    /** Per item: the answers counted by the last cap and score Redis applied (kept in Redis only, rebuilt with the rest). */
+    String answered(long job) {
+        return prefix() + job + ":answered";
+    }
+
     private String[] itemKeys(long job) {
-        return new String[]{meta(job), open(job), slots(job), caps(job), scores(job)};
+        return new String[]{meta(job), open(job), slots(job), caps(job), scores(job), answered(job)};
     }
 
     private RedisCommands<String, String> redis() {
@@ -282,9 +287,15 @@ public final class MatchingService {
         scripts.evalLong("return_slot", itemKeys(jobId), String.valueOf(itemId), gold ? "1" : "0");
     }
 
-    /** After an answer: the item's new cap (0 when it closed) and serving score. */
-    public void updateItem(long jobId, long itemId, int cap, double score) {
-        scripts.evalLong("update_item", itemKeys(jobId), String.valueOf(itemId), String.valueOf(cap), String.valueOf(score));
+    /**
+     * After an answer: the item's new cap (0 when it closed) and serving score, decided on {@code answers} answers.
+     * Answers to one item commit one after another but their updates reach Redis in any order; an update decided on
+     * fewer answers than one already applied is stale and ignored, so a closed item is never reopened by it.
+     * Returns false when it was ignored (or the job is not loaded).
+     */
+    public boolean updateItem(long jobId, long itemId, int cap, double score, int answers) {
+        return scripts.evalLong("update_item", itemKeys(jobId), String.valueOf(itemId), String.valueOf(cap), String.valueOf(score),
+                String.valueOf(answers)) == 1;
     }
 
     public long openItems(long jobId) {
@@ -324,7 +335,7 @@ public final class MatchingService {
                 return new State(items, goldItems, seenSets, goldUsed);
             });
             RedisCommands<String, String> r = redis();
-            r.del(open(jobId), golds(jobId), slots(jobId), caps(jobId), scores(jobId));
+            r.del(open(jobId), golds(jobId), slots(jobId), caps(jobId), scores(jobId), answered(jobId));
             deleteSeenSets(jobId);
             long open = 0;
             for (int from = 0; from < state.items().size(); from += 1000) {
@@ -332,11 +343,13 @@ public final class MatchingService {
                 Map<String, String> slotMap = new HashMap<>();
                 Map<String, String> capMap = new HashMap<>();
                 Map<String, String> scoreMap = new HashMap<>();
+                Map<String, String> answeredMap = new HashMap<>();
                 List<ScoredValue<String>> claimable = new ArrayList<>();
                 for (ItemState item : chunk) {
                     slotMap.put(item.id(), String.valueOf(item.used()));
                     capMap.put(item.id(), String.valueOf(item.cap()));
                     scoreMap.put(item.id(), String.valueOf(item.score()));
+                    answeredMap.put(item.id(), String.valueOf(item.answers()));
                     if (item.used() < item.cap()) {
                         claimable.add(ScoredValue.just(item.score(), item.id()));
                     }
@@ -344,6 +357,7 @@ public final class MatchingService {
                 r.hset(slots(jobId), slotMap);
                 r.hset(caps(jobId), capMap);
                 r.hset(scores(jobId), scoreMap);
+                r.hset(answered(jobId), answeredMap);
                 if (!claimable.isEmpty()) {
                     r.zadd(open(jobId), claimable.toArray(new ScoredValue[0]));
                     open += claimable.size();
@@ -364,8 +378,8 @@ public final class MatchingService {
         }
     }
 
-    /** One item's matching state as Postgres sees it: slots used (answers + live leases), cap, serving score. */
-    record ItemState(String id, int used, int cap, double score) {
+    /** One item's matching state as Postgres sees it: slots used (answers + live leases), cap, serving score, answers. */
+    record ItemState(String id, int used, int cap, double score, int answers) {
     }
 
     private static List<ItemState> itemStates(Connection c, JobRow job) throws SQLException {
@@ -392,7 +406,8 @@ public final class MatchingService {
                     Double uncertainty = rs.getObject(6) == null ? null : rs.getDouble(6);
                     // Closing is decided on each answer and stored; an open item may take one answer beyond its minimum.
                     int cap = closed ? 0 : Math.min(job.overlap(), Math.max(job.overlapMin(), answers + 1));
-                    return new ItemState(rs.getString(1), used, cap, OverlapPolicy.score(answers, job.overlapMin(), confidence, uncertainty));
+                    return new ItemState(rs.getString(1), used, cap, OverlapPolicy.score(answers, job.overlapMin(), confidence, uncertainty),
+                            answers);
                 },
                 // Counted per item (LATERAL, by the index on assignment(item_id, ...)): as a join, the planner hashed
                 // the whole assignment table for every page, so a pass over a job grew with all answers ever stored.
@@ -454,6 +469,7 @@ public final class MatchingService {
                 redis().hset(slots(jobId), item.id(), String.valueOf(item.used()));
                 redis().hset(caps(jobId), item.id(), String.valueOf(item.cap()));
                 redis().hset(scores(jobId), item.id(), String.valueOf(item.score()));
+                redis().hset(answered(jobId), item.id(), String.valueOf(item.answers()));
                 if (item.used() < item.cap()) {
                     redis().zadd(open(jobId), item.score(), item.id());
                 } else {
@@ -485,7 +501,7 @@ public final class MatchingService {
     /** Removes a job from matching (completed or cancelled). */
     public void unload(long jobId) {
         jobsChanged();
-        redis().del(meta(jobId), open(jobId), golds(jobId), slots(jobId), caps(jobId), scores(jobId));
+        redis().del(meta(jobId), open(jobId), golds(jobId), slots(jobId), caps(jobId), scores(jobId), answered(jobId));
         deleteSeenSets(jobId);
     }
 

@@ -96,7 +96,7 @@ public class TaskService {
         }
         // The item's posterior was stored with the answer; Redis learns the item's new cap and serving score.
         AnswerStore.Decision d = stored.decision();
-        matching.updateItem(o.jobId(), o.itemId(), d.close() ? 0 : d.cap(), d.score());
+        matching.updateItem(o.jobId(), o.itemId(), d.close() ? 0 : d.cap(), d.score(), d.posterior().answers());
         return new Submitted(assignmentId, "SUBMITTED");
     }
 

@@ -305,6 +305,33 @@ class MatchingRulesTest {
     }
 
     @Test
+    void anItemUpdateDecidedOnFewerAnswersThanOneAlreadyAppliedIsIgnored() {
+        api = new Api(client.toBlocking(), users);
+        Api.Session requester = api.signUp("REQUESTER");
+        long job = publishedJob(requester, 1, 0, 1, 0.0);
+        Api.Session worker = api.signUp("WORKER");
+        Object id = next(worker, job).body().get("assignmentId");
+        api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/" + id + "/answer", Map.of("label", "negative"))));
+        long itemId = db.tx(c -> Db.scalarLong(c, "SELECT id FROM item WHERE job_id = ?", job));
+        String item = Long.toString(itemId);
+        assertThat(redis.sync().hget(matching.answered(job), item)).as("the answer's own update").isEqualTo("1");
+        assertThat(redis.sync().hget(matching.caps(job), item)).isEqualTo("0");
+
+        // Two later answers committed in order, their updates arriving in the opposite order: the second closes the
+        // item, the first (decided on fewer answers, when the item was still open) comes last and must not reopen it.
+        assertThat(matching.updateItem(job, itemId, 0, 1.0, 3)).isTrue();
+        assertThat(matching.updateItem(job, itemId, 3, 0.4, 2)).as("stale").isFalse();
+        assertThat(redis.sync().hget(matching.caps(job), item)).isEqualTo("0");
+        assertThat(matching.openItems(job)).isZero();
+        assertThat(matching.updateItem(job, itemId, 0, 1.0, 3)).as("the same decision again is applied").isTrue();
+
+        // A rebuild takes the answers behind each cap from Postgres.
+        redis.sync().del(matching.meta(job), matching.answered(job));
+        matching.rebuild(job);
+        assertThat(redis.sync().hget(matching.answered(job), item)).isEqualTo("1");
+    }
+
+    @Test
     void aClosedItemLeftOpenInRedisByALostUpdateIsClosedThereByReconcile() {
         api = new Api(client.toBlocking(), users);
         Api.Session requester = api.signUp("REQUESTER");
