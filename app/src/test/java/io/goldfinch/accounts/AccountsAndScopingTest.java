@@ -101,8 +101,11 @@ class AccountsAndScopingTest {
         assertThat(tokenCache.size()).as("the verified token is remembered").isGreaterThan(before);
 
         String token = worker.token();
-        char last = token.charAt(token.length() - 1);
-        String altered = token.substring(0, token.length() - 1) + (last == 'A' ? 'B' : 'A');
+        // Alter the signature's first character: its last one carries two padding bits that decoders may ignore, so
+        // changing it (say B to A) can leave the decoded signature as it was.
+        int sig = token.lastIndexOf('.') + 1;
+        char first = token.charAt(sig);
+        String altered = token.substring(0, sig) + (first == 'A' ? 'Q' : 'A') + token.substring(sig + 1);
         assertThat(api.failure(HttpRequest.GET("/api/me").bearerAuth(altered)).getStatus().getCode())
                 .isEqualTo(HttpStatus.UNAUTHORIZED.getCode());
         String otherClaims = tokens.generateToken(Authentication.build(String.valueOf(worker.id() + 1), List.of("ADMIN")), 600)
