@@ -209,6 +209,73 @@ public final class LoadBenchmark {
         }
     }
 
+    /** One simulated worker: its randomness, accuracy and pace, and what both flows do alike. */
+    private abstract static class SimulatedWorker implements HttpLoad.Script {
+        final SplittableRandom r;
+        final double accuracy;
+        final int thinkMs;
+        final long[] empty;
+        final long[] errors;
+        long wait;
+        private boolean begun;
+
+        SimulatedWorker(SplittableRandom r, double accuracy, int thinkMs, long[] empty, long[] errors) {
+            this.r = r;
+            this.accuracy = accuracy;
+            this.thinkMs = thinkMs;
+            this.empty = empty;
+            this.errors = errors;
+        }
+
+        /** True once, at the start of a paced worker: it starts at a random moment within one think time. */
+        boolean staggered() {
+            if (!begun && thinkMs > 0) {
+                begun = true;
+                wait = (long) (r.nextDouble() * thinkMs * 1_000_000L);
+                return true;
+            }
+            begun = true;
+            return false;
+        }
+
+        /** The label this worker gives the task in {@code json}: right with its accuracy, at random otherwise. */
+        String labelFor(String json) {
+            long number = Long.parseLong(find(NUMBER, json));
+            String truth = number % 2 == 0 ? "even" : "odd";
+            return r.nextDouble() < accuracy ? truth : (r.nextBoolean() ? "even" : "odd");
+        }
+
+        /** A claim or answer that did not give a task: counted, and the worker tries again in 20 ms. */
+        byte[] refused(String what, HttpLoad.Response res) {
+            if (res.status() == 204) {
+                empty[0]++;
+            } else if (errors[0]++ < 3) {
+                System.err.println(what + ": " + res.status() + " " + res.body());
+            }
+            wait = 20_000_000L;
+            return null;
+        }
+
+        /** Thinks for an exponentially distributed time before {@link #resume}; goes on at once when not pacing. */
+        byte[] thinkThen(long now) {
+            if (thinkMs == 0) {
+                return start(now);
+            }
+            wait = (long) (-Math.log(1 - r.nextDouble()) * thinkMs * 1_000_000L);
+            return null;
+        }
+
+        @Override
+        public long waitNanos() {
+            return wait;
+        }
+
+        @Override
+        public byte[] resume(long now) {
+            return start(now);
+        }
+    }
+
     /**
      * Every worker claims a task of the job and answers it (right with its accuracy, at random otherwise), then thinks
      * for an exponentially distributed time with mean {@code thinkMs} (0: at once), for {@code seconds}. Combined: a
@@ -228,24 +295,16 @@ public final class LoadBenchmark {
         List<HttpLoad.Script> scripts = new ArrayList<>();
         for (int w = 0; w < tokens.length; w++) {
             int worker = w;
-            SplittableRandom r = new SplittableRandom(seed * 31 + w);
             byte[] claim = load.request("POST", "/api/worker/tasks/next?jobId=" + jobId, tokens[w], "");
-            scripts.add(new HttpLoad.Script() {
+            scripts.add(new SimulatedWorker(new SplittableRandom(seed * 31 + w), accuracy[w], thinkMs, empty, errors) {
                 long t0;
                 long sent;
                 boolean answering;
-                long wait;
-
-                boolean begun;
 
                 public byte[] start(long now) {
-                    if (!begun && thinkMs > 0) {
-                        // Paced workers start at random moments within one think time, not all in the same instant.
-                        begun = true;
-                        wait = (long) (r.nextDouble() * thinkMs * 1_000_000L);
+                    if (staggered()) {
                         return null;
                     }
-                    begun = true;
                     t0 = now;
                     answering = false;
                     return claim;
@@ -254,17 +313,9 @@ public final class LoadBenchmark {
                 public byte[] onResponse(HttpLoad.Response res, long now) {
                     if (!answering) {
                         if (res.status() != 200) {
-                            if (res.status() == 204) {
-                                empty[0]++;
-                            } else if (errors[0]++ < 3) {
-                                System.err.println("claim: " + res.status() + " " + res.body());
-                            }
-                            wait = 20_000_000L;
-                            return null;
+                            return refused("claim", res);
                         }
-                        long number = Long.parseLong(find(NUMBER, res.body()));
-                        String truth = number % 2 == 0 ? "even" : "odd";
-                        String label = r.nextDouble() < accuracy[worker] ? truth : (r.nextBoolean() ? "even" : "odd");
+                        String label = labelFor(res.body());
                         answering = true;
                         claimLat.add(now - t0);
                         sent = now;
@@ -284,19 +335,7 @@ public final class LoadBenchmark {
                     } else if (errors[0]++ < 3) {
                         System.err.println("answer: " + res.status() + " " + res.body());
                     }
-                    if (thinkMs == 0) {
-                        return start(now);
-                    }
-                    wait = (long) (-Math.log(1 - r.nextDouble()) * thinkMs * 1_000_000L);
-                    return null;
-                }
-
-                public long waitNanos() {
-                    return wait;
-                }
-
-                public byte[] resume(long now) {
-                    return start(now);
+                    return thinkThen(now);
                 }
             });
         }
@@ -323,12 +362,9 @@ public final class LoadBenchmark {
         List<HttpLoad.Script> scripts = new ArrayList<>();
         for (int w = 0; w < tokens.length; w++) {
             int worker = w;
-            SplittableRandom r = new SplittableRandom(seed * 31 + w);
             byte[] claim = load.request("POST", "/api/worker/tasks/next?jobId=" + jobId, tokens[w], "");
-            scripts.add(new HttpLoad.Script() {
+            scripts.add(new SimulatedWorker(new SplittableRandom(seed * 31 + w), accuracy[w], thinkMs, empty, errors) {
                 long t0;
-                long wait;
-                boolean begun;
                 /** The task in hand (assignment id and the label this worker will give it), or null. */
                 String held;
                 String label;
@@ -341,19 +377,14 @@ public final class LoadBenchmark {
                         return false;
                     }
                     held = m.group(1);
-                    long number = Long.parseLong(find(NUMBER, json));
-                    String truth = number % 2 == 0 ? "even" : "odd";
-                    label = r.nextDouble() < accuracy[worker] ? truth : (r.nextBoolean() ? "even" : "odd");
+                    label = labelFor(json);
                     return true;
                 }
 
                 public byte[] start(long now) {
-                    if (!begun && thinkMs > 0) {
-                        begun = true;
-                        wait = (long) (r.nextDouble() * thinkMs * 1_000_000L);
+                    if (staggered()) {
                         return null;
                     }
-                    begun = true;
                     t0 = now;
                     if (held == null) {
                         return claim;
@@ -362,37 +393,19 @@ public final class LoadBenchmark {
                             "{\"label\":\"" + label + "\"}");
                 }
 
-                /** After a task arrived: think (label it), then answer; at once when not pacing. */
-                byte[] labelNext(long now) {
-                    if (thinkMs == 0) {
-                        return start(now);
-                    }
-                    wait = (long) (-Math.log(1 - r.nextDouble()) * thinkMs * 1_000_000L);
-                    return null;
-                }
-
+                /** A task arrived: think (label it), then answer it; at once when not pacing. */
                 public byte[] onResponse(HttpLoad.Response res, long now) {
                     if (held == null) {
                         if (res.status() != 200) {
-                            if (res.status() == 204) {
-                                empty[0]++;
-                            } else if (errors[0]++ < 3) {
-                                System.err.println("claim: " + res.status() + " " + res.body());
-                            }
-                            wait = 20_000_000L;
-                            return null;
+                            return refused("claim", res);
                         }
                         claimLat.add(now - t0);
                         hold(res.body());
-                        return labelNext(now);
+                        return thinkThen(now);
                     }
                     if (res.status() != 200) {
-                        if (errors[0]++ < 3) {
-                            System.err.println("answer: " + res.status() + " " + res.body());
-                        }
                         held = null;
-                        wait = 20_000_000L;
-                        return null;
+                        return refused("answer", res);
                     }
                     lat.add(now - t0);
                     int next = res.body().indexOf("\"next\":{");
@@ -400,15 +413,7 @@ public final class LoadBenchmark {
                         held = null;
                         empty[0]++;
                     }
-                    return labelNext(now);
-                }
-
-                public long waitNanos() {
-                    return wait;
-                }
-
-                public byte[] resume(long now) {
-                    return start(now);
+                    return thinkThen(now);
                 }
             });
         }
