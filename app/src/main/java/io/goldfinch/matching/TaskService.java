@@ -31,7 +31,8 @@ public class TaskService {
      */
     @Serdeable
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Submitted(UUID assignmentId, String status, Exam exam, Task next) {
+    public record Submitted(UUID assignmentId, String status, @io.micronaut.core.annotation.Nullable Exam exam,
+                            @io.micronaut.core.annotation.Nullable Task next) {
         public Submitted(UUID assignmentId, String status) {
             this(assignmentId, status, null, null);
         }

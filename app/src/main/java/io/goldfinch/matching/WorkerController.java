@@ -37,7 +37,7 @@ public class WorkerController {
 
     @Serdeable
     public record EligibleJob(long id, String title, String instructions, List<String> labels, long rewardMinor, long openTasks,
-                              Double medianSecondsPerTask, Long effectiveHourlyMinor) {
+                              @Nullable Double medianSecondsPerTask, @Nullable Long effectiveHourlyMinor) {
     }
 
     @Serdeable
