@@ -2,6 +2,7 @@ package io.goldfinch.matching;
 
 import io.goldfinch.accounts.Caller;
 import io.goldfinch.accounts.Role;
+import io.goldfinch.common.ApiException;
 import io.goldfinch.common.Db;
 import io.goldfinch.ledger.Ledger;
 import io.goldfinch.quality.WorkerAccuracy;
@@ -94,14 +95,14 @@ public class WorkerController {
                                         @Nullable @Header("Idempotency-Key") String idempotencyKey,
                                         @Nullable @QueryValue String next, @Nullable @QueryValue Long jobId, Authentication auth) {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
-            throw io.goldfinch.common.ApiException.invalid("Idempotency-Key", "must be 1 to 200 characters");
+            throw ApiException.invalid("Idempotency-Key", "must be 1 to 200 characters");
         }
         if (next != null && !next.equals("true") && !next.equals("false")) {
-            throw io.goldfinch.common.ApiException.invalid("next", "must be true or false");
+            throw ApiException.invalid("next", "must be true or false");
         }
         boolean andNext = "true".equals(next);
         if (jobId != null && !andNext) {
-            throw io.goldfinch.common.ApiException.invalid("jobId", "is only used together with next=true");
+            throw ApiException.invalid("jobId", "is only used together with next=true");
         }
         long worker = Caller.of(auth).userId();
         return andNext

@@ -56,15 +56,16 @@ class AnswerAndNextTest {
                 Map.of("label", label))), String.class);
     }
 
-    private static String assignmentOf(String json) {
-        int i = json.indexOf("\"assignmentId\":\"") + 16;
-        return json.substring(i, json.indexOf('"', i));
+    /** The worker's first task of the job, leased the usual way: its assignment id. */
+    private String firstTask(Api.Session worker, long job) {
+        return Api.assignmentId(client.toBlocking().exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, "")),
+                String.class).body());
     }
 
     /** The assignment id of the nested {@code next} task, or null when the response has none. */
     private static String nextOf(String json) {
         int n = json.indexOf("\"next\":{");
-        return n < 0 ? null : assignmentOf(json.substring(n));
+        return n < 0 ? null : Api.assignmentId(json.substring(n));
     }
 
     private boolean isGold(String assignmentId) {
@@ -82,8 +83,7 @@ class AnswerAndNextTest {
         long job = publishedJob(requester, Map.of("overlapMin", 1, "overlapMax", 1, "goldRate", 0.4), 12, golds.toString());
         Api.Session worker = api.signUp("WORKER");
 
-        String current = assignmentOf(client.toBlocking().exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, "")),
-                String.class).body());
+        String current = firstTask(worker, job);
         List<String> answered = new ArrayList<>();
         Set<String> shapes = new TreeSet<>();
         int goldAnswers = 0;
@@ -91,14 +91,14 @@ class AnswerAndNextTest {
             HttpResponse<String> r = answerAndNext(worker, current, "positive", job);
             assertThat(r.getStatus().getCode()).isEqualTo(200);
             String body = r.body();
-            assertThat(assignmentOf(body)).isEqualTo(current);
+            assertThat(Api.assignmentId(body)).isEqualTo(current);
             assertThat(body).doesNotContain("gold").doesNotContain("label\":\"").doesNotContain("exam");
             answered.add(current);
             goldAnswers += isGold(current) ? 1 : 0;
             current = nextOf(body);
             if (current != null) {
                 // Whether the answered task or the next one is a gold, the response has the same shape.
-                shapes.add(body.replaceAll("\"[^\"]*\"\\s*:\\s*(\"[^\"]*\"|[0-9.]+)", "K:V").replaceAll("\"review number [0-9]+\"", "T"));
+                shapes.add(Api.shape(body));
             } else {
                 assertThat(body).doesNotContain("\"next\"");
             }
@@ -124,7 +124,7 @@ class AnswerAndNextTest {
         Api.Session requester = api.signUp("REQUESTER");
         long job = publishedJob(requester, Map.of("overlapMin", 1, "overlapMax", 1, "goldRate", 0.0), 3, null);
         Api.Session worker = api.signUp("WORKER");
-        Object id = api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, ""))).body().get("assignmentId");
+        String id = firstTask(worker, job);
         clock.advance(Duration.ofSeconds(3600));
         HttpClientResponseException late = api.failure(api.as(worker, HttpRequest.POST("/api/worker/tasks/" + id + "/answer?next=true&jobId=" + job,
                 Map.of("label", "positive"))));
@@ -140,8 +140,7 @@ class AnswerAndNextTest {
         long job = publishedJob(requester, Map.of("goldRate", 0.0, "examSize", 2, "examPassShare", 1.0, "examSeats", 5,
                 "overlapMin", 1, "overlapMax", 1), 4, "id,text,label\ng0,\"review number 900\",positive\ng1,\"review number 901\",positive\n");
         Api.Session poor = api.signUp("WORKER");
-        String first = assignmentOf(client.toBlocking().exchange(api.as(poor, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, "")),
-                String.class).body());
+        String first = firstTask(poor, job);
         String body = answerAndNext(poor, first, "negative", job).body();
         assertThat(body).contains("\"exam\":{").contains("\"correct\":false");
         String second = nextOf(body);
@@ -163,7 +162,7 @@ class AnswerAndNextTest {
         Api.Session requester = api.signUp("REQUESTER");
         long job = publishedJob(requester, Map.of("overlapMin", 1, "overlapMax", 1, "goldRate", 0.0), 2, null);
         Api.Session worker = api.signUp("WORKER");
-        Object id = api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, ""))).body().get("assignmentId");
+        String id = firstTask(worker, job);
         Set<Integer> statuses = new HashSet<>();
         for (String query : List.of("?jobId=" + job, "?next=perhaps", "?next=true&jobId=abc")) {
             HttpClientResponseException e = api.failure(api.as(worker, HttpRequest.POST("/api/worker/tasks/" + id + "/answer" + query,

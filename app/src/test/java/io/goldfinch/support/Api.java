@@ -123,4 +123,18 @@ public final class Api {
     public static long num(Object o) {
         return ((Number) o).longValue();
     }
+
+    /** The first {@code assignmentId} in a JSON body (a task's, or an answer result's own). */
+    public static String assignmentId(String json) {
+        int i = json.indexOf("\"assignmentId\":\"") + 16;
+        return json.substring(i, json.indexOf('"', i));
+    }
+
+    /**
+     * A JSON body with every string and number value blanked out (and the review texts of {@link #itemsCsv} and gold
+     * uploads): two bodies with the same shape give the same string, whatever their values.
+     */
+    public static String shape(String json) {
+        return json.replaceAll("\"[^\"]*\"\\s*:\\s*(\"[^\"]*\"|[0-9.]+)", "K:V").replaceAll("\"review number [0-9]+\"", "T");
+    }
 }
