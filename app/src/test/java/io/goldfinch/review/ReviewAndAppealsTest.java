@@ -1,7 +1,9 @@
 package io.goldfinch.review;
 
 import io.goldfinch.accounts.UserStore;
+import io.goldfinch.common.Db;
 import io.goldfinch.support.Api;
+import io.goldfinch.support.TestClock;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.client.HttpClient;
@@ -10,6 +12,7 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +29,45 @@ class ReviewAndAppealsTest {
     HttpClient client;
     @Inject
     UserStore users;
+    @Inject
+    TestClock clock;
+    @Inject
+    ReviewService reviews;
+    @Inject
+    Db db;
+
+    @Test
+    void eachAnswerIsAcceptedWhenItsOwnJobsReviewWindowHasPassedAndNotBefore() {
+        Api api = new Api(client.toBlocking(), users);
+        Api.Session requester = api.signUp("REQUESTER");
+        api.credit(api.admin(), requester.id(), 1_000);
+        Api.Session worker = api.signUp("WORKER");
+        Map<Integer, String> answered = new java.util.TreeMap<>();
+        for (int hours : new int[]{1, 48, 0}) {
+            long job = api.createJob(requester, Map.of("overlapMin", 1, "overlapMax", 1, "goldRate", 0.0, "reviewWindowHours", hours));
+            api.upload(requester, job, "items", "text/csv", Api.itemsCsv("w" + hours + "-", 1));
+            api.post(requester, "/api/jobs/" + job + "/publish", Map.of());
+            HttpResponse<Map<String, Object>> next = api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, "")));
+            String id = (String) next.body().get("assignmentId");
+            api.post(worker, "/api/worker/tasks/" + id + "/answer", Map.of("label", "positive"));
+            answered.put(hours, id);
+        }
+        java.util.function.Function<Integer, String> status = hours -> db.tx(c -> Db.one(c, rs -> rs.getString(1),
+                "SELECT status FROM assignment WHERE id = ?::uuid", answered.get(hours)).orElseThrow());
+
+        reviews.acceptDue();
+        assertThat(List.of(status.apply(0), status.apply(1), status.apply(48))).containsExactly("ACCEPTED", "SUBMITTED", "SUBMITTED");
+        clock.advance(Duration.ofMinutes(59));
+        reviews.acceptDue();
+        assertThat(status.apply(1)).isEqualTo("SUBMITTED");
+        clock.advance(Duration.ofMinutes(2));
+        reviews.acceptDue();
+        assertThat(List.of(status.apply(1), status.apply(48))).containsExactly("ACCEPTED", "SUBMITTED");
+        clock.advance(Duration.ofHours(47));
+        reviews.acceptDue();
+        assertThat(status.apply(48)).isEqualTo("ACCEPTED");
+        assertThat(num(api.get(worker, "/api/worker/earnings").get("balanceMinor"))).as("three accepted answers paid").isEqualTo(30);
+    }
 
     @Test
     void evidenceBoundRejectionsTheCapAndAnAppealThatPays() {
