@@ -60,10 +60,12 @@ public final class MatchingService {
     private final JsonMapper json;
     private final Duration lease;
     private final LeaseStore leases;
+    private final Duration reconcilePause;
 
     public MatchingService(Db db, StatefulRedisConnection<String, String> connection, RedisScripts scripts, Clock clock,
                            RandomGenerator random, JsonMapper json, @Value("${goldfinch.lease-seconds:600}") long leaseSeconds,
-                           LeaseStore leases) {
+                           LeaseStore leases, @Value("${goldfinch.reconcile-page-pause:20ms}") Duration reconcilePause) {
+        this.reconcilePause = reconcilePause;
         this.db = db;
         this.leases = leases;
         this.connection = connection;
@@ -398,6 +400,12 @@ public final class MatchingService {
 
     /** The states of the job's next {@code limit} items with ids above {@code afterId}, in id order (index item_job, V28). */
     private static List<ItemState> itemStates(Connection c, JobRow job, long afterId, int limit) throws SQLException {
+        return itemStates(c, job, afterId, limit, null);
+    }
+
+    /** As above, leaving out items closed before {@code closedSince} (when given). */
+    private static List<ItemState> itemStates(Connection c, JobRow job, long afterId, int limit, Instant closedSince) throws SQLException {
+        Timestamp since = closedSince == null ? null : Timestamp.from(closedSince);
         return Db.list(c, rs -> {
                     int answers = rs.getInt(2);
                     int used = answers + rs.getInt(3);
@@ -412,11 +420,12 @@ public final class MatchingService {
                 // Counted per item (LATERAL, by the index on assignment(item_id, ...)): as a join, the planner hashed
                 // the whole assignment table for every page, so a pass over a job grew with all answers ever stored.
                 "WITH page AS (SELECT id, closed_at, posterior_confidence, model_uncertainty FROM item "
-                        + "  WHERE job_id = ? AND NOT is_gold AND id > ? ORDER BY id LIMIT ?) "
+                        + "  WHERE job_id = ? AND NOT is_gold AND id > ? AND (closed_at IS NULL OR ?::timestamptz IS NULL OR closed_at >= ?) "
+                        + "  ORDER BY id LIMIT ?) "
                         + "SELECT p.id, x.answers, x.leased, p.closed_at IS NOT NULL, COALESCE(p.posterior_confidence, 0), p.model_uncertainty "
                         + "FROM page p CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE a.status IN ('SUBMITTED','ACCEPTED','REJECTED')) AS answers, "
                         + "count(*) FILTER (WHERE a.status = 'LEASED') AS leased FROM assignment a WHERE a.item_id = p.id) x "
-                        + "ORDER BY p.id", job.id(), afterId, limit);
+                        + "ORDER BY p.id", job.id(), afterId, since, since, limit);
     }
 
     /**
@@ -426,8 +435,19 @@ public final class MatchingService {
      * closed, or closed to an answer it may still take).
      * A difference is repaired only when it was already seen on the previous run, so claims in flight are left alone.
      * Moving Redis towards Postgres is always safe: Postgres re-checks every lease.
+     * <p>
+     * A pass reads the open items and the items closed since the start of the pass before the last completed one (less
+     * a margin for answers still committing): an item closed at t is read by the first two passes that start after t,
+     * enough to see a lost update twice and repair it; after that its cap can no longer go wrong, since a closed item takes
+     * no more answers and a phantom slot on it changes nothing. Without a completed pass in memory (after a start) a pass
+     * reads every item.
      */
     public int reconcile(long jobId) {
+        return reconcile(jobId, Duration.ZERO);
+    }
+
+    /** As {@link #reconcile(long)}, pausing between pages so that a pass never holds up claims for long. */
+    int reconcile(long jobId, Duration pauseBetweenPages) {
         if (redis().exists(meta(jobId)) == 0) {
             return 0; // rebuilt from Postgres on its next claim
         }
@@ -438,17 +458,30 @@ public final class MatchingService {
         JobRow job = found.get();
         java.util.Set<String> previously = suspects.getOrDefault(jobId, java.util.Set.of());
         java.util.Set<String> now = new java.util.HashSet<>();
+        Instant started = clock.instant();
+        Instant[] passes = completedPasses.get(jobId);
+        Instant closedSince = passes == null || passes[0] == null ? null : passes[0].minus(RECONCILE_MARGIN);
         int repaired = 0;
+        long checked = 0;
         // Page by page, so that neither Postgres nor Redis (single-threaded: one HGETALL of a 200,000-item job held up
         // every claim) does the whole job in one go.
         long after = 0;
         List<ItemState> page;
         do {
+            if (after > 0 && !pauseBetweenPages.isZero()) {
+                try {
+                    Thread.sleep(pauseBetweenPages.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return repaired; // not a completed pass
+                }
+            }
             long from = after;
-            page = db.tx(c -> itemStates(c, job, from, ITEM_PAGE));
+            page = db.tx(c -> itemStates(c, job, from, RECONCILE_PAGE, closedSince));
             if (page.isEmpty()) {
                 break;
             }
+            checked += page.size();
             after = Long.parseLong(page.get(page.size() - 1).id());
             String[] ids = page.stream().map(ItemState::id).toArray(String[]::new);
             List<io.lettuce.core.KeyValue<String, String>> slotsInRedis = redis().hmget(slots(jobId), ids);
@@ -477,8 +510,10 @@ public final class MatchingService {
                 }
                 repaired++;
             }
-        } while (page.size() == ITEM_PAGE);
+        } while (page.size() == RECONCILE_PAGE);
         suspects.put(jobId, now);
+        completedPasses.put(jobId, new Instant[]{passes == null ? null : passes[1], started});
+        lastReconcileChecked.put(jobId, checked);
         if (repaired > 0) {
             LOG.warn("job {}: repaired {} items' slot counts or caps in Redis from Postgres", jobId, repaired);
         }
@@ -486,12 +521,24 @@ public final class MatchingService {
     }
 
     private final Map<Long, java.util.Set<String>> suspects = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per job, the start instants of the last two completed passes (older first; either may be null). */
+    private final Map<Long, Instant[]> completedPasses = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Long, Long> lastReconcileChecked = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Longer than an answer can take from its timestamp to its commit (a group call gives up after 60 s). */
+    private static final Duration RECONCILE_MARGIN = Duration.ofMinutes(5);
+    /** Small pages: Redis answers nothing else while it looks up a page's slots and caps. */
+    private static final int RECONCILE_PAGE = 500;
+
+    /** How many items the job's last completed reconcile pass read. */
+    long lastReconcileChecked(long jobId) {
+        return lastReconcileChecked.getOrDefault(jobId, 0L);
+    }
 
     @io.micronaut.scheduling.annotation.Scheduled(fixedDelay = "${goldfinch.reconcile-interval:60s}", initialDelay = "60s")
     void reconcileAll() {
         try {
             for (JobRow job : publishedJobs()) {
-                reconcile(job.id());
+                reconcile(job.id(), reconcilePause);
             }
         } catch (RuntimeException e) {
             LOG.warn("reconcile failed: {}", e.toString());

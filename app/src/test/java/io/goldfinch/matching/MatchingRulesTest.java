@@ -356,10 +356,45 @@ class MatchingRulesTest {
     }
 
     @Test
+    void reconcileStopsReadingItemsClosedLongAgoYetRepairsALostUpdateOfAnItemClosedBetweenPasses() {
+        api = new Api(client.toBlocking(), users);
+        Api.Session requester = api.signUp("REQUESTER");
+        long job = publishedJob(requester, 3, 0, 1, 0.0);
+        java.util.function.Consumer<Api.Session> answerOne = worker -> api.exchange(api.as(worker,
+                HttpRequest.POST("/api/worker/tasks/" + next(worker, job).body().get("assignmentId") + "/answer", Map.of("label", "negative"))));
+        answerOne.accept(api.signUp("WORKER"));
+        long closedFirst = db.tx(c -> Db.scalarLong(c, "SELECT id FROM item WHERE job_id = ? AND closed_at IS NOT NULL", job));
+        List<Long> checked = new ArrayList<>();
+        for (int pass = 0; pass < 4; pass++) {
+            assertThat(matching.reconcile(job)).isZero();
+            checked.add(matching.lastReconcileChecked(job));
+            clock.advance(Duration.ofMinutes(10));
+        }
+        // The first passes read all three; once two passes have started after the closing (and the 5-minute margin has
+        // passed), the closed item is no longer read.
+        assertThat(checked).containsExactly(3L, 3L, 3L, 2L);
+
+        // An item closes now and its Redis update is lost: the next two passes still read it, and the second repairs it,
+        // however long after the closing they start.
+        answerOne.accept(api.signUp("WORKER"));
+        String item = Long.toString(db.tx(c -> Db.scalarLong(c,
+                "SELECT id FROM item WHERE job_id = ? AND closed_at IS NOT NULL AND id <> ?", job, closedFirst)));
+        redis.sync().hset(matching.caps(job), item, "1");
+        redis.sync().zadd(matching.open(job), 0.0, item);
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(matching.reconcile(job)).as("first sighting").isZero();
+        assertThat(matching.lastReconcileChecked(job)).isEqualTo(2);
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(matching.reconcile(job)).as("second sighting: repaired").isEqualTo(1);
+        assertThat(redis.sync().hget(matching.caps(job), item)).isEqualTo("0");
+        assertThat(matching.openItems(job)).isEqualTo(1);
+    }
+
+    @Test
     void reconcilingAJobLargerThanOnePageRepairsPhantomSlotsOnEveryPageAndRebuildSeesEveryItem() {
         api = new Api(client.toBlocking(), users);
         Api.Session requester = api.signUp("REQUESTER");
-        long job = publishedJob(requester, 4_500, 0, 1, 0.0); // three pages of 2,000
+        long job = publishedJob(requester, 4_500, 0, 1, 0.0); // three pages of 2,000 for rebuild, nine of 500 for reconcile
         List<Long> ids = db.tx(c -> Db.list(c, rs -> rs.getLong(1), "SELECT id FROM item WHERE job_id = ? ORDER BY id", job));
         List<String> phantoms = List.of(ids.get(0), ids.get(1_999), ids.get(2_000), ids.get(4_499)).stream().map(String::valueOf).toList();
         for (String item : phantoms) {
