@@ -405,7 +405,14 @@ public final class MatchingService {
 
     /** As above, leaving out items closed before {@code closedSince} (when given). */
     private static List<ItemState> itemStates(Connection c, JobRow job, long afterId, int limit, Instant closedSince) throws SQLException {
-        Timestamp since = closedSince == null ? null : Timestamp.from(closedSince);
+        // The page size is written into the statement rather than bound: with LIMIT as a parameter, the plan Postgres
+        // keeps for the prepared statement (planned for an unknown, possibly large limit) read the job's whole item
+        // table and sorted it for every page: 30 to 95 ms a page instead of 1 to 2 under the load benchmark.
+        // The closed-since filter is a variant of its own for the same reason.
+        List<Object> args = new ArrayList<>(List.of(job.id(), afterId));
+        if (closedSince != null) {
+            args.add(Timestamp.from(closedSince));
+        }
         return Db.list(c, rs -> {
                     int answers = rs.getInt(2);
                     int used = answers + rs.getInt(3);
@@ -420,12 +427,12 @@ public final class MatchingService {
                 // Counted per item (LATERAL, by the index on assignment(item_id, ...)): as a join, the planner hashed
                 // the whole assignment table for every page, so a pass over a job grew with all answers ever stored.
                 "WITH page AS (SELECT id, closed_at, posterior_confidence, model_uncertainty FROM item "
-                        + "  WHERE job_id = ? AND NOT is_gold AND id > ? AND (closed_at IS NULL OR ?::timestamptz IS NULL OR closed_at >= ?) "
-                        + "  ORDER BY id LIMIT ?) "
+                        + "  WHERE job_id = ? AND NOT is_gold AND id > ? " + (closedSince == null ? "" : "AND (closed_at IS NULL OR closed_at >= ?) ")
+                        + "  ORDER BY id LIMIT " + limit + ") "
                         + "SELECT p.id, x.answers, x.leased, p.closed_at IS NOT NULL, COALESCE(p.posterior_confidence, 0), p.model_uncertainty "
                         + "FROM page p CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE a.status IN ('SUBMITTED','ACCEPTED','REJECTED')) AS answers, "
                         + "count(*) FILTER (WHERE a.status = 'LEASED') AS leased FROM assignment a WHERE a.item_id = p.id) x "
-                        + "ORDER BY p.id", job.id(), afterId, since, since, limit);
+                        + "ORDER BY p.id", args.toArray());
     }
 
     /**
