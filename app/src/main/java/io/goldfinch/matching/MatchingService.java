@@ -300,6 +300,20 @@ public final class MatchingService {
                 String.valueOf(answers)) == 1;
     }
 
+    /**
+     * {@link #updateItem} without waiting for Redis: the answer's response does not wait for it (so an answer to a
+     * normal item takes no longer than one to a gold, which updates nothing there), and the worker's next claim, sent
+     * after it on the same connection, runs after it. A failure is logged; reconcile repairs what it left behind.
+     */
+    public void updateItemLater(long jobId, long itemId, int cap, double score, int answers) {
+        scripts.evalLongLater("update_item", itemKeys(jobId), String.valueOf(itemId), String.valueOf(cap), String.valueOf(score),
+                String.valueOf(answers)).whenComplete((applied, error) -> {
+                    if (error != null) {
+                        LOG.warn("job {}: Redis missed item {}'s new cap ({}); reconcile will repair it", jobId, itemId, error.toString());
+                    }
+                });
+    }
+
     public long openItems(long jobId) {
         Long n = redis().zcard(open(jobId));
         return n == null ? 0 : n;

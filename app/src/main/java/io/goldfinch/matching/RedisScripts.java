@@ -1,5 +1,6 @@
 package io.goldfinch.matching;
 
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -10,6 +11,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Lua scripts from the classpath, run by SHA and reloaded after a Redis restart or flush. */
@@ -34,6 +38,35 @@ public final class RedisScripts {
             Long result = redis.sync().eval(source(name), ScriptOutputType.INTEGER, keys, args);
             return result == null ? 0 : result;
         }
+    }
+
+    /**
+     * Runs the script without waiting for its result. Commands sent later on this connection (a worker's next claim)
+     * run after it, as Redis runs one connection's commands in order.
+     */
+    public CompletionStage<Long> evalLongLater(String name, String[] keys, String... args) {
+        String sha = shas.computeIfAbsent(name, n -> redis.sync().scriptLoad(source(n)));
+        CompletableFuture<Long> result = new CompletableFuture<>();
+        RedisFuture<Long> sent = redis.async().evalsha(sha, ScriptOutputType.INTEGER, keys, args);
+        sent.whenComplete((value, error) -> {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause == null) {
+                result.complete(value == null ? 0L : value);
+            } else if (cause instanceof RedisNoScriptException) {
+                shas.remove(name); // Redis lost its scripts (restart or flush): send the source this once
+                RedisFuture<Long> again = redis.async().eval(source(name), ScriptOutputType.INTEGER, keys, args);
+                again.whenComplete((v, e) -> {
+                    if (e == null) {
+                        result.complete(v == null ? 0L : v);
+                    } else {
+                        result.completeExceptionally(e);
+                    }
+                });
+            } else {
+                result.completeExceptionally(cause);
+            }
+        });
+        return result;
     }
 
     private String source(String name) {

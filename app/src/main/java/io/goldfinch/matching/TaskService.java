@@ -95,9 +95,10 @@ public class TaskService {
                     : null;
             return new Submitted(assignmentId, "SUBMITTED", exam);
         }
-        // The item's posterior was stored with the answer; Redis learns the item's new cap and serving score.
+        // The item's posterior was stored with the answer; Redis learns the item's new cap and serving score (without
+        // the response waiting for it: a gold answer, above, has nothing to tell Redis and must not answer faster).
         AnswerStore.Decision d = stored.decision();
-        matching.updateItem(o.jobId(), o.itemId(), d.close() ? 0 : d.cap(), d.score(), d.posterior().answers());
+        matching.updateItemLater(o.jobId(), o.itemId(), d.close() ? 0 : d.cap(), d.score(), d.posterior().answers());
         return new Submitted(assignmentId, "SUBMITTED");
     }
 

@@ -327,6 +327,29 @@ class MatchingRulesTest {
     }
 
     @Test
+    void anAnswerStillReachesRedisAfterRedisLostItsScripts() throws InterruptedException {
+        api = new Api(client.toBlocking(), users);
+        Api.Session requester = api.signUp("REQUESTER");
+        long job = publishedJob(requester, 2, 0, 1, 0.0);
+        Api.Session worker = api.signUp("WORKER");
+        Object first = next(worker, job).body().get("assignmentId");
+        api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/" + first + "/answer", Map.of("label", "negative"))));
+        Object second = next(worker, job).body().get("assignmentId");
+        redis.sync().scriptFlush(); // as after a Redis restart: the script the answer's update runs by SHA is gone
+        api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/" + second + "/answer", Map.of("label", "negative"))));
+        String item = Long.toString(db.tx(c -> Db.scalarLong(c,
+                "SELECT item_id FROM assignment WHERE id = ?::uuid", second.toString())));
+        // The update is sent again as source once Redis reports the missing script; wait for it (it is not awaited by
+        // the answer).
+        for (int i = 0; i < 100 && !"1".equals(redis.sync().hget(matching.answered(job), item)); i++) {
+            Thread.sleep(20);
+        }
+        assertThat(redis.sync().hget(matching.answered(job), item)).isEqualTo("1");
+        assertThat(redis.sync().hget(matching.caps(job), item)).isEqualTo("0");
+        assertThat(matching.openItems(job)).isZero();
+    }
+
+    @Test
     void aClosedItemLeftOpenInRedisByALostUpdateIsClosedThereByReconcile() {
         api = new Api(client.toBlocking(), users);
         Api.Session requester = api.signUp("REQUESTER");

@@ -39,6 +39,8 @@ public final class LoadBenchmark {
     private static final Pattern TOKEN = Pattern.compile("\"accessToken\":\"([^\"]+)\"");
     private static final Pattern ASSIGNMENT = Pattern.compile("\"assignmentId\":\"([0-9a-f-]{36})\"");
     private static final Pattern NUMBER = Pattern.compile("review number (\\d+)");
+    /** Golds carry review numbers from here up; items stay below. */
+    private static final long GOLD_NUMBERS = 10_000_000L;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
@@ -84,7 +86,7 @@ public final class LoadBenchmark {
         send("POST", "/api/jobs/" + jobId + "/items", requester, csv.toString(), "text/csv");
         StringBuilder golds = new StringBuilder("id,text,label\n");
         for (int g = 0; g < 200; g++) {
-            int n = 10_000_000 + g;
+            long n = GOLD_NUMBERS + g;
             golds.append('g').append(g).append(",review number ").append(n).append(',').append(n % 2 == 0 ? "even" : "odd").append('\n');
         }
         send("POST", "/api/jobs/" + jobId + "/golds", requester, golds.toString(), "text/csv");
@@ -173,15 +175,22 @@ public final class LoadBenchmark {
     private static final int[] PER_SECOND_N = new int[600];
 
     /** A measured phase: completed operations, their sorted latencies in ns, and what went wrong. */
-    private record Phase(double seconds, long[] sortedLatencies, long empty, long errors, long[] claims, long[] answers) {
+    private record Phase(double seconds, long[] sortedLatencies, long empty, long errors, long[] claims, long[] answers,
+                         long[] goldAnswers, long[] normalAnswers) {
         Phase(double seconds, long[] sortedLatencies, long empty, long errors) {
-            this(seconds, sortedLatencies, empty, errors, new long[0], new long[0]);
+            this(seconds, sortedLatencies, empty, errors, new long[0], new long[0], new long[0], new long[0]);
         }
 
-        /** p50/p99 of each request of a pair on its own: the claim, then the answer. */
+        /**
+         * p50/p99 of each request of a pair on its own: the claim, then the answer; and the answers to golds beside those
+         * to normal items, measured in the same phase (a worker must not be able to tell a gold by its timing either).
+         */
         String requests() {
-            return String.format(Locale.ROOT, "claim p50 %.1f / p99 %.1f ms, answer p50 %.1f / p99 %.1f ms",
-                    pct(claims, 0.50), pct(claims, 0.99), pct(answers, 0.50), pct(answers, 0.99));
+            return String.format(Locale.ROOT, "claim p50 %.1f / p99 %.1f ms, answer p50 %.1f / p99 %.1f ms "
+                            + "(answers to %d golds p50 %.2f / p90 %.2f ms, to %d normal items p50 %.2f / p90 %.2f ms)",
+                    pct(claims, 0.50), pct(claims, 0.99), pct(answers, 0.50), pct(answers, 0.99),
+                    goldAnswers.length, pct(goldAnswers, 0.50), pct(goldAnswers, 0.90),
+                    normalAnswers.length, pct(normalAnswers, 0.50), pct(normalAnswers, 0.90));
         }
 
         double rate() {
@@ -293,6 +302,8 @@ public final class LoadBenchmark {
         Latencies lat = new Latencies();
         Latencies claimLat = new Latencies();
         Latencies answerLat = new Latencies();
+        Latencies goldAnswerLat = new Latencies();
+        Latencies normalAnswerLat = new Latencies();
         long[] empty = {0};
         long[] errors = {0};
         List<HttpLoad.Script> scripts = new ArrayList<>();
@@ -303,6 +314,7 @@ public final class LoadBenchmark {
                 long t0;
                 long sent;
                 boolean answering;
+                boolean gold;
 
                 public byte[] start(long now) {
                     if (staggered()) {
@@ -319,6 +331,7 @@ public final class LoadBenchmark {
                             return refused("claim", res);
                         }
                         String label = labelFor(res.body());
+                        gold = Long.parseLong(find(NUMBER, res.body())) >= GOLD_NUMBERS; // known to the benchmark only
                         answering = true;
                         claimLat.add(now - t0);
                         sent = now;
@@ -328,6 +341,7 @@ public final class LoadBenchmark {
                     if (res.status() == 200) {
                         lat.add(now - t0);
                         answerLat.add(now - sent);
+                        (gold ? goldAnswerLat : normalAnswerLat).add(now - sent);
                         if (DEBUG) {
                             int sec = (int) ((now - PHASE_START[0]) / 1_000_000_000L);
                             if (sec >= 0 && sec < 600) {
@@ -353,7 +367,8 @@ public final class LoadBenchmark {
             }
             System.out.println(b);
         }
-        return new Phase(seconds, lat.sorted(), empty[0], errors[0], claimLat.sorted(), answerLat.sorted());
+        return new Phase(seconds, lat.sorted(), empty[0], errors[0], claimLat.sorted(), answerLat.sorted(), goldAnswerLat.sorted(),
+                normalAnswerLat.sorted());
     }
 
     private static Phase measureCombined(HttpLoad load, String[] tokens, double[] accuracy, long jobId, long seed, int thinkMs,
