@@ -437,7 +437,7 @@ public final class LoadBenchmark {
         }
         load.run(scripts, seconds);
         long[] sorted = lat.sorted();
-        return new Phase(seconds, sorted, empty[0], errors[0], claimLat.sorted(), sorted);
+        return new Phase(seconds, sorted, empty[0], errors[0], claimLat.sorted(), sorted, new long[0], new long[0]);
     }
 
     /** Every worker calls GET /api/me (authenticated, one indexed read) back to back for {@code seconds}. */
