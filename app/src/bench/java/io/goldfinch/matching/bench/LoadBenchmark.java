@@ -41,6 +41,11 @@ public final class LoadBenchmark {
     private static final Pattern NUMBER = Pattern.compile("review number (\\d+)");
     /** Golds carry review numbers from here up; items stay below. */
     private static final long GOLD_NUMBERS = 10_000_000L;
+    /**
+     * Each gold is served to a worker at most once: with 200, a worker of 100 who answers several thousand tasks over
+     * the phases had seen them all before the paced phases began, which then measured no gold answers.
+     */
+    private static final int GOLDS = 2_000;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
@@ -85,7 +90,7 @@ public final class LoadBenchmark {
         }
         send("POST", "/api/jobs/" + jobId + "/items", requester, csv.toString(), "text/csv");
         StringBuilder golds = new StringBuilder("id,text,label\n");
-        for (int g = 0; g < 200; g++) {
+        for (int g = 0; g < GOLDS; g++) {
             long n = GOLD_NUMBERS + g;
             golds.append('g').append(g).append(",review number ").append(n).append(',').append(n % 2 == 0 ? "even" : "odd").append('\n');
         }
@@ -109,8 +114,8 @@ public final class LoadBenchmark {
             f.get();
         }
         pool.shutdownNow();
-        System.out.printf(Locale.ROOT, "%n== %d workers, job %d with %,d items + 200 golds, %d s per phase, think time %s ms, seed %d ==%n",
-                workers, jobId, items, seconds, thinkTimes.length == 0 ? "0" : Arrays.toString(thinkTimes), seed);
+        System.out.printf(Locale.ROOT, "%n== %d workers, job %d with %,d items + %,d golds, %d s per phase, think time %s ms, seed %d ==%n",
+                workers, jobId, items, GOLDS, seconds, thinkTimes.length == 0 ? "0" : Arrays.toString(thinkTimes), seed);
 
         HttpLoad load = new HttpLoad(base);
         boolean separate = !flows.equals("combined");
