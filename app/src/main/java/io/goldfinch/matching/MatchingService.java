@@ -379,8 +379,10 @@ public final class MatchingService {
                     open += claimable.size();
                 }
             }
+            // Golds in id order (a sorted set scored by id), so that claim_gold picks one by position in O(log n).
             for (int from = 0; from < state.golds().size(); from += 1000) {
-                r.sadd(golds(jobId), state.golds().subList(from, Math.min(state.golds().size(), from + 1000)).toArray(new String[0]));
+                r.zadd(golds(jobId), state.golds().subList(from, Math.min(state.golds().size(), from + 1000)).stream()
+                        .map(id -> ScoredValue.just(Double.parseDouble(id), id)).toArray(ScoredValue[]::new));
             }
             state.seen().forEach((worker, items) -> r.sadd(seen(jobId, worker), items.toArray(new String[0])));
             r.hset(meta(jobId), Map.of("overlapMin", String.valueOf(job.overlapMin()), "overlapMax", String.valueOf(job.overlap()),

@@ -47,6 +47,8 @@ class MatchingRulesTest {
     StatefulRedisConnection<String, String> redis;
     @Inject
     MatchingService matching;
+    @Inject
+    RedisScripts scripts;
 
     Api api;
 
@@ -324,6 +326,35 @@ class MatchingRulesTest {
         redis.sync().del(matching.meta(job), matching.answered(job));
         matching.rebuild(job);
         assertThat(redis.sync().hget(matching.answered(job), item)).isEqualTo("1");
+    }
+
+    @Test
+    void aWorkerWhoHasSeenMostGoldsIsServedEachRemainingOneOnceAlsoFromStateWrittenBeforeGoldsWereKeptInOrder() {
+        api = new Api(client.toBlocking(), users);
+        Api.Session requester = api.signUp("REQUESTER");
+        long job = publishedJob(requester, 5, 40, 1, 0.1);
+        matching.rebuild(job);
+        List<String> golds = db.tx(c -> Db.list(c, rs -> rs.getString(1), "SELECT id::text FROM item WHERE job_id = ? AND is_gold ORDER BY id", job));
+        assertThat(golds).hasSize(40);
+        redis.sync().hset(matching.meta(job), "goldLeft", "1000");
+        for (String layout : List.of("in order", "old set")) {
+            long worker = 1_000_000L + (layout.length());
+            String seen = matching.seen(job, worker);
+            redis.sync().del(seen);
+            redis.sync().sadd(seen, golds.subList(0, 30).toArray(new String[0])); // seen 30 of 40: probes mostly miss
+            if (layout.equals("old set")) {
+                redis.sync().del(matching.golds(job));
+                redis.sync().sadd(matching.golds(job), golds.toArray(new String[0]));
+            }
+            java.util.Set<String> served = new java.util.HashSet<>();
+            for (int k = 0; k < 10; k++) {
+                long gold = scripts.evalLong("claim_gold", new String[]{matching.meta(job), matching.golds(job), seen}, String.valueOf(7 * k + 3));
+                assertThat(gold).as(layout).isPositive();
+                served.add(Long.toString(gold));
+            }
+            assertThat(served).as(layout).containsExactlyInAnyOrderElementsOf(golds.subList(30, 40));
+            assertThat(scripts.evalLong("claim_gold", new String[]{matching.meta(job), matching.golds(job), seen}, "5")).as(layout).isZero();
+        }
     }
 
     @Test
