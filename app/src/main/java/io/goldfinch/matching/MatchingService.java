@@ -296,8 +296,11 @@ public final class MatchingService {
      * Returns false when it was ignored (or the job is not loaded).
      */
     public boolean updateItem(long jobId, long itemId, int cap, double score, int answers) {
-        return scripts.evalLong("update_item", itemKeys(jobId), String.valueOf(itemId), String.valueOf(cap), String.valueOf(score),
-                String.valueOf(answers)) == 1;
+        return scripts.evalLong("update_item", itemKeys(jobId), updateArgs(itemId, cap, score, answers)) == 1;
+    }
+
+    private static String[] updateArgs(long itemId, int cap, double score, int answers) {
+        return new String[]{String.valueOf(itemId), String.valueOf(cap), String.valueOf(score), String.valueOf(answers)};
     }
 
     /**
@@ -306,8 +309,7 @@ public final class MatchingService {
      * after it on the same connection, runs after it. A failure is logged; reconcile repairs what it left behind.
      */
     public void updateItemLater(long jobId, long itemId, int cap, double score, int answers) {
-        scripts.evalLongLater("update_item", itemKeys(jobId), String.valueOf(itemId), String.valueOf(cap), String.valueOf(score),
-                String.valueOf(answers)).whenComplete((applied, error) -> {
+        scripts.evalLongLater("update_item", itemKeys(jobId), updateArgs(itemId, cap, score, answers)).whenComplete((applied, error) -> {
                     if (error != null) {
                         LOG.warn("job {}: Redis missed item {}'s new cap ({}); reconcile will repair it", jobId, itemId, error.toString());
                     }

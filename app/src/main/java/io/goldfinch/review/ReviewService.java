@@ -347,13 +347,14 @@ public class ReviewService {
         int total = 0;
         for (int round = 0; round < 1000; round++) {
             int n = db.tx(c -> {
-                // Job by job, so that the window bounds submitted_at and the sweep reads only what is due (V35).
+                // Job by job, so that the window bounds submitted_at and the sweep reads only what is due (V35). The batch
+                // size is part of the statement, so that the plan kept for it is made for a small limit.
                 List<Due> due = Db.list(c, ReviewService::map, "SELECT " + DUE_COLUMNS + " FROM job j CROSS JOIN LATERAL ("
                         + "  SELECT * FROM assignment a WHERE a.job_id = j.id AND a.status = 'SUBMITTED' "
                         + "  AND a.submitted_at <= ?::timestamptz - make_interval(hours => j.review_window_hours) "
                         + "  AND NOT EXISTS (SELECT 1 FROM rejection_request r WHERE r.assignment_id = a.id AND r.status = 'PENDING') "
-                        + "  ORDER BY a.submitted_at LIMIT ?) a "
-                        + "ORDER BY a.submitted_at LIMIT ? FOR UPDATE OF a SKIP LOCKED", Timestamp.from(now), BATCH, BATCH);
+                        + "  ORDER BY a.submitted_at LIMIT " + BATCH + ") a "
+                        + "ORDER BY a.submitted_at LIMIT " + BATCH + " FOR UPDATE OF a SKIP LOCKED", Timestamp.from(now));
                 for (Due d : due) {
                     accept(c, d, "review window passed");
                 }

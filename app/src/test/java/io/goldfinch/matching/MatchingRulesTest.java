@@ -72,6 +72,10 @@ class MatchingRulesTest {
         return api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, "")));
     }
 
+    private void answer(Api.Session worker, Object assignmentId, String label) {
+        api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/" + assignmentId + "/answer", Map.of("label", label))));
+    }
+
     @Test
     void concurrentWorkersNeverExceedOverlapNorGetAnItemTwiceNorAGoldTwice() throws Exception {
         api = new Api(client.toBlocking(), users);
@@ -103,7 +107,7 @@ class MatchingRulesTest {
                     if (worker.id() % 2 == 0 && n % 3 == 0) {
                         client.toBlocking().exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/" + id + "/release", "")));
                     } else {
-                        api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/" + id + "/answer", Map.of("label", "positive"))));
+                        answer(worker, id, "positive");
                     }
                 }
                 errors.add("worker " + worker.id() + " never ran out of tasks");
@@ -257,7 +261,7 @@ class MatchingRulesTest {
         Api.Session second = api.signUp("WORKER");
         for (int i = 0; i < 3; i++) {
             Object id = next(first, job).body().get("assignmentId");
-            api.exchange(api.as(first, HttpRequest.POST("/api/worker/tasks/" + id + "/answer", Map.of("label", "negative"))));
+            answer(first, id, "negative");
         }
         assertThat(next(second, job).getStatus().getCode()).as("every item is already confident").isEqualTo(204);
         Map<String, Object> progress = api.get(requester, "/api/jobs/" + job + "/progress");
@@ -308,7 +312,7 @@ class MatchingRulesTest {
         long job = publishedJob(requester, 1, 0, 1, 0.0);
         Api.Session worker = api.signUp("WORKER");
         Object id = next(worker, job).body().get("assignmentId");
-        api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/" + id + "/answer", Map.of("label", "negative"))));
+        answer(worker, id, "negative");
         long itemId = db.tx(c -> Db.scalarLong(c, "SELECT id FROM item WHERE job_id = ?", job));
         String item = Long.toString(itemId);
         assertThat(redis.sync().hget(matching.answered(job), item)).as("the answer's own update").isEqualTo("1");
@@ -364,10 +368,10 @@ class MatchingRulesTest {
         long job = publishedJob(requester, 2, 0, 1, 0.0);
         Api.Session worker = api.signUp("WORKER");
         Object first = next(worker, job).body().get("assignmentId");
-        api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/" + first + "/answer", Map.of("label", "negative"))));
+        answer(worker, first, "negative");
         Object second = next(worker, job).body().get("assignmentId");
         redis.sync().scriptFlush(); // as after a Redis restart: the script the answer's update runs by SHA is gone
-        api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/" + second + "/answer", Map.of("label", "negative"))));
+        answer(worker, second, "negative");
         String item = Long.toString(db.tx(c -> Db.scalarLong(c,
                 "SELECT item_id FROM assignment WHERE id = ?::uuid", second.toString())));
         // The update is sent again as source once Redis reports the missing script; wait for it (it is not awaited by
@@ -391,7 +395,7 @@ class MatchingRulesTest {
         api.post(requester, "/api/jobs/" + job + "/publish", Map.of());
         Api.Session first = api.signUp("WORKER");
         Object id = next(first, job).body().get("assignmentId");
-        api.exchange(api.as(first, HttpRequest.POST("/api/worker/tasks/" + id + "/answer", Map.of("label", "negative"))));
+        answer(first, id, "negative");
         String item = Long.toString(db.tx(c -> Db.scalarLong(c, "SELECT id FROM item WHERE job_id = ? AND closed_at IS NOT NULL", job)));
         assertThat(matching.openItems(job)).isZero();
         // What a process that died between storing the answer and telling Redis leaves behind: the cap from before.
@@ -414,8 +418,7 @@ class MatchingRulesTest {
         api = new Api(client.toBlocking(), users);
         Api.Session requester = api.signUp("REQUESTER");
         long job = publishedJob(requester, 3, 0, 1, 0.0);
-        java.util.function.Consumer<Api.Session> answerOne = worker -> api.exchange(api.as(worker,
-                HttpRequest.POST("/api/worker/tasks/" + next(worker, job).body().get("assignmentId") + "/answer", Map.of("label", "negative"))));
+        java.util.function.Consumer<Api.Session> answerOne = worker -> answer(worker, next(worker, job).body().get("assignmentId"), "negative");
         answerOne.accept(api.signUp("WORKER"));
         long closedFirst = db.tx(c -> Db.scalarLong(c, "SELECT id FROM item WHERE job_id = ? AND closed_at IS NOT NULL", job));
         List<Long> checked = new ArrayList<>();
