@@ -2,6 +2,7 @@ package io.goldfinch.matching;
 
 import io.goldfinch.common.Db;
 import io.goldfinch.common.GroupCall;
+import io.goldfinch.quality.GoldHealth;
 import io.goldfinch.quality.OneCoinPosterior;
 import io.goldfinch.quality.WorkerAccuracy;
 import jakarta.annotation.PreDestroy;
@@ -67,6 +68,10 @@ public final class AnswerStore {
             if (d != null) {
                 PosteriorWriter.store(c, List.of(d.posterior()));
             }
+            PosteriorWriter.GoldEvidence g = goldEvidence(o);
+            if (g != null) {
+                PosteriorWriter.storeGolds(c, List.of(g));
+            }
             return new Stored(o, d);
         });
     }
@@ -100,16 +105,24 @@ public final class AnswerStore {
             }
             java.util.Map<Answer, Stored> byAnswer = new java.util.IdentityHashMap<>();
             List<PosteriorWriter.Posterior> posteriors = new ArrayList<>();
+            List<PosteriorWriter.GoldEvidence> golds = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 Decision d = decide(outcomes.get(i), sorted.get(i).now());
                 if (d != null) {
                     posteriors.add(d.posterior());
+                }
+                PosteriorWriter.GoldEvidence g = goldEvidence(outcomes.get(i));
+                if (g != null) {
+                    golds.add(g);
                 }
                 byAnswer.put(sorted.get(i), new Stored(outcomes.get(i), d));
             }
             List<Stored> results = answers.stream().map(byAnswer::get).toList();
             if (!posteriors.isEmpty()) {
                 PosteriorWriter.store(c, posteriors); // item rows in item order, after the items' answer locks (V33)
+            }
+            if (!golds.isEmpty()) {
+                PosteriorWriter.storeGolds(c, golds); // then the golds' rows, in item order
             }
             return results;
         });
@@ -132,6 +145,19 @@ public final class AnswerStore {
         OverlapPolicy.Decision decision = OverlapPolicy.decide(idx.length, o.overlapMin(), o.overlapMax(), posterior[best], o.target());
         return new Decision(new PosteriorWriter.Posterior(o.itemId(), labels.get(best), posterior[best], idx.length, decision.close(), now),
                 decision.close(), decision.cap(), OverlapPolicy.score(idx.length, o.overlapMin(), posterior[best], o.uncertainty()));
+    }
+
+    /**
+     * A stored gold answer's part in the crowd's view of the gold ({@link GoldHealth}): its label, weighed by the
+     * worker's gold record before it (which submit_answer reports for gold answers, V36); null for anything else.
+     */
+    static PosteriorWriter.GoldEvidence goldEvidence(Outcome o) {
+        if (!"STORED".equals(o.outcome()) || !o.gold() || o.answerLabels().length != 1 || o.labels().size() < 2) {
+            return null;
+        }
+        int label = o.labels().indexOf(o.answerLabels()[0]);
+        double accuracy = WorkerAccuracy.estimate(o.goldCorrect()[0], o.goldAnswered()[0]);
+        return new PosteriorWriter.GoldEvidence(o.itemId(), GoldHealth.answerEvidence(o.labels().size(), label, accuracy));
     }
 
     /** Maps the 17 columns of submit_answer starting at column {@code f}. */

@@ -23,7 +23,51 @@ public final class PosteriorWriter {
     public record Posterior(long itemId, String label, double confidence, int answers, boolean close, Instant at) {
     }
 
+    /** One gold answer's log-likelihood per label, to add to the gold's crowd evidence (quality.GoldHealth). */
+    public record GoldEvidence(long itemId, double[] evidence) {
+    }
+
     private PosteriorWriter() {
+    }
+
+    /**
+     * One UPDATE for the group's gold answers: per gold the sum of its answers' evidence is added to the stored one (in
+     * the row's lock, so concurrent groups add up), and posterior_answers counts the answers folded in. In item order.
+     */
+    static void storeGolds(Connection c, List<GoldEvidence> group) throws SQLException {
+        Map<Long, double[]> sums = new java.util.TreeMap<>();
+        Map<Long, Integer> counts = new java.util.HashMap<>();
+        for (GoldEvidence g : group) {
+            double[] sum = sums.computeIfAbsent(g.itemId(), id -> new double[g.evidence().length]);
+            for (int k = 0; k < sum.length; k++) {
+                sum[k] += g.evidence()[k];
+            }
+            counts.merge(g.itemId(), 1, Integer::sum);
+        }
+        int n = sums.size();
+        Long[] ids = new Long[n];
+        Integer[] offsets = new Integer[n];
+        Integer[] sizes = new Integer[n];
+        Integer[] answers = new Integer[n];
+        List<Double> flat = new ArrayList<>();
+        int i = 0;
+        for (Map.Entry<Long, double[]> e : sums.entrySet()) {
+            ids[i] = e.getKey();
+            offsets[i] = flat.size();
+            sizes[i] = e.getValue().length;
+            answers[i] = counts.get(e.getKey());
+            for (double v : e.getValue()) {
+                flat.add(v);
+            }
+            i++;
+        }
+        Db.update(c, "UPDATE item i SET crowd_evidence = (SELECT array_agg(COALESCE(u.e, 0) + u.d ORDER BY u.n) "
+                        + "  FROM unnest(i.crowd_evidence, f.flat[w.off + 1 : w.off + w.k]) WITH ORDINALITY AS u(e, d, n)), "
+                        + "posterior_answers = i.posterior_answers + w.answers "
+                        + "FROM unnest(?::bigint[], ?::int[], ?::int[], ?::int[]) AS w(id, off, k, answers), (SELECT ?::float8[] AS flat) f "
+                        + "WHERE i.id = w.id AND i.is_gold",
+                c.createArrayOf("bigint", ids), c.createArrayOf("int4", offsets), c.createArrayOf("int4", sizes),
+                c.createArrayOf("int4", answers), c.createArrayOf("float8", flat.toArray()));
     }
 
     /** One UPDATE for the group: per item the write with the most answers, in item order. */

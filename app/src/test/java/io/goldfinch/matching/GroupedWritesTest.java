@@ -126,14 +126,15 @@ class GroupedWritesTest {
                 new Sent(repeat, workers.get(9), "negative", "k9"),
                 new Sent(answered, workers.get(10), "negative", "other"),
                 new Sent(lease("x1", 11), workers.get(11), "positive", null), // exam gold: one before it
-                new Sent(UUID.randomUUID(), workers.get(0), "positive", null));
+                new Sent(UUID.randomUUID(), workers.get(0), "positive", null),
+                new Sent(lease("x0", 2), workers.get(2), "negative", null)); // worker 2's second gold, in another job
         Map<String, Object> sets = run(group, true);
         Map<String, Object> loop = run(group, false);
 
         @SuppressWarnings("unchecked") List<List<Object>> setOut = (List<List<Object>>) sets.get("outcomes");
         @SuppressWarnings("unchecked") List<List<Object>> loopOut = (List<List<Object>>) loop.get("outcomes");
         assertThat(setOut.stream().map(r -> r.get(1)).toList()).containsExactly("STORED", "STORED", "STORED", "STORED", "STORED",
-                "LEASE_EXPIRED", "LEASE_EXPIRED", "BAD_LABEL", "BAD_LABEL", "REPEAT", "ALREADY_ANSWERED", "STORED", "NOT_FOUND");
+                "LEASE_EXPIRED", "LEASE_EXPIRED", "BAD_LABEL", "BAD_LABEL", "REPEAT", "ALREADY_ANSWERED", "STORED", "NOT_FOUND", "STORED");
         // One by one, the first answer on i0 sees only itself; in a group it sees both: compare with the final state.
         @SuppressWarnings("unchecked") Map<Long, List<Object>> finalArrays = (Map<Long, List<Object>>) loop.get("arrays");
         for (int i = 0; i < group.size(); i++) {
@@ -148,6 +149,10 @@ class GroupedWritesTest {
         }
         assertThat((List<Object>) setOut.get(1).get(15)).as("both answers on i0 (same time: in id order)").containsExactlyInAnyOrder("positive", "negative");
         assertThat(setOut.get(4).get(16)).as("worker 4's gold record after the group, then worker 5's").isEqualTo(List.of(1L, 0L));
+        // A gold answer reports its label and the worker's gold record before it (V36): worker 2's second gold in the
+        // group sees the first.
+        assertThat(setOut.get(2).subList(15, 18)).isEqualTo(List.of(List.of("positive"), List.of(0L), List.of(0L)));
+        assertThat(setOut.get(13).subList(15, 18)).isEqualTo(List.of(List.of("negative"), List.of(1L), List.of(1L)));
         assertThat(setOut.get(11).get(14)).as("exam golds answered before").isEqualTo(1L);
         assertThat(setOut.get(3).get(13)).as("gold answered wrongly").isEqualTo(false);
         assertThat(sets.get("state")).isEqualTo(loop.get("state"));

@@ -1,0 +1,72 @@
+package io.goldfinch.quality;
+
+import io.goldfinch.common.ApiException;
+import io.goldfinch.common.Db;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.serde.annotation.Serdeable;
+import jakarta.inject.Singleton;
+
+import java.sql.Array;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Each gold's statistics for the job's requester and for quality managers: times shown, answers, share matching the
+ * key, the crowd's label and confidence ({@link GoldHealth}), and a flag on golds that look wrong or ambiguous.
+ */
+@Singleton
+public class GoldHealthService {
+
+    /** One gold's health. {@code crowdLabel}/{@code crowdConfidence} are null until an answer has been folded in. */
+    @Serdeable
+    public record Gold(String item, String goldLabel, long shown, long answered, long correct, Double shareCorrect,
+                       String crowdLabel, Double crowdConfidence, long crowdAnswers, GoldHealth.Flag flag) {
+    }
+
+    /** The job's golds, the rule's thresholds, and how many golds carry each flag. */
+    @Serdeable
+    public record Report(long jobId, double wrongConfidence, double ambiguousShare, int minAnswers, long probablyWrong,
+                         long ambiguous, List<Gold> golds) {
+    }
+
+    private final Db db;
+    private final double wrongConfidence;
+    private final double ambiguousShare;
+
+    public GoldHealthService(Db db, @Value("${goldfinch.gold-health.wrong-confidence:0.95}") double wrongConfidence,
+                             @Value("${goldfinch.gold-health.ambiguous-share:0.5}") double ambiguousShare) {
+        this.db = db;
+        this.wrongConfidence = wrongConfidence;
+        this.ambiguousShare = ambiguousShare;
+    }
+
+    /** The report for job {@code jobId}; {@code requesterId} scopes it to that requester's jobs, null for any job. */
+    public Report report(Long requesterId, long jobId) {
+        return db.tx(c -> {
+            List<String> labels = Db.one(c, rs -> Arrays.asList((String[]) rs.getArray(1).getArray()),
+                            "SELECT labels FROM job WHERE id = ? AND (?::bigint IS NULL OR requester_id = ?)", jobId, requesterId, requesterId)
+                    .orElseThrow(() -> ApiException.notFound("job"));
+            List<Gold> golds = Db.list(c, rs -> {
+                        long answered = rs.getLong(5);
+                        long correct = rs.getLong(6);
+                        int key = labels.indexOf(rs.getString(2));
+                        Array evidence = rs.getArray(3);
+                        GoldHealth.CrowdView crowd = evidence == null ? null
+                                : GoldHealth.view(Arrays.stream((Double[]) evidence.getArray()).mapToDouble(Double::doubleValue).toArray());
+                        long crowdAnswers = rs.getLong(7);
+                        return new Gold(rs.getString(1), rs.getString(2), rs.getLong(4), answered, correct,
+                                answered == 0 ? null : (double) correct / answered,
+                                crowd == null ? null : labels.get(crowd.label()), crowd == null ? null : crowd.confidence(), crowdAnswers,
+                                GoldHealth.flag(key, answered, correct, crowd, crowdAnswers, wrongConfidence, ambiguousShare));
+                    },
+                    "SELECT i.external_id, i.gold_label, i.crowd_evidence, count(a.id), "
+                            + "count(a.id) FILTER (WHERE a.status IN ('SUBMITTED','ACCEPTED','REJECTED')), "
+                            + "count(a.id) FILTER (WHERE a.status IN ('SUBMITTED','ACCEPTED','REJECTED') AND a.gold_correct), i.posterior_answers "
+                            + "FROM item i LEFT JOIN assignment a ON a.item_id = i.id "
+                            + "WHERE i.job_id = ? AND i.is_gold GROUP BY i.id ORDER BY i.id", jobId);
+            long wrong = golds.stream().filter(g -> g.flag() == GoldHealth.Flag.PROBABLY_WRONG).count();
+            long ambiguous = golds.stream().filter(g -> g.flag() == GoldHealth.Flag.AMBIGUOUS).count();
+            return new Report(jobId, wrongConfidence, ambiguousShare, GoldHealth.MIN_ANSWERS, wrong, ambiguous, golds);
+        });
+    }
+}
