@@ -178,6 +178,34 @@ public final class LoadBenchmark {
     private static final long[] PHASE_START = new long[1];
     private static final long[] PER_SECOND_MAX = new long[600];
     private static final int[] PER_SECOND_N = new int[600];
+    private static final int[] PER_SECOND_SLOW = new int[600];
+
+    /** With -Dbench.debug=true: counts a completed operation in its second of the phase (to line up with server logs). */
+    private static void timeline(long now, long latency) {
+        int sec = (int) ((now - PHASE_START[0]) / 1_000_000_000L);
+        if (DEBUG && sec >= 0 && sec < 600) {
+            PER_SECOND_MAX[sec] = Math.max(PER_SECOND_MAX[sec], latency);
+            PER_SECOND_N[sec]++;
+            PER_SECOND_SLOW[sec] += latency > 20_000_000L ? 1 : 0;
+        }
+    }
+
+    private static void runWithTimeline(HttpLoad load, List<HttpLoad.Script> scripts, int seconds) throws Exception {
+        PHASE_START[0] = System.nanoTime();
+        long wallStart = System.currentTimeMillis();
+        Arrays.fill(PER_SECOND_MAX, 0);
+        Arrays.fill(PER_SECOND_N, 0);
+        Arrays.fill(PER_SECOND_SLOW, 0);
+        load.run(scripts, seconds);
+        if (DEBUG) {
+            StringBuilder b = new StringBuilder("per second from " + java.time.Instant.ofEpochMilli(wallStart)
+                    + ": operations/over 20 ms/max ms:");
+            for (int i = 0; i < seconds; i++) {
+                b.append(' ').append(PER_SECOND_N[i]).append('/').append(PER_SECOND_SLOW[i]).append('/').append(PER_SECOND_MAX[i] / 1_000_000);
+            }
+            System.out.println(b);
+        }
+    }
 
     /** A measured phase: completed operations, their sorted latencies in ns, and what went wrong. */
     private record Phase(double seconds, long[] sortedLatencies, long empty, long errors, long[] claims, long[] answers,
@@ -347,13 +375,7 @@ public final class LoadBenchmark {
                         lat.add(now - t0);
                         answerLat.add(now - sent);
                         (gold ? goldAnswerLat : normalAnswerLat).add(now - sent);
-                        if (DEBUG) {
-                            int sec = (int) ((now - PHASE_START[0]) / 1_000_000_000L);
-                            if (sec >= 0 && sec < 600) {
-                                PER_SECOND_MAX[sec] = Math.max(PER_SECOND_MAX[sec], now - t0);
-                                PER_SECOND_N[sec]++;
-                            }
-                        }
+                        timeline(now, now - t0);
                     } else if (errors[0]++ < 3) {
                         System.err.println("answer: " + res.status() + " " + res.body());
                     }
@@ -361,17 +383,7 @@ public final class LoadBenchmark {
                 }
             });
         }
-        PHASE_START[0] = System.nanoTime();
-        java.util.Arrays.fill(PER_SECOND_MAX, 0);
-        java.util.Arrays.fill(PER_SECOND_N, 0);
-        load.run(scripts, seconds);
-        if (DEBUG) {
-            StringBuilder b = new StringBuilder("per second: pairs/max latency ms:");
-            for (int i = 0; i < seconds; i++) {
-                b.append(' ').append(PER_SECOND_N[i]).append('/').append(PER_SECOND_MAX[i] / 1_000_000);
-            }
-            System.out.println(b);
-        }
+        runWithTimeline(load, scripts, seconds);
         return new Phase(seconds, lat.sorted(), empty[0], errors[0], claimLat.sorted(), answerLat.sorted(), goldAnswerLat.sorted(),
                 normalAnswerLat.sorted());
     }
@@ -431,6 +443,7 @@ public final class LoadBenchmark {
                         return refused("answer", res);
                     }
                     lat.add(now - t0);
+                    timeline(now, now - t0);
                     int next = res.body().indexOf("\"next\":{");
                     if (next < 0 || !hold(res.body().substring(next))) {
                         held = null;
@@ -440,7 +453,7 @@ public final class LoadBenchmark {
                 }
             });
         }
-        load.run(scripts, seconds);
+        runWithTimeline(load, scripts, seconds);
         long[] sorted = lat.sorted();
         return new Phase(seconds, sorted, empty[0], errors[0], claimLat.sorted(), sorted, new long[0], new long[0]);
     }
