@@ -31,8 +31,9 @@ public final class PosteriorWriter {
     }
 
     /**
-     * One UPDATE for the group's gold answers: per gold the sum of its answers' evidence is added to the stored one (in
-     * the row's lock, so concurrent groups add up), and posterior_answers counts the answers folded in. In item order.
+     * One call for the group's gold answers (add_gold_evidence, V37): per gold the sum of its answers' evidence is added
+     * to the stored one (in the row's lock, so concurrent groups add up), and posterior_answers counts the answers folded
+     * in. In item order.
      */
     static void storeGolds(Connection c, List<GoldEvidence> group) throws SQLException {
         Map<Long, double[]> sums = new java.util.TreeMap<>();
@@ -61,13 +62,8 @@ public final class PosteriorWriter {
             }
             i++;
         }
-        Db.update(c, "UPDATE item i SET crowd_evidence = (SELECT array_agg(COALESCE(u.e, 0) + u.d ORDER BY u.n) "
-                        + "  FROM unnest(i.crowd_evidence, f.flat[w.off + 1 : w.off + w.k]) WITH ORDINALITY AS u(e, d, n)), "
-                        + "posterior_answers = i.posterior_answers + w.answers "
-                        + "FROM unnest(?::bigint[], ?::int[], ?::int[], ?::int[]) AS w(id, off, k, answers), (SELECT ?::float8[] AS flat) f "
-                        + "WHERE i.id = w.id AND i.is_gold",
-                c.createArrayOf("bigint", ids), c.createArrayOf("int4", offsets), c.createArrayOf("int4", sizes),
-                c.createArrayOf("int4", answers), c.createArrayOf("float8", flat.toArray()));
+        Db.one(c, rs -> true, "SELECT add_gold_evidence(?, ?, ?, ?, ?)", c.createArrayOf("bigint", ids), c.createArrayOf("int4", offsets),
+                c.createArrayOf("int4", sizes), c.createArrayOf("int4", answers), c.createArrayOf("float8", flat.toArray()));
     }
 
     /** One UPDATE for the group: per item the write with the most answers, in item order. */
