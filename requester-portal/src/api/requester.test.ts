@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HttpClient } from '@common/lib/http';
 import { json, problem, scriptedFetch } from '@common/test/fakes';
-import { RequesterApi, answersUrl, completion, goldAccuracy, projectedCostMinor, resultsUrl } from './requester';
+import { RequesterApi, answersUrl, completion, goldAccuracy, goldsToReview, projectedCostMinor, resultsUrl, type GoldStats } from './requester';
 
 describe('RequesterApi', () => {
   it('reads the account, the jobs and one job’s progress', async () => {
@@ -21,6 +21,25 @@ describe('RequesterApi', () => {
   it('passes on the problem detail of a failed call', async () => {
     const api = new RequesterApi(new HttpClient({ fetch: scriptedFetch(problem(404, { title: 'Not Found', detail: 'No job 99' })) }));
     await expect(api.progress(99)).rejects.toMatchObject({ status: 404, userMessage: 'No job 99' });
+  });
+});
+
+describe('gold health', () => {
+  const g = (item: string, flag: string, shareCorrect: number | null): GoldStats => ({
+    item, goldLabel: 'a', shown: 1, answered: 1, correct: 0, shareCorrect, crowdLabel: null, crowdConfidence: null, crowdAnswers: 0, flag,
+  });
+
+  it('reads a job’s gold health and refuses a body without golds', async () => {
+    const fetch = scriptedFetch(json(200, { jobId: 7, golds: [g('x', 'OK', 1)] }), json(200, {}));
+    const api = new RequesterApi(new HttpClient({ fetch }));
+    expect((await api.goldHealth(7)).golds).toHaveLength(1);
+    await expect(api.goldHealth('a/b')).rejects.toThrow('no gold statistics');
+    expect(fetch.requests.map((r) => r.url)).toEqual(['/api/jobs/7/golds/health', '/api/jobs/a%2Fb/golds/health']);
+  });
+
+  it('orders golds for review: probably wrong, ambiguous, then the rest, lowest share first', () => {
+    const sorted = goldsToReview([g('ok', 'OK', 0.2), g('amb2', 'AMBIGUOUS', 0.45), g('wrong', 'PROBABLY_WRONG', 0.3), g('amb1', 'AMBIGUOUS', 0.1), g('new', 'TOO_FEW_ANSWERS', null)]);
+    expect(sorted.map((x) => x.item)).toEqual(['wrong', 'amb1', 'amb2', 'ok', 'new']);
   });
 });
 

@@ -38,6 +38,33 @@ export interface JobProgress {
   status?: JobStatus;
 }
 
+export type GoldFlag = 'OK' | 'PROBABLY_WRONG' | 'AMBIGUOUS' | 'TOO_FEW_ANSWERS' | (string & {});
+
+/** One gold's statistics and the crowd's view of it (GET /api/jobs/{id}/golds/health). */
+export interface GoldStats {
+  item: string;
+  goldLabel: string;
+  shown: number;
+  answered: number;
+  correct: number;
+  shareCorrect: number | null;
+  /** The label the crowd gives this gold, weighing each answer by the worker's gold record; null before any answer. */
+  crowdLabel: string | null;
+  crowdConfidence: number | null;
+  crowdAnswers: number;
+  flag: GoldFlag;
+}
+
+export interface GoldHealthReport {
+  jobId: Id;
+  wrongConfidence: number;
+  ambiguousShare: number;
+  minAnswers: number;
+  probablyWrong: number;
+  ambiguous: number;
+  golds: GoldStats[];
+}
+
 export type ResultFormat = 'csv' | 'jsonl';
 
 export const RESULT_FORMATS: readonly ResultFormat[] = ['csv', 'jsonl'];
@@ -61,6 +88,20 @@ export class RequesterApi {
     if (!res.body) throw new Error('The server sent no progress.');
     return res.body;
   }
+
+  async goldHealth(jobId: Id): Promise<GoldHealthReport> {
+    const res = await this.http.request<GoldHealthReport>(`/api/jobs/${encodeURIComponent(String(jobId))}/golds/health`);
+    if (!res.body || !Array.isArray(res.body.golds)) throw new Error('The server sent no gold statistics.');
+    return res.body;
+  }
+}
+
+const FLAG_ORDER: Record<string, number> = { PROBABLY_WRONG: 0, AMBIGUOUS: 1 };
+
+/** The golds worth a look first: probably wrong, then ambiguous, each by share correct (lowest first); the rest after. */
+export function goldsToReview(golds: readonly GoldStats[]): GoldStats[] {
+  const rank = (g: GoldStats) => FLAG_ORDER[g.flag] ?? 2;
+  return [...golds].sort((a, b) => rank(a) - rank(b) || (a.shareCorrect ?? 1) - (b.shareCorrect ?? 1) || a.item.localeCompare(b.item));
 }
 
 /** Aggregated labels per item (label, confidence, answers, method): a same-origin link the browser downloads with the session cookie. */

@@ -51,6 +51,35 @@ describe('dashboard', () => {
     expect(rows[1]!.children[3]!.textContent).toBe('1');
   });
 
+  it('shows the chosen job’s gold health with flagged golds first, and keeps the progress when it cannot be read', async () => {
+    const gold = (item: string, flag: string, shareCorrect: number | null, crowdLabel: string | null) => ({
+      item, goldLabel: 'cat', shown: 9, answered: 8, correct: 0, shareCorrect, crowdLabel, crowdConfidence: crowdLabel ? 0.97 : null, crowdAnswers: 8, flag,
+    });
+    const report = {
+      jobId: 1, wrongConfidence: 0.95, ambiguousShare: 0.5, minAnswers: 5, probablyWrong: 1, ambiguous: 1,
+      golds: [gold('g-ok', 'OK', 0.9, 'cat'), gold('g-split', 'AMBIGUOUS', 0.4, 'cat'), gold('g-new', 'TOO_FEW_ANSWERS', null, null), gold('g-bad', 'PROBABLY_WRONG', 0.1, 'dog')],
+    };
+    mount({ '/api/account': account, '/api/jobs': () => json(200, jobs), '/api/jobs/1/progress': () => json(200, progress), '/api/jobs/1/golds/health': () => json(200, report) });
+    await flush();
+    $('[data-job-id="1"] [data-testid=select-job]').click();
+    await flush();
+    expect($('[data-testid=gold-summary]').textContent).toBe('4 golds: 1 probably wrong, 1 ambiguous.');
+    const rows = [...document.querySelectorAll<HTMLElement>('[data-testid=gold]')];
+    expect(rows.map((r) => r.dataset.flag)).toEqual(['PROBABLY_WRONG', 'AMBIGUOUS', 'OK', 'TOO_FEW_ANSWERS']);
+    expect([...rows[0]!.children].map((c) => c.textContent)).toEqual(['g-bad', 'cat', 'dog (97%)', '10% of 8', '9', 'Probably wrong']);
+    expect(rows[3]!.children[2]!.textContent).toBe('—');
+
+    view?.dispose?.();
+    mount({ '/api/account': account, '/api/jobs': () => json(200, jobs), '/api/jobs/1/progress': () => json(200, progress) });
+    await flush();
+    $('[data-job-id="1"] [data-testid=select-job]').click();
+    await flush();
+    expect($('#progress').dataset.state).toBe('ready');
+    expect($('#progress-summary').textContent).toBe('300 of 1,200 items done (25%)');
+    expect($('#progress [role=alert]').textContent).toMatch(/^Gold health: /);
+    expect(document.querySelector('#gold-health')).toBeNull();
+  });
+
   it('shows a chosen job’s progress and result download links', async () => {
     const onSelect = vi.fn();
     const calls = mount(

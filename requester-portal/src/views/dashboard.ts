@@ -1,15 +1,17 @@
 /**
  * The requester's dashboard: balance (available / reserved / spent), the jobs table, and for the chosen job its
- * progress with links to download the results.
+ * progress with links to download the results, and the health of its golds (flagged golds first).
  */
 import {
   RESULT_FORMATS,
   answersUrl,
   completion,
   goldAccuracy,
+  goldsToReview,
   projectedCostMinor,
   resultsUrl,
   type Account,
+  type GoldHealthReport,
   type Id,
   type Job,
   type JobProgress,
@@ -163,9 +165,14 @@ export function dashboardView(options: DashboardOptions): View {
     let ok = true;
     let latestStatus: string | undefined;
     try {
-      const progress = await api.progress(job.id);
+      // Gold health is extra: when it cannot be read, the progress still shows, with a note.
+      const [progress, golds] = await Promise.all([api.progress(job.id), api.goldHealth(job.id).catch((e: unknown) => e)]);
       latestStatus = progress.status;
-      content = [renderProgress(job, progress, currency), h('p', { class: 'muted small' }, `Updated ${new Date().toLocaleTimeString()}`)];
+      content = [
+        renderProgress(job, progress, currency),
+        golds instanceof Error || !golds ? errorLine(`Gold health: ${describeError(golds)}`) : renderGoldHealth(golds as GoldHealthReport),
+        h('p', { class: 'muted small' }, `Updated ${new Date().toLocaleTimeString()}`),
+      ];
     } catch (e) {
       ok = false;
       content = [errorLine(describeError(e))];
@@ -294,6 +301,59 @@ export function renderProgress(job: Job, p: JobProgress, currency: string): HTML
         ),
       ),
     ),
+  );
+}
+
+const FLAG_NAMES: Record<string, string> = {
+  OK: 'OK',
+  PROBABLY_WRONG: 'Probably wrong',
+  AMBIGUOUS: 'Ambiguous',
+  TOO_FEW_ANSWERS: 'Too few answers',
+};
+
+/** Gold health: a summary line and a table of golds, flagged first; the key is shown beside what the crowd says. */
+export function renderGoldHealth(report: GoldHealthReport): HTMLElement {
+  const flagged = report.probablyWrong + report.ambiguous;
+  const summary =
+    report.golds.length === 0
+      ? 'This job has no golds.'
+      : flagged === 0
+        ? `${formatCount(report.golds.length)} golds, none flagged.`
+        : `${formatCount(report.golds.length)} golds: ${formatCount(report.probablyWrong)} probably wrong, ${formatCount(report.ambiguous)} ambiguous.`;
+  const rows = goldsToReview(report.golds).map((g) =>
+    h(
+      'tr',
+      { 'data-testid': 'gold', 'data-flag': g.flag },
+      h('th', { scope: 'row' }, g.item),
+      h('td', null, g.goldLabel),
+      h('td', null, g.crowdLabel === null ? '—' : `${g.crowdLabel} (${formatPercent(g.crowdConfidence ?? 0)})`),
+      h('td', { class: 'num' }, g.shareCorrect === null ? '—' : `${formatPercent(g.shareCorrect)} of ${formatCount(g.answered)}`),
+      h('td', { class: 'num' }, formatCount(g.shown)),
+      h('td', null, h('span', { class: `badge badge-flag-${g.flag.toLowerCase()}` }, FLAG_NAMES[g.flag] ?? g.flag)),
+    ),
+  );
+  return h(
+    'div',
+    { class: 'gold-health', id: 'gold-health' },
+    h('h3', null, 'Gold health'),
+    h('p', { 'data-testid': 'gold-summary' }, summary),
+    h(
+      'p',
+      { class: 'muted small' },
+      `A gold is flagged probably wrong when the crowd, weighing each answer by the worker's record on other golds, gives another label with ${formatPercent(report.wrongConfidence)} confidence or more; ambiguous when fewer than ${formatPercent(report.ambiguousShare)} of its answers match the key. Each needs ${formatCount(report.minAnswers)} answers.`,
+    ),
+    report.golds.length === 0
+      ? null
+      : h(
+          'div',
+          { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Gold health table' },
+          h(
+            'table',
+            { class: 'data-table' },
+            h('thead', null, h('tr', null, ['Gold', 'Key', 'Crowd says', 'Matching the key', 'Shown', 'Flag'].map((c, i) => h('th', { scope: 'col', class: i === 3 || i === 4 ? 'num' : null }, c)))),
+            h('tbody', null, rows),
+          ),
+        ),
   );
 }
 

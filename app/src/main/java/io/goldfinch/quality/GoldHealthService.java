@@ -35,6 +35,9 @@ public class GoldHealthService {
 
     public GoldHealthService(Db db, @Value("${goldfinch.gold-health.wrong-confidence:0.95}") double wrongConfidence,
                              @Value("${goldfinch.gold-health.ambiguous-share:0.5}") double ambiguousShare) {
+        if (!(wrongConfidence > 0.5 && wrongConfidence <= 1) || !(ambiguousShare >= 0 && ambiguousShare <= 1)) {
+            throw new IllegalArgumentException("goldfinch.gold-health: wrong-confidence must be in (0.5, 1] and ambiguous-share in [0, 1]");
+        }
         this.db = db;
         this.wrongConfidence = wrongConfidence;
         this.ambiguousShare = ambiguousShare;

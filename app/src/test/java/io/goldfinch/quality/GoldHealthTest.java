@@ -62,4 +62,11 @@ class GoldHealthTest {
         assertThatThrownBy(() -> GoldHealth.answerEvidence(2, 0, 1.0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> GoldHealth.flag(0, 3, 4, null, 0, 0.95, 0.5)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void settingsOutsideTheirRangeAreRefusedAtStartup() {
+        assertThatThrownBy(() -> new GoldHealthService(null, 0.5, 0.5)).hasMessageContaining("wrong-confidence");
+        assertThatThrownBy(() -> new GoldHealthService(null, 0.95, 1.5)).hasMessageContaining("ambiguous-share");
+        assertThat(new GoldHealthService(null, 1.0, 0.0)).isNotNull();
+    }
 }
