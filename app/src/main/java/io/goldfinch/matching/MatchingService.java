@@ -484,6 +484,7 @@ public final class MatchingService {
         java.util.Set<String> previously = suspects.getOrDefault(jobId, java.util.Set.of());
         java.util.Set<String> now = new java.util.HashSet<>();
         Instant started = clock.instant();
+        long startedNanos = System.nanoTime();
         Instant[] passes = completedPasses.get(jobId);
         Instant closedSince = passes == null || passes[0] == null ? null : passes[0].minus(RECONCILE_MARGIN);
         int repaired = 0;
@@ -538,6 +539,10 @@ public final class MatchingService {
         } while (page.size() == RECONCILE_PAGE);
         suspects.put(jobId, now);
         completedPasses.put(jobId, new Instant[]{passes == null ? null : passes[1], started});
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("job {}: reconcile pass read {} items ({}) in {} ms from {}", jobId, checked,
+                    closedSince == null ? "all" : "open or closed since " + closedSince, (System.nanoTime() - startedNanos) / 1_000_000, started);
+        }
         lastReconcileChecked.put(jobId, checked);
         if (repaired > 0) {
             LOG.warn("job {}: repaired {} items' slot counts or caps in Redis from Postgres", jobId, repaired);
