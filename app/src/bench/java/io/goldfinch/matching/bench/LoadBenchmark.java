@@ -141,6 +141,7 @@ public final class LoadBenchmark {
                 trivial.rate(), trivial.p(0.50), trivial.p(0.99));
         if (separate) {
             Phase pairs = measurePairs(load, tokens, accuracy, jobId, seed + 1, 0, seconds, false);
+            emptyClaims += pairs.empty();
             System.out.printf(Locale.ROOT, "claim, then submit (two requests), as fast as they can: %,.0f pairs/s (%,.0f requests/s); "
                             + "pair latency p50 %.1f ms, p99 %.1f ms; %d empty claims, %d errors%n",
                     pairs.rate(), 2 * pairs.rate(), pairs.p(0.50), pairs.p(0.99), pairs.empty(), pairs.errors());
@@ -150,6 +151,7 @@ public final class LoadBenchmark {
         }
         if (combined) {
             Phase pairs = measurePairs(load, tokens, accuracy, jobId, seed + 3, 0, seconds, true);
+            emptyClaims += pairs.empty();
             System.out.printf(Locale.ROOT, "submit with the next claim (one request), as fast as they can: %,.0f pairs/s; "
                             + "latency p50 %.1f ms, p99 %.1f ms; %d empty claims, %d errors%n",
                     pairs.rate(), pairs.p(0.50), pairs.p(0.99), pairs.empty(), pairs.errors());
@@ -158,6 +160,7 @@ public final class LoadBenchmark {
         for (int thinkMs : thinkTimes) {
             if (separate) {
                 Phase paced = measurePairs(load, tokens, accuracy, jobId, seed + 2 + thinkMs, thinkMs, seconds, false);
+                emptyClaims += paced.empty();
                 System.out.printf(Locale.ROOT, "claim, then submit, each worker thinking %d ms on average: %,.0f pairs/s; pair latency p50 %.1f ms, "
                                 + "p99 %.1f ms; %d empty claims, %d errors%n",
                         thinkMs, paced.rate(), paced.p(0.50), paced.p(0.99), paced.empty(), paced.errors());
@@ -165,13 +168,21 @@ public final class LoadBenchmark {
             }
             if (combined) {
                 Phase paced = measurePairs(load, tokens, accuracy, jobId, seed + 4 + thinkMs, thinkMs, seconds, true);
+                emptyClaims += paced.empty();
                 System.out.printf(Locale.ROOT, "submit with the next claim, each worker thinking %d ms on average: %,.0f pairs/s; latency p50 %.1f ms, "
                                 + "p99 %.1f ms; %d empty claims, %d errors%n",
                         thinkMs, paced.rate(), paced.p(0.50), paced.p(0.99), paced.empty(), paced.errors());
             }
         }
+        if (emptyClaims > 0) {
+            System.out.printf(Locale.ROOT, "warning: %,d claims found no open item: the job ran short of items, so the phases with empty "
+                    + "claims measured less work than their workers asked for; raise BENCH_ITEMS%n", emptyClaims);
+        }
         checkInvariants(jdbc, jobId);
     }
+
+    /** Claims answered with 204 over the measured phases of this run. */
+    private long emptyClaims;
 
     private static final boolean DEBUG = Boolean.getBoolean("bench.debug");
     private static final int WARM_UP_SECONDS = Integer.getInteger("bench.warmup", 75);
