@@ -106,7 +106,7 @@ public class JobService {
      * transaction, so a failure midway leaves nothing half-stored.
      */
     public UploadReport upload(long requesterId, long jobId, boolean gold, ItemParser.Format format, InputStream body) {
-        return db.tx(c -> {
+        UploadReport report = db.tx(c -> {
             Job job = Db.one(c, Job::map, "SELECT " + Job.COLUMNS + " FROM job j WHERE j.id = ? AND j.requester_id = ? FOR UPDATE", jobId, requesterId)
                     .orElseThrow(() -> ApiException.notFound("job"));
             if (!"DRAFT".equals(job.status())) {
@@ -122,7 +122,17 @@ public class JobService {
             }
             return sink.report();
         });
+        if (report.accepted() >= ANALYZE_AFTER_ROWS) {
+            // Fresh statistics before the job is read page by page (publish, reconcile): planned on the counts of a
+            // table that was empty or small, the page query sorted all of the job's items for every page (0.4 s a
+            // page at 600,000 items, so publishing such a job took minutes); with them, it reads a page by index in 3 ms.
+            db.autocommit(c -> Db.update(c, "ANALYZE item"));
+        }
+        return report;
     }
+
+    /** Uploads at least this large refresh the item table's planner statistics when they commit. */
+    static final int ANALYZE_AFTER_ROWS = 10_000;
 
     /** Batches accepted rows into the item table and collects row errors. */
     private static final class Sink implements ItemParser.Sink, AutoCloseable {

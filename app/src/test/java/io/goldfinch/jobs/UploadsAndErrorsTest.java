@@ -26,6 +26,8 @@ class UploadsAndErrorsTest {
     HttpClient client;
     @Inject
     UserStore users;
+    @Inject
+    io.goldfinch.common.Db db;
 
     private static void assertProblem(HttpClientResponseException e, HttpStatus status) {
         assertThat(e.getStatus().getCode()).isEqualTo(status.getCode());
@@ -89,6 +91,31 @@ class UploadsAndErrorsTest {
         api.post(requester, "/api/jobs/" + job + "/publish", Map.of());
         assertProblem(api.failure(api.as(requester, HttpRequest.POST("/api/jobs/" + job + "/items", Api.itemsCsv("j", 2)).contentType("text/csv"))),
                 HttpStatus.CONFLICT);
+    }
+
+    @Test
+    void aLargeUploadRefreshesTheItemTablesStatisticsAndASmallOneDoesNot() {
+        Api api = new Api(client.toBlocking(), users);
+        Api.Session requester = api.signUp("REQUESTER");
+        long job = api.createJob(requester, Map.of());
+        api.upload(requester, job, "items", "text/csv", Api.itemsCsv("s", 10));
+        java.sql.Timestamp before = lastAnalyze();
+        api.upload(requester, job, "items", "text/csv", Api.itemsCsv("t", 10));
+        assertThat(lastAnalyze()).isEqualTo(before);
+
+        api.upload(requester, job, "items", "text/csv", Api.itemsCsv("big", JobService.ANALYZE_AFTER_ROWS));
+        java.sql.Timestamp after = lastAnalyze();
+        assertThat(after).isNotNull();
+        if (before != null) {
+            assertThat(after).isAfter(before);
+        }
+        assertThat(num(api.get(requester, "/api/jobs/" + job).get("itemCount"))).isEqualTo(JobService.ANALYZE_AFTER_ROWS + 20L);
+    }
+
+    /** When the item table was last analysed on request (autovacuum's runs are counted apart). */
+    private java.sql.Timestamp lastAnalyze() {
+        return db.autocommit(c -> io.goldfinch.common.Db.one(c, rs -> rs.getTimestamp(1),
+                "SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'item' AND schemaname = current_schema()")).orElse(null);
     }
 
     @Test
