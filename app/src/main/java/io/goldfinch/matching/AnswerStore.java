@@ -5,6 +5,7 @@ import io.goldfinch.common.GroupCall;
 import io.goldfinch.quality.GoldHealth;
 import io.goldfinch.quality.OneCoinPosterior;
 import io.goldfinch.quality.WorkerAccuracy;
+import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
@@ -49,11 +50,11 @@ public final class AnswerStore {
     private final Db db;
     private final GroupCall<Answer, Stored> calls;
 
-    public AnswerStore(Db db) {
+    public AnswerStore(Db db, @Value("${goldfinch.write-groups:1}") int groups) {
         this.db = db;
-        // Two groups at once: one forms and runs while the other waits for its WAL flush. They lock items in item order
-        // and gold records in worker order, so they never wait on each other in a cycle.
-        this.calls = new GroupCall<>("answer-writer", 256, 2, this::group, this::one);
+        // Groups lock items in item order and gold records in worker order, so that groups running at once
+        // (goldfinch.write-groups above 1, see LeaseStore) never wait on each other in a cycle.
+        this.calls = new GroupCall<>("answer-writer", 256, LeaseStore.checkWriteGroups(groups), this::group, this::one);
     }
 
     public Stored submit(Answer answer) {

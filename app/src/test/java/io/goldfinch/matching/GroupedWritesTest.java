@@ -160,6 +160,16 @@ class GroupedWritesTest {
     }
 
     @Test
+    void writeGroupsOutsideOneToSixteenAreRefusedByName() {
+        assertThat(LeaseStore.checkWriteGroups(1)).isEqualTo(1);
+        assertThat(LeaseStore.checkWriteGroups(16)).isEqualTo(16);
+        for (int bad : new int[]{0, -1, 17}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> LeaseStore.checkWriteGroups(bad))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("goldfinch.write-groups");
+        }
+    }
+
+    @Test
     void aGroupWithOneAssignmentTwiceIsAnsweredOneByOne() {
         UUID a = lease("i0", 0);
         List<Sent> group = List.of(
