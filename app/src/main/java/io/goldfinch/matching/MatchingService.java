@@ -336,6 +336,7 @@ public final class MatchingService {
             if (redis().exists(meta(jobId)) > 0) {
                 return; // another process finished a rebuild meanwhile
             }
+            long startedNanos = System.nanoTime();
             Optional<JobRow> found = publishedJob(jobId);
             if (found.isEmpty()) {
                 return;
@@ -389,8 +390,8 @@ public final class MatchingService {
             state.seen().forEach((worker, items) -> r.sadd(seen(jobId, worker), items.toArray(new String[0])));
             r.hset(meta(jobId), Map.of("overlapMin", String.valueOf(job.overlapMin()), "overlapMax", String.valueOf(job.overlap()),
                     "goldLeft", String.valueOf(Math.max(0, job.goldTaskBudget() - state.goldUsed()))));
-            LOG.info("matching state of job {} rebuilt: {} claimable items, {} golds, {} workers", jobId, open,
-                    state.golds().size(), state.seen().size());
+            LOG.info("matching state of job {} rebuilt in {} ms: {} claimable items, {} golds, {} workers", jobId,
+                    (System.nanoTime() - startedNanos) / 1_000_000, open, state.golds().size(), state.seen().size());
         } finally {
             if (token.equals(redis().get(lockKey))) {
                 redis().del(lockKey);
