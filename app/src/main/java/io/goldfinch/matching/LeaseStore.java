@@ -34,7 +34,7 @@ public final class LeaseStore {
 
     public LeaseStore(Db db, @Value("${goldfinch.write-groups:1}") int groups) {
         this.db = db;
-        // Locks follow one order (V29): gold-usage rows in job order, then items in item order, so that groups running
+        // Locks follow one order (V32): items in item order, then gold-usage rows in job order, so that groups running
         // at once (goldfinch.write-groups above 1) never wait on each other in a cycle.
         this.calls = new GroupCall<>("lease-writer", 256, checkWriteGroups(groups), this::group, this::one);
     }
