@@ -327,11 +327,19 @@ public final class MatchingService {
      */
     public void rebuild(long jobId) {
         jobsChanged();
-        String lockKey = prefix() + jobId + ":rebuild";
+        String lockKey = rebuildLock(jobId);
         String token = UUID.randomUUID().toString();
-        if (!"OK".equals(redis().set(lockKey, token, SetArgs.Builder.nx().px(60_000)))) {
+        if (!"OK".equals(redis().set(lockKey, token, SetArgs.Builder.nx().px(REBUILD_LOCK.toMillis())))) {
             return;
         }
+        // A large job can take longer than the lock lives: the lock is extended as pages are read and written, and a
+        // rebuild that finds it gone stops before writing the meta key (another process is rebuilding the job).
+        Runnable keepLock = () -> {
+            rebuildPageHook.run();
+            if (scripts.evalLong("extend_lock", new String[]{lockKey}, token, String.valueOf(REBUILD_LOCK.toMillis())) != 1) {
+                throw new LostRebuildLock();
+            }
+        };
         try {
             if (redis().exists(meta(jobId)) > 0) {
                 return; // another process finished a rebuild meanwhile
@@ -345,7 +353,7 @@ public final class MatchingService {
             record State(List<ItemState> items, List<String> golds, Map<Long, List<String>> seen, long goldUsed) {
             }
             State state = db.tx(c -> {
-                List<ItemState> items = itemStates(c, job);
+                List<ItemState> items = itemStates(c, job, keepLock);
                 List<String> goldItems = Db.list(c, rs -> rs.getString(1), "SELECT id FROM item WHERE job_id = ? AND is_gold", jobId);
                 Map<Long, List<String>> seenSets = new HashMap<>();
                 Db.list(c, rs -> seenSets.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getString(2)),
@@ -358,6 +366,7 @@ public final class MatchingService {
             deleteSeenSets(jobId);
             long open = 0;
             for (int from = 0; from < state.items().size(); from += 1000) {
+                keepLock.run();
                 List<ItemState> chunk = state.items().subList(from, Math.min(state.items().size(), from + 1000));
                 Map<String, String> slotMap = new HashMap<>();
                 Map<String, String> capMap = new HashMap<>();
@@ -388,10 +397,14 @@ public final class MatchingService {
                         .map(id -> ScoredValue.just(Double.parseDouble(id), id)).toArray(ScoredValue[]::new));
             }
             state.seen().forEach((worker, items) -> r.sadd(seen(jobId, worker), items.toArray(new String[0])));
+            keepLock.run();
             r.hset(meta(jobId), Map.of("overlapMin", String.valueOf(job.overlapMin()), "overlapMax", String.valueOf(job.overlap()),
                     "goldLeft", String.valueOf(Math.max(0, job.goldTaskBudget() - state.goldUsed()))));
             LOG.info("matching state of job {} rebuilt in {} ms: {} claimable items, {} golds, {} workers", jobId,
                     (System.nanoTime() - startedNanos) / 1_000_000, open, state.golds().size(), state.seen().size());
+        } catch (LostRebuildLock e) {
+            // Claims keep waiting for the meta key, which the process that holds the lock writes when it is done.
+            LOG.warn("job {}: the rebuild lock expired or was taken over; leaving the rebuild to its holder", jobId);
         } finally {
             if (token.equals(redis().get(lockKey))) {
                 redis().del(lockKey);
@@ -399,15 +412,20 @@ public final class MatchingService {
         }
     }
 
+    String rebuildLock(long jobId) {
+        return prefix() + jobId + ":rebuild";
+    }
+
     /** One item's matching state as Postgres sees it: slots used (answers + live leases), cap, serving score, answers. */
     record ItemState(String id, int used, int cap, double score, int answers) {
     }
 
-    private static List<ItemState> itemStates(Connection c, JobRow job) throws SQLException {
+    private static List<ItemState> itemStates(Connection c, JobRow job, Runnable eachPage) throws SQLException {
         List<ItemState> all = new ArrayList<>();
         List<ItemState> page;
         long after = 0;
         do {
+            eachPage.run();
             page = itemStates(c, job, after, ITEM_PAGE);
             all.addAll(page);
             after = page.isEmpty() ? after : Long.parseLong(page.get(page.size() - 1).id());
@@ -416,6 +434,18 @@ public final class MatchingService {
     }
 
     private static final int ITEM_PAGE = 2000;
+
+    /** The rebuild lock expired or was taken over: another process rebuilds the job, this one stops. */
+    private static final class LostRebuildLock extends RuntimeException {
+        LostRebuildLock() {
+            super(null, null, false, false);
+        }
+    }
+    /** How long the rebuild lock lives unless extended; each page read or written extends it. */
+    private static final Duration REBUILD_LOCK = Duration.ofSeconds(60);
+    /** Runs before each page of a rebuild (tests take the lock away here). */
+    Runnable rebuildPageHook = () -> {
+    };
 
     /** The states of the job's next {@code limit} items with ids above {@code afterId}, in id order (index item_job, V28). */
     private static List<ItemState> itemStates(Connection c, JobRow job, long afterId, int limit) throws SQLException {

@@ -467,4 +467,45 @@ class MatchingRulesTest {
         matching.rebuild(job);
         assertThat(matching.openItems(job)).isEqualTo(4_500);
     }
+
+    @Test
+    void aRebuildExtendsItsLockPageByPageAndStopsBeforeTheMetaKeyOnceAnotherProcessHasIt() {
+        api = new Api(client.toBlocking(), users);
+        Api.Session requester = api.signUp("REQUESTER");
+        long job = publishedJob(requester, 4_500, 0, 1, 0.0); // three pages of 2,000 for rebuild
+        String lock = matching.rebuildLock(job);
+        redis.sync().del(matching.meta(job), matching.open(job));
+        int[] pages = {0};
+        List<Long> ttlSeen = new ArrayList<>();
+        try {
+            // First attempt: after page 1 the lock is made to expire in 5 s; at page 2 it must live longer again (the
+            // rebuild extended it); then another process takes it over, and this rebuild must stop.
+            matching.rebuildPageHook = () -> {
+                pages[0]++;
+                if (pages[0] == 2) {
+                    redis.sync().pexpire(lock, 5_000);
+                } else if (pages[0] == 3) {
+                    ttlSeen.add(redis.sync().pttl(lock));
+                    redis.sync().set(lock, "another-process");
+                }
+            };
+            matching.rebuild(job);
+            assertThat(ttlSeen).singleElement().satisfies(ttl -> assertThat(ttl).isGreaterThan(5_000L));
+            assertThat(redis.sync().exists(matching.meta(job))).as("no meta key: claims wait for the new holder").isZero();
+            assertThat(matching.openItems(job)).isZero();
+            assertThat(redis.sync().get(lock)).as("the new holder's lock is left alone").isEqualTo("another-process");
+
+            // The other process gone (its lock expired): the next rebuild completes and releases its lock.
+            matching.rebuildPageHook = () -> {
+            };
+            redis.sync().del(lock);
+            matching.rebuild(job);
+            assertThat(matching.openItems(job)).isEqualTo(4_500);
+            assertThat(redis.sync().exists(matching.meta(job))).isEqualTo(1);
+            assertThat(redis.sync().exists(lock)).isZero();
+        } finally {
+            matching.rebuildPageHook = () -> {
+            };
+        }
+    }
 }
