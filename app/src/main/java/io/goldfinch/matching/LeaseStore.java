@@ -42,8 +42,8 @@ public final class LeaseStore {
     /**
      * How many groups of leases, and of answers, may run at once, each on its own connection. One by default: with
      * two, a group formed while the other waited for its commit, but on 2 cores the groups were smaller and cost more
-     * database time per row (load benchmark, 500 workers, four alternating runs each: 2,150-2,260 instead of 2,080-2,160
-     * pairs/s offered 2,300 at 200 ms think, p50 15-22 instead of 22-30 ms).
+     * database time per row. Load benchmark, 500 workers, 200 ms think (about 2,300 pairs/s offered), four alternating
+     * runs each: one group served 2,150-2,260 pairs/s at p50 15-22 ms, two groups 2,080-2,160 at p50 22-30 ms.
      */
     static int checkWriteGroups(int groups) {
         if (groups < 1 || groups > 16) {

@@ -478,8 +478,8 @@ class MatchingRulesTest {
         int[] pages = {0};
         List<Long> ttlSeen = new ArrayList<>();
         try {
-            // First attempt: after page 1 the lock is made to expire in 5 s; at page 2 it must live longer again (the
-            // rebuild extended it); then another process takes it over, and this rebuild must stop.
+            // First attempt: before page 2 the lock is cut to 5 s to live; before page 3 it must live longer again
+            // (the rebuild extended it as it read page 2); then another process takes it over, and this rebuild must stop.
             matching.rebuildPageHook = () -> {
                 pages[0]++;
                 if (pages[0] == 2) {
