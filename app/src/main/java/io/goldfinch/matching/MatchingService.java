@@ -2,6 +2,8 @@ package io.goldfinch.matching;
 
 import io.goldfinch.common.ApiException;
 import io.goldfinch.common.Db;
+import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScoredValue;
@@ -26,9 +28,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
 
@@ -324,6 +328,9 @@ public final class MatchingService {
     /**
      * Rebuilds one job's Redis state from Postgres: after publish, a Redis flush or restart. Guarded by a Redis lock so
      * that one process rebuilds at a time; the meta key is written last, so claims wait for a complete state.
+     * <p>
+     * Page by page: each page of items is read (with the workers who have it, for their seen-sets) and written to Redis
+     * before the next is read, so memory holds one page whatever the job's size, and no transaction stays open.
      */
     public void rebuild(long jobId) {
         jobsChanged();
@@ -332,8 +339,9 @@ public final class MatchingService {
         if (!"OK".equals(redis().set(lockKey, token, SetArgs.Builder.nx().px(REBUILD_LOCK.toMillis())))) {
             return;
         }
-        // A large job can take longer than the lock lives: the lock is extended as pages are read and written, and a
-        // rebuild that finds it gone stops before writing the meta key (another process is rebuilding the job).
+        // A large job can take longer than the lock lives: the lock is extended at every page, and a rebuild that finds
+        // it gone stops before writing the meta key (another process is rebuilding the job). What it wrote before that
+        // is Postgres' state too, and the new holder writes every item again.
         Runnable keepLock = () -> {
             rebuildPageHook.run();
             if (scripts.evalLong("extend_lock", new String[]{lockKey}, token, String.valueOf(REBUILD_LOCK.toMillis())) != 1) {
@@ -350,30 +358,29 @@ public final class MatchingService {
                 return;
             }
             JobRow job = found.get();
-            record State(List<ItemState> items, List<String> golds, Map<Long, List<String>> seen, long goldUsed) {
-            }
-            State state = db.tx(c -> {
-                List<ItemState> items = itemStates(c, job, keepLock);
-                List<String> goldItems = Db.list(c, rs -> rs.getString(1), "SELECT id FROM item WHERE job_id = ? AND is_gold", jobId);
-                Map<Long, List<String>> seenSets = new HashMap<>();
-                Db.list(c, rs -> seenSets.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getString(2)),
-                        "SELECT worker_id, item_id FROM assignment WHERE job_id = ?", jobId);
-                long goldUsed = Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE job_id = ? AND is_gold AND status IN " + LIVE, jobId);
-                return new State(items, goldItems, seenSets, goldUsed);
-            });
             RedisCommands<String, String> r = redis();
             r.del(open(jobId), golds(jobId), slots(jobId), caps(jobId), scores(jobId), answered(jobId));
             deleteSeenSets(jobId);
             long open = 0;
-            for (int from = 0; from < state.items().size(); from += 1000) {
+            long items = 0;
+            Set<Long> workers = new HashSet<>();
+            List<ItemState> page;
+            long after = 0;
+            do {
                 keepLock.run();
-                List<ItemState> chunk = state.items().subList(from, Math.min(state.items().size(), from + 1000));
+                long from = after;
+                page = db.tx(c -> itemStates(c, job, from, ITEM_PAGE, null, true));
+                if (page.isEmpty()) {
+                    break;
+                }
+                after = Long.parseLong(page.get(page.size() - 1).id());
+                items += page.size();
                 Map<String, String> slotMap = new HashMap<>();
                 Map<String, String> capMap = new HashMap<>();
                 Map<String, String> scoreMap = new HashMap<>();
                 Map<String, String> answeredMap = new HashMap<>();
                 List<ScoredValue<String>> claimable = new ArrayList<>();
-                for (ItemState item : chunk) {
+                for (ItemState item : page) {
                     slotMap.put(item.id(), String.valueOf(item.used()));
                     capMap.put(item.id(), String.valueOf(item.cap()));
                     scoreMap.put(item.id(), String.valueOf(item.score()));
@@ -390,25 +397,53 @@ public final class MatchingService {
                     r.zadd(open(jobId), claimable.toArray(new ScoredValue[0]));
                     open += claimable.size();
                 }
-            }
+                addToSeenSets(jobId, page, workers);
+            } while (page.size() == ITEM_PAGE);
             // Golds in id order (a sorted set scored by id), so that claim_gold picks one by position in O(log n).
-            for (int from = 0; from < state.golds().size(); from += 1000) {
-                r.zadd(golds(jobId), state.golds().subList(from, Math.min(state.golds().size(), from + 1000)).stream()
-                        .map(id -> ScoredValue.just(Double.parseDouble(id), id)).toArray(ScoredValue[]::new));
-            }
-            state.seen().forEach((worker, items) -> r.sadd(seen(jobId, worker), items.toArray(new String[0])));
+            long golds = 0;
+            after = 0;
+            do {
+                keepLock.run();
+                long from = after;
+                page = db.tx(c -> goldStates(c, jobId, from, ITEM_PAGE));
+                if (page.isEmpty()) {
+                    break;
+                }
+                after = Long.parseLong(page.get(page.size() - 1).id());
+                golds += page.size();
+                r.zadd(golds(jobId), page.stream().map(g -> ScoredValue.just(Double.parseDouble(g.id()), g.id())).toArray(ScoredValue[]::new));
+                addToSeenSets(jobId, page, workers);
+            } while (page.size() == ITEM_PAGE);
+            long goldUsed = db.tx(c -> Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE job_id = ? AND is_gold AND status IN " + LIVE, jobId));
             keepLock.run();
             r.hset(meta(jobId), Map.of("overlapMin", String.valueOf(job.overlapMin()), "overlapMax", String.valueOf(job.overlap()),
-                    "goldLeft", String.valueOf(Math.max(0, job.goldTaskBudget() - state.goldUsed()))));
-            LOG.info("matching state of job {} rebuilt in {} ms: {} claimable items, {} golds, {} workers", jobId,
-                    (System.nanoTime() - startedNanos) / 1_000_000, open, state.golds().size(), state.seen().size());
+                    "goldLeft", String.valueOf(Math.max(0, job.goldTaskBudget() - goldUsed))));
+            LOG.info("matching state of job {} rebuilt in {} ms: {} items ({} claimable), {} golds, {} workers", jobId,
+                    (System.nanoTime() - startedNanos) / 1_000_000, items, open, golds, workers.size());
         } catch (LostRebuildLock e) {
             // Claims keep waiting for the meta key, which the process that holds the lock writes when it is done.
             LOG.warn("job {}: the rebuild lock expired or was taken over; leaving the rebuild to its holder", jobId);
         } finally {
-            if (token.equals(redis().get(lockKey))) {
-                redis().del(lockKey);
+            scripts.evalLong("release_lock", new String[]{lockKey}, token);
+        }
+    }
+
+    /** Adds a page's items to the seen-sets of the workers who have them (one SADD per worker, pipelined). */
+    private void addToSeenSets(long jobId, List<ItemState> page, Set<Long> workers) {
+        Map<Long, List<String>> byWorker = new HashMap<>();
+        for (ItemState item : page) {
+            for (long worker : item.workers()) {
+                byWorker.computeIfAbsent(worker, w -> new ArrayList<>()).add(item.id());
             }
+        }
+        if (byWorker.isEmpty()) {
+            return;
+        }
+        workers.addAll(byWorker.keySet());
+        List<RedisFuture<Long>> sent = new ArrayList<>(byWorker.size());
+        byWorker.forEach((worker, ids) -> sent.add(connection.async().sadd(seen(jobId, worker), ids.toArray(new String[0]))));
+        if (!LettuceFutures.awaitAll(REBUILD_LOCK, sent.toArray(new RedisFuture[0]))) {
+            throw new IllegalStateException("job " + jobId + ": Redis did not take the seen-sets of a page within " + REBUILD_LOCK);
         }
     }
 
@@ -416,21 +451,34 @@ public final class MatchingService {
         return prefix() + jobId + ":rebuild";
     }
 
-    /** One item's matching state as Postgres sees it: slots used (answers + live leases), cap, serving score, answers. */
-    record ItemState(String id, int used, int cap, double score, int answers) {
+    /**
+     * One item's matching state as Postgres sees it: slots used (answers + live leases), cap, serving score, answers, and
+     * (for a rebuild) the workers who have an assignment on it, empty otherwise.
+     */
+    record ItemState(String id, int used, int cap, double score, int answers, long[] workers) {
     }
 
-    private static List<ItemState> itemStates(Connection c, JobRow job, Runnable eachPage) throws SQLException {
-        List<ItemState> all = new ArrayList<>();
-        List<ItemState> page;
-        long after = 0;
-        do {
-            eachPage.run();
-            page = itemStates(c, job, after, ITEM_PAGE);
-            all.addAll(page);
-            after = page.isEmpty() ? after : Long.parseLong(page.get(page.size() - 1).id());
-        } while (page.size() == ITEM_PAGE);
-        return all;
+    private static final long[] NO_WORKERS = new long[0];
+
+    /** The job's next {@code limit} golds with ids above {@code afterId}, with the workers who have them. */
+    private static List<ItemState> goldStates(Connection c, long jobId, long afterId, int limit) throws SQLException {
+        return Db.list(c, rs -> new ItemState(rs.getString(1), 0, 0, 0, 0, workers(rs.getArray(2))),
+                "WITH page AS (SELECT id FROM item WHERE job_id = ? AND is_gold AND id > ? ORDER BY id LIMIT " + limit + ") "
+                        + "SELECT p.id, x.workers FROM page p CROSS JOIN LATERAL "
+                        + "(SELECT array_agg(a.worker_id) AS workers FROM assignment a WHERE a.item_id = p.id) x ORDER BY p.id",
+                jobId, afterId);
+    }
+
+    private static long[] workers(java.sql.Array array) throws SQLException {
+        if (array == null) {
+            return NO_WORKERS;
+        }
+        Object[] values = (Object[]) array.getArray();
+        long[] out = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = ((Number) values[i]).longValue();
+        }
+        return out;
     }
 
     private static final int ITEM_PAGE = 2000;
@@ -448,12 +496,12 @@ public final class MatchingService {
     };
 
     /** The states of the job's next {@code limit} items with ids above {@code afterId}, in id order (index item_job, V28). */
-    private static List<ItemState> itemStates(Connection c, JobRow job, long afterId, int limit) throws SQLException {
-        return itemStates(c, job, afterId, limit, null);
-    }
-
-    /** As above, leaving out items closed before {@code closedSince} (when given). */
-    private static List<ItemState> itemStates(Connection c, JobRow job, long afterId, int limit, Instant closedSince) throws SQLException {
+    /**
+     * The states of the job's next {@code limit} items with ids above {@code afterId}, leaving out items closed before
+     * {@code closedSince} (when given); with {@code withWorkers}, each with the workers who have an assignment on it.
+     */
+    private static List<ItemState> itemStates(Connection c, JobRow job, long afterId, int limit, Instant closedSince,
+                                              boolean withWorkers) throws SQLException {
         // The page size is written into the statement rather than bound: with LIMIT as a parameter, the plan Postgres
         // keeps for the prepared statement (planned for an unknown, possibly large limit) read the job's whole item
         // table and sorted it for every page: 30 to 95 ms a page instead of 1 to 2 under the load benchmark.
@@ -471,16 +519,18 @@ public final class MatchingService {
                     // Closing is decided on each answer and stored; an open item may take one answer beyond its minimum.
                     int cap = closed ? 0 : Math.min(job.overlap(), Math.max(job.overlapMin(), answers + 1));
                     return new ItemState(rs.getString(1), used, cap, OverlapPolicy.score(answers, job.overlapMin(), confidence, uncertainty),
-                            answers);
+                            answers, withWorkers ? workers(rs.getArray(7)) : NO_WORKERS);
                 },
                 // Counted per item (LATERAL, by the index on assignment(item_id, ...)): as a join, the planner hashed
                 // the whole assignment table for every page, so a pass over a job grew with all answers ever stored.
                 "WITH page AS (SELECT id, closed_at, posterior_confidence, model_uncertainty FROM item "
                         + "  WHERE job_id = ? AND NOT is_gold AND id > ? " + (closedSince == null ? "" : "AND (closed_at IS NULL OR closed_at >= ?) ")
                         + "  ORDER BY id LIMIT " + limit + ") "
-                        + "SELECT p.id, x.answers, x.leased, p.closed_at IS NOT NULL, COALESCE(p.posterior_confidence, 0), p.model_uncertainty "
+                        + "SELECT p.id, x.answers, x.leased, p.closed_at IS NOT NULL, COALESCE(p.posterior_confidence, 0), p.model_uncertainty"
+                        + (withWorkers ? ", x.workers " : " ")
                         + "FROM page p CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE a.status IN ('SUBMITTED','ACCEPTED','REJECTED')) AS answers, "
-                        + "count(*) FILTER (WHERE a.status = 'LEASED') AS leased FROM assignment a WHERE a.item_id = p.id) x "
+                        + "count(*) FILTER (WHERE a.status = 'LEASED') AS leased"
+                        + (withWorkers ? ", array_agg(a.worker_id) AS workers" : "") + " FROM assignment a WHERE a.item_id = p.id) x "
                         + "ORDER BY p.id", args.toArray());
     }
 
@@ -534,7 +584,7 @@ public final class MatchingService {
                 }
             }
             long from = after;
-            page = db.tx(c -> itemStates(c, job, from, RECONCILE_PAGE, closedSince));
+            page = db.tx(c -> itemStates(c, job, from, RECONCILE_PAGE, closedSince, false));
             if (page.isEmpty()) {
                 break;
             }

@@ -248,6 +248,31 @@ class MatchingRulesTest {
     }
 
     @Test
+    void aRebuildRestoresEachWorkersSeenSetWithGoldsAndNormalItemsFromPostgres() {
+        api = new Api(client.toBlocking(), users);
+        Api.Session requester = api.signUp("REQUESTER");
+        long job = publishedJob(requester, 10, 10, 2, 0.5);
+        Api.Session a = api.signUp("WORKER");
+        Api.Session b = api.signUp("WORKER");
+        for (int i = 0; i < 8; i++) {
+            answer(a, next(a, job).body().get("assignmentId"), "positive");
+        }
+        for (int i = 0; i < 3; i++) {
+            next(b, job); // leased, not answered
+        }
+        redis.sync().flushdb();
+        matching.rebuild(job);
+        for (Api.Session w : List.of(a, b)) {
+            List<String> inPostgres = db.tx(c -> Db.list(c, rs -> rs.getString(1),
+                    "SELECT item_id::text FROM assignment WHERE job_id = ? AND worker_id = ?", job, w.id()));
+            assertThat(redis.sync().smembers(matching.seen(job, w.id()))).containsExactlyInAnyOrderElementsOf(inPostgres);
+        }
+        List<Boolean> goldsSeenByA = db.tx(c -> Db.list(c, rs -> rs.getBoolean(1),
+                "SELECT is_gold FROM assignment WHERE job_id = ? AND worker_id = ?", job, a.id()));
+        assertThat(goldsSeenByA).as("the check covers golds and normal items").contains(true, false);
+    }
+
+    @Test
     void dynamicOverlapStopsBuyingAnswersOnceAnItemIsConfidentAndTheJobCompletes() {
         api = new Api(client.toBlocking(), users);
         Api.Session requester = api.signUp("REQUESTER");
@@ -469,7 +494,7 @@ class MatchingRulesTest {
     }
 
     @Test
-    void aRebuildExtendsItsLockPageByPageAndStopsBeforeTheMetaKeyOnceAnotherProcessHasIt() {
+    void aRebuildWritesPageByPageExtendingItsLockAndStopsBeforeTheMetaKeyOnceAnotherProcessHasIt() {
         api = new Api(client.toBlocking(), users);
         Api.Session requester = api.signUp("REQUESTER");
         long job = publishedJob(requester, 4_500, 0, 1, 0.0); // three pages of 2,000 for rebuild
@@ -477,22 +502,26 @@ class MatchingRulesTest {
         redis.sync().del(matching.meta(job), matching.open(job));
         int[] pages = {0};
         List<Long> ttlSeen = new ArrayList<>();
+        List<Long> openSeen = new ArrayList<>();
         try {
             // First attempt: before page 2 the lock is cut to 5 s to live; before page 3 it must live longer again
-            // (the rebuild extended it as it read page 2); then another process takes it over, and this rebuild must stop.
+            // (the rebuild extended it as it read page 2), and pages 1 and 2 must be in Redis already (a page is written
+            // before the next is read); then another process takes it over, and this rebuild must stop.
             matching.rebuildPageHook = () -> {
                 pages[0]++;
                 if (pages[0] == 2) {
                     redis.sync().pexpire(lock, 5_000);
                 } else if (pages[0] == 3) {
                     ttlSeen.add(redis.sync().pttl(lock));
+                    openSeen.add(redis.sync().zcard(matching.open(job)));
                     redis.sync().set(lock, "another-process");
                 }
             };
             matching.rebuild(job);
             assertThat(ttlSeen).singleElement().satisfies(ttl -> assertThat(ttl).isGreaterThan(5_000L));
+            assertThat(openSeen).as("written page by page").containsExactly(4_000L);
             assertThat(redis.sync().exists(matching.meta(job))).as("no meta key: claims wait for the new holder").isZero();
-            assertThat(matching.openItems(job)).isZero();
+            assertThat(matching.openItems(job)).as("nothing after the lock was lost").isEqualTo(4_000);
             assertThat(redis.sync().get(lock)).as("the new holder's lock is left alone").isEqualTo("another-process");
 
             // The other process gone (its lock expired): the next rebuild completes and releases its lock.
