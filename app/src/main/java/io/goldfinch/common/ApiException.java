@@ -4,7 +4,10 @@ import io.micronaut.http.HttpStatus;
 
 import java.util.List;
 
-/** An error the API reports to its caller as application/problem+json with a 4xx status. */
+/**
+ * An error the API reports to its caller as application/problem+json: a 4xx status, or 503 when a part the request
+ * needs is briefly unavailable (the response then says when to retry).
+ */
 public class ApiException extends RuntimeException {
 
     /** One problem with one field or row of the input. */
@@ -61,5 +64,10 @@ public class ApiException extends RuntimeException {
 
     public static ApiException forbidden(String detail) {
         return new ApiException(HttpStatus.FORBIDDEN, "forbidden", detail);
+    }
+
+    /** 503: the request is fine but cannot be served just now; the response carries Retry-After. */
+    public static ApiException unavailable(String type, String detail) {
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, type, detail);
     }
 }

@@ -1,7 +1,10 @@
 package io.goldfinch.common;
 
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisException;
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.core.annotation.NonNull;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -26,6 +29,8 @@ import java.util.Map;
 public final class Problems {
 
     public static final String MEDIA_TYPE = "application/problem+json";
+    /** Seconds a client should wait before retrying a 503. */
+    public static final int RETRY_AFTER_SECONDS = 2;
 
     private Problems() {
     }
@@ -58,9 +63,36 @@ public final class Problems {
     public static final class ApiExceptionHandler implements ExceptionHandler<ApiException, HttpResponse<?>> {
         @Override
         public HttpResponse<?> handle(HttpRequest request, ApiException e) {
-            return HttpResponse.status(e.status())
+            MutableHttpResponse<Map<String, Object>> response = HttpResponse.<Map<String, Object>>status(e.status())
                     .body(body(e.status(), e.type(), e.getMessage(), e.errors()))
                     .contentType(MEDIA_TYPE);
+            if (e.status() == HttpStatus.SERVICE_UNAVAILABLE) {
+                response.header(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS));
+            }
+            return response;
+        }
+    }
+
+    /**
+     * Redis unreachable or too slow (connection refused or lost, command timed out): 503 with Retry-After, not a 500,
+     * and at once rather than after a long wait, since commands are refused while disconnected ({@code RedisOptions}).
+     * An error that Redis itself returned (a script failing) is a fault of ours and stays a 500.
+     */
+    @Singleton
+    @Produces(MEDIA_TYPE)
+    public static final class RedisUnavailableHandler implements ExceptionHandler<RedisException, HttpResponse<?>> {
+        private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RedisUnavailableHandler.class);
+
+        @Override
+        public HttpResponse<?> handle(HttpRequest request, RedisException e) {
+            if (e instanceof RedisCommandExecutionException) {
+                LOG.error("Redis refused a command of {} {}", request.getMethod(), request.getPath(), e);
+                return response(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "internal error; it has been logged");
+            }
+            LOG.warn("Redis unavailable for {} {}: {}", request.getMethod(), request.getPath(), e.toString());
+            return response(HttpStatus.SERVICE_UNAVAILABLE, "matching-unavailable",
+                    "task matching is briefly unavailable; retry in a few seconds (nothing you sent before this request was lost)")
+                    .header(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS));
         }
     }
 

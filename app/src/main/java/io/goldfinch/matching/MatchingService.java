@@ -65,11 +65,14 @@ public final class MatchingService {
     private final Duration lease;
     private final LeaseStore leases;
     private final Duration reconcilePause;
+    private final Duration rebuildWait;
 
     public MatchingService(Db db, StatefulRedisConnection<String, String> connection, RedisScripts scripts, Clock clock,
                            RandomGenerator random, JsonMapper json, @Value("${goldfinch.lease-seconds:600}") long leaseSeconds,
-                           LeaseStore leases, @Value("${goldfinch.reconcile-page-pause:20ms}") Duration reconcilePause) {
+                           LeaseStore leases, @Value("${goldfinch.reconcile-page-pause:20ms}") Duration reconcilePause,
+                           @Value("${goldfinch.rebuild-wait:2s}") Duration rebuildWait) {
         this.reconcilePause = reconcilePause;
+        this.rebuildWait = rebuildWait;
         this.db = db;
         this.leases = leases;
         this.connection = connection;
@@ -257,7 +260,14 @@ public final class MatchingService {
                     : scripts.evalLong("claim_item", new String[]{meta(job.id()), open(job.id()), seen(job.id(), workerId),
                     slots(job.id()), caps(job.id())}, String.valueOf(SCAN_LIMIT));
             if (item == -1) {
-                rebuild(job.id());
+                Rebuild outcome = rebuild(job.id());
+                if (outcome == Rebuild.NOT_PUBLISHED) {
+                    return Optional.empty();
+                }
+                if (outcome == Rebuild.ELSEWHERE && !awaitState(job.id())) {
+                    throw ApiException.unavailable("matching-state-rebuilding",
+                            "this job's task pool is being rebuilt from the database; retry in a few seconds");
+                }
                 continue;
             }
             if (item == 0) {
@@ -332,12 +342,12 @@ public final class MatchingService {
      * Page by page: each page of items is read (with the workers who have it, for their seen-sets) and written to Redis
      * before the next is read, so memory holds one page whatever the job's size, and no transaction stays open.
      */
-    public void rebuild(long jobId) {
+    public Rebuild rebuild(long jobId) {
         jobsChanged();
         String lockKey = rebuildLock(jobId);
         String token = UUID.randomUUID().toString();
         if (!"OK".equals(redis().set(lockKey, token, SetArgs.Builder.nx().px(REBUILD_LOCK.toMillis())))) {
-            return;
+            return Rebuild.ELSEWHERE;
         }
         // A large job can take longer than the lock lives: the lock is extended at every page, and a rebuild that finds
         // it gone stops before writing the meta key (another process is rebuilding the job). What it wrote before that
@@ -350,12 +360,12 @@ public final class MatchingService {
         };
         try {
             if (redis().exists(meta(jobId)) > 0) {
-                return; // another process finished a rebuild meanwhile
+                return Rebuild.DONE; // another process finished a rebuild meanwhile
             }
             long startedNanos = System.nanoTime();
             Optional<JobRow> found = publishedJob(jobId);
             if (found.isEmpty()) {
-                return;
+                return Rebuild.NOT_PUBLISHED;
             }
             JobRow job = found.get();
             RedisCommands<String, String> r = redis();
@@ -420,9 +430,11 @@ public final class MatchingService {
                     "goldLeft", String.valueOf(Math.max(0, job.goldTaskBudget() - goldUsed))));
             LOG.info("matching state of job {} rebuilt in {} ms: {} items ({} claimable), {} golds, {} workers", jobId,
                     (System.nanoTime() - startedNanos) / 1_000_000, items, open, golds, workers.size());
+            return Rebuild.DONE;
         } catch (LostRebuildLock e) {
             // Claims keep waiting for the meta key, which the process that holds the lock writes when it is done.
             LOG.warn("job {}: the rebuild lock expired or was taken over; leaving the rebuild to its holder", jobId);
+            return Rebuild.ELSEWHERE;
         } finally {
             scripts.evalLong("release_lock", new String[]{lockKey}, token);
         }
@@ -446,6 +458,31 @@ public final class MatchingService {
             throw new IllegalStateException("job " + jobId + ": Redis did not take the seen-sets of a page within " + REBUILD_LOCK);
         }
     }
+
+    /** What a call of {@link #rebuild} found: the state is complete, another process is writing it, or the job is not published. */
+    public enum Rebuild { DONE, ELSEWHERE, NOT_PUBLISHED }
+
+    /**
+     * Waits, up to {@code goldfinch.rebuild-wait}, for another process to finish rebuilding the job's state (its meta key
+     * written last). True when it has; a claim that gives up answers 503 with Retry-After rather than "no task".
+     */
+    private boolean awaitState(long jobId) {
+        long deadline = System.nanoTime() + rebuildWait.toNanos();
+        while (redis().exists(meta(jobId)) == 0) {
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(REBUILD_POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final long REBUILD_POLL_MS = 50;
 
     String rebuildLock(long jobId) {
         return prefix() + jobId + ":rebuild";

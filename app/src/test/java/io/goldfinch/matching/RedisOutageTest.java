@@ -1,0 +1,102 @@
+package io.goldfinch.matching;
+
+import io.goldfinch.accounts.UserStore;
+import io.goldfinch.support.Api;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What a worker gets while the matching state in Redis cannot serve them: a 503 to retry, never "no task" or a 500. */
+@MicronautTest
+class RedisOutageTest {
+
+    @Inject
+    @Client("/")
+    HttpClient client;
+    @Inject
+    UserStore users;
+    @Inject
+    StatefulRedisConnection<String, String> redis;
+    @Inject
+    MatchingService matching;
+    @Inject
+    RedisClient redisClient;
+
+    private long publishedJob(Api api, Api.Session requester, int items) {
+        api.credit(api.admin(), requester.id(), 1_000_000);
+        long job = api.createJob(requester, Map.of("overlapMin", 1, "overlapMax", 1, "goldRate", 0.0));
+        api.upload(requester, job, "items", "text/csv", Api.itemsCsv("i", items));
+        api.post(requester, "/api/jobs/" + job + "/publish", Map.of());
+        return job;
+    }
+
+    private static void assertRetryLater(HttpClientResponseException e, String type) {
+        assertThat(e.getStatus().getCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE.getCode());
+        assertThat(e.getResponse().getContentType().orElseThrow().toString()).isEqualTo("application/problem+json");
+        assertThat(e.getResponse().getHeaders().get(HttpHeaders.RETRY_AFTER)).isEqualTo("2");
+        assertThat(e.getResponse().getBody(String.class).orElseThrow()).contains("urn:goldfinch:problem:" + type);
+    }
+
+    @Test
+    void aClaimWhileAnotherProcessRebuildsTheJobAnswers503RetryLaterNotNoTaskAndGetsATaskOnceItIsDone() {
+        Api api = new Api(client.toBlocking(), users);
+        long job = publishedJob(api, api.signUp("REQUESTER"), 20);
+        Api.Session worker = api.signUp("WORKER");
+        String lock = matching.rebuildLock(job);
+        redis.sync().del(matching.meta(job));
+        redis.sync().set(lock, "another-process"); // a rebuild under way elsewhere, not finished within the wait
+        try {
+            assertRetryLater(api.failure(api.as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, ""))),
+                    "matching-state-rebuilding");
+            assertThat(redis.sync().get(lock)).as("the other holder's lock is left alone").isEqualTo("another-process");
+        } finally {
+            redis.sync().del(lock);
+        }
+        assertThat(api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, ""))).getStatus().getCode())
+                .isEqualTo(HttpStatus.OK.getCode());
+    }
+
+    @Test
+    void aRedisThatStopsAnsweringGivesA503RetryLaterAndClaimsResumeAfterwards() {
+        Api api = new Api(client.toBlocking(), users);
+        long job = publishedJob(api, api.signUp("REQUESTER"), 20);
+        Api.Session worker = api.signUp("WORKER");
+        assertThat(api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, ""))).getStatus().getCode())
+                .isEqualTo(HttpStatus.OK.getCode());
+        // Redis stops answering for longer than the command timeout (goldfinch.redis-timeout, 5 s): the claim fails with a 503.
+        redis.sync().clientPause(7_000);
+        assertRetryLater(api.failure(api.as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, ""))),
+                "matching-unavailable");
+        long until = System.currentTimeMillis() + 15_000;
+        Integer after = null;
+        while (System.currentTimeMillis() < until) {
+            try {
+                after = api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, ""))).getStatus().getCode();
+                break;
+            } catch (HttpClientResponseException e) {
+                assertThat(e.getStatus().getCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE.getCode());
+            }
+        }
+        assertThat(after).as("claims resume once Redis answers again").isEqualTo(HttpStatus.OK.getCode());
+    }
+
+    @Test
+    void whileDisconnectedRedisCommandsAreRefusedAtOnceRatherThanQueuedUntilTheTimeout() {
+        assertThat(redisClient.getOptions().getDisconnectedBehavior()).isEqualTo(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+        assertThat(redisClient.getOptions().isAutoReconnect()).isTrue();
+        assertThat(redisClient.getOptions().getTimeoutOptions().isTimeoutCommands()).as("commands time out (5 s)").isTrue();
+    }
+}
