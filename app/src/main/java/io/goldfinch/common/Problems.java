@@ -91,7 +91,7 @@ public final class Problems {
             }
             LOG.warn("Redis unavailable for {} {}: {}", request.getMethod(), request.getPath(), e.toString());
             return response(HttpStatus.SERVICE_UNAVAILABLE, "matching-unavailable",
-                    "task matching is briefly unavailable; retry in a few seconds (nothing you sent before this request was lost)")
+                    "task matching is briefly unavailable; retry in a few seconds")
                     .header(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS));
         }
     }

@@ -1,5 +1,6 @@
 package io.goldfinch.matching;
 
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
@@ -45,9 +46,17 @@ public final class RedisScripts {
      * run after it, as Redis runs one connection's commands in order.
      */
     public CompletionStage<Long> evalLongLater(String name, String[] keys, String... args) {
-        String sha = shas.computeIfAbsent(name, n -> redis.sync().scriptLoad(source(n)));
         CompletableFuture<Long> result = new CompletableFuture<>();
-        RedisFuture<Long> sent = redis.async().evalsha(sha, ScriptOutputType.INTEGER, keys, args);
+        RedisFuture<Long> sent;
+        try {
+            String sha = shas.computeIfAbsent(name, n -> redis.sync().scriptLoad(source(n)));
+            sent = redis.async().evalsha(sha, ScriptOutputType.INTEGER, keys, args);
+        } catch (RedisException e) {
+            // Redis unreachable (commands are refused while disconnected): the caller hears of it through the result,
+            // as of any other failure, and does not fail its own request for it.
+            result.completeExceptionally(e);
+            return result;
+        }
         sent.whenComplete((value, error) -> {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (cause == null) {

@@ -94,6 +94,24 @@ class RedisOutageTest {
     }
 
     @Test
+    void aScriptSentWithoutWaitingReportsAnUnreachableRedisThroughItsResultInsteadOfFailingTheCaller() throws Exception {
+        // An answer tells Redis its item's new cap this way: with Redis unreachable the answer, already stored, must
+        // still succeed (reconcile repairs Redis later), so the call itself may not throw.
+        RedisClient other = RedisClient.create(redisClient.getResources(), io.lettuce.core.RedisURI.create(System.getenv()
+                .getOrDefault("GOLDFINCH_REDIS_URI", "redis://127.0.0.1:56379/1")));
+        try {
+            StatefulRedisConnection<String, String> connection = other.connect();
+            connection.close(); // every command on it now fails at once
+            java.util.concurrent.CompletableFuture<Long> result = new RedisScripts(connection)
+                    .evalLongLater("update_item", new String[]{"k1", "k2", "k3", "k4", "k5", "k6"}, "1", "0", "0", "1")
+                    .toCompletableFuture();
+            assertThat(result).isCompletedExceptionally();
+        } finally {
+            other.shutdown();
+        }
+    }
+
+    @Test
     void whileDisconnectedRedisCommandsAreRefusedAtOnceRatherThanQueuedUntilTheTimeout() {
         assertThat(redisClient.getOptions().getDisconnectedBehavior()).isEqualTo(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
         assertThat(redisClient.getOptions().isAutoReconnect()).isTrue();
