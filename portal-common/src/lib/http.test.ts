@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError, HttpClient, NETWORK_ERROR_STATUS, describeError, problemFromResponse } from './http';
+import { ApiError, HttpClient, MAX_RETRY_AFTER_MS, NETWORK_ERROR_STATUS, describeError, parseRetryAfter, problemFromResponse } from './http';
 import { json, noContent, problem, scriptedFetch } from '../test/fakes';
 
 describe('HttpClient', () => {
@@ -69,6 +69,21 @@ describe('HttpClient', () => {
     expect(e.status).toBe(502);
     expect(e.userMessage).toBe('Server error (502)');
     expect(e.isTransient).toBe(true);
+  });
+
+  it('carries the Retry-After of a 503 on the error, and none when the server gave none', async () => {
+    const client = new HttpClient({
+      fetch: scriptedFetch(
+        json(503, { type: 'urn:goldfinch:problem:matching-state-rebuilding', title: 'Service Unavailable', status: 503 },
+          { 'Retry-After': '2' }),
+        problem(503, { title: 'Service Unavailable' }),
+      ),
+    });
+    const first = (await client.request('/api/worker/tasks/next').catch((x: unknown) => x)) as ApiError;
+    expect(first.retryAfterMs).toBe(2000);
+    expect(first.isTransient).toBe(true);
+    const second = (await client.request('/api/worker/tasks/next').catch((x: unknown) => x)) as ApiError;
+    expect(second.retryAfterMs).toBeNull();
   });
 
   it('reports a failed connection as status 0, transient', async () => {
@@ -146,5 +161,20 @@ describe('describeError', () => {
     expect(describeError(new ApiError({ status: 400, title: 'Bad', detail: 'Email taken' }))).toBe('Email taken');
     expect(describeError(new Error('boom'))).toBe('Boom');
     expect(describeError('weird')).toBe('Something went wrong.');
+  });
+});
+
+describe('parseRetryAfter', () => {
+  const now = Date.parse('2025-01-01T12:00:00Z');
+  it('reads seconds and HTTP dates, clamps to [0, the maximum], and ignores what it cannot read', () => {
+    expect(parseRetryAfter('2', now)).toBe(2000);
+    expect(parseRetryAfter(' 0 ', now)).toBe(0);
+    expect(parseRetryAfter('Wed, 01 Jan 2025 12:00:05 GMT', now)).toBe(5000);
+    expect(parseRetryAfter('Wed, 01 Jan 2025 11:59:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('86400', now)).toBe(MAX_RETRY_AFTER_MS);
+    expect(parseRetryAfter('soon', now)).toBeNull();
+    expect(parseRetryAfter('-3', now)).toBeNull();
+    expect(parseRetryAfter(null, now)).toBeNull();
+    expect(parseRetryAfter('', now)).toBeNull();
   });
 });

@@ -20,6 +20,8 @@ export class ApiError extends Error {
   readonly detail: string | null;
   readonly type: string | null;
   readonly fieldErrors: readonly FieldError[];
+  /** How long the server asked us to wait before retrying (its Retry-After header), or null when it did not say. */
+  readonly retryAfterMs: number | null;
 
   constructor(init: {
     status: number;
@@ -27,6 +29,7 @@ export class ApiError extends Error {
     detail?: string | null;
     type?: string | null;
     fieldErrors?: readonly FieldError[];
+    retryAfterMs?: number | null;
   }) {
     super(init.detail || init.title);
     this.name = 'ApiError';
@@ -35,6 +38,7 @@ export class ApiError extends Error {
     this.detail = init.detail ?? null;
     this.type = init.type ?? null;
     this.fieldErrors = init.fieldErrors ?? [];
+    this.retryAfterMs = init.retryAfterMs ?? null;
   }
 
   /** The sentence to show a person: the problem's detail, else its title. */
@@ -138,7 +142,8 @@ export class HttpClient {
       return { status: response.status, body: parseJsonOrNull<T>(text, response.status) };
     }
     if (response.status === 401) this.onUnauthorized?.();
-    throw problemFromResponse(response.status, response.statusText, text);
+    throw problemFromResponse(response.status, response.statusText, text,
+      parseRetryAfter(response.headers?.get('Retry-After') ?? null, this.now()));
   }
 
   private learnClock(response: Response): void {
@@ -193,8 +198,31 @@ const GENERIC_TITLES: Record<number, string> = {
   429: 'Too many requests; please wait a moment',
 };
 
+/** Longest Retry-After honoured (a server asking for more is treated as asking for this). */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
+/**
+ * A Retry-After header in ms: delay-seconds ("2") or an HTTP date, clamped to [0, MAX_RETRY_AFTER_MS]; null when
+ * absent or unreadable.
+ */
+export function parseRetryAfter(header: string | null, nowMs: number): number | null {
+  if (header === null || header.trim() === '') return null;
+  const value = header.trim();
+  let ms: number;
+  if (/^\d+$/.test(value)) {
+    ms = Number(value) * 1000;
+  } else {
+    // An HTTP date names its day and month ("Wed, 21 Oct 2015 07:28:00 GMT"); Date.parse alone would take "-3".
+    if (!/[A-Za-z]/.test(value)) return null;
+    const at = Date.parse(value);
+    if (Number.isNaN(at)) return null;
+    ms = at - nowMs;
+  }
+  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));
+}
+
 /** Builds an ApiError from any error body: problem+json, plain JSON, HTML from a proxy, or nothing. */
-export function problemFromResponse(status: number, statusText: string, text: string): ApiError {
+export function problemFromResponse(status: number, statusText: string, text: string, retryAfterMs: number | null = null): ApiError {
   const fallbackTitle =
     GENERIC_TITLES[status] ?? (status >= 500 ? `Server error (${status})` : statusText || `HTTP ${status}`);
   let parsed: unknown = null;
@@ -204,7 +232,7 @@ export function problemFromResponse(status: number, statusText: string, text: st
     parsed = null;
   }
   if (!isRecord(parsed)) {
-    return new ApiError({ status, title: fallbackTitle });
+    return new ApiError({ status, title: fallbackTitle, retryAfterMs });
   }
   const title = asString(parsed.title) ?? asString(parsed.message) ?? fallbackTitle;
   const detail = asString(parsed.detail);
@@ -218,7 +246,7 @@ export function problemFromResponse(status: number, statusText: string, text: st
       }
     }
   }
-  return new ApiError({ status, title, detail, type, fieldErrors });
+  return new ApiError({ status, title, detail, type, fieldErrors, retryAfterMs });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

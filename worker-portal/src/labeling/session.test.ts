@@ -25,6 +25,8 @@ function setup(source: FakeTaskSource, options: SessionOptions = {}) {
 
 const serverError = () => new ApiError({ status: 503, title: 'Service unavailable' });
 const networkError = () => new ApiError({ status: 0, title: 'Cannot reach the server' });
+const rebuilding = () =>
+  new ApiError({ status: 503, title: 'Service Unavailable', detail: 'the task pool is being rebuilt', retryAfterMs: 2000 });
 
 describe('LabelingSession', () => {
   it('shows the first task and prefetches the next one for the same job', async () => {
@@ -82,6 +84,49 @@ describe('LabelingSession', () => {
 
     expect(source.calls.answers.map((a) => a.key)).toEqual(['key-1', 'key-1', 'key-1']);
     expect(sleeps).toEqual([100, 200]);
+    expect(session.snapshot().submitted).toBe(1);
+  });
+
+  it('waits out a server that says when to retry, as long as it asks and beyond the usual attempts, when taking a task', async () => {
+    const source = new FakeTaskSource();
+    const t1 = makeTask();
+    source.queueTasks(rebuilding(), rebuilding(), rebuilding(), rebuilding(), t1);
+    const { session, sleeps, current } = setup(source, { prefetch: false, maxAttempts: 3, retryDelayMs: 100 });
+    await session.start();
+    expect(current().task).toBe(t1);
+    expect(sleeps).toEqual([2000, 2000, 2000, 2000]);
+  });
+
+  it('gives up on a server that keeps asking to wait after the longest wait, and shows what it said', async () => {
+    const source = new FakeTaskSource();
+    source.queueTasks(...Array.from({ length: 20 }, () => rebuilding()));
+    const { session, sleeps, state } = setup(source, { prefetch: false, maxRetryAfterWaitMs: 5000 });
+    await session.start();
+    expect(sleeps).toEqual([2000, 2000]); // a third wait would pass 5 s
+    const s = state();
+    expect(s.kind).toBe('failed');
+    expect(s.kind === 'failed' && s.message).toMatch(/being rebuilt/);
+  });
+
+  it('does not wait out an error that gives no Retry-After when taking a task: it shows at once', async () => {
+    const source = new FakeTaskSource();
+    source.queueTasks(serverError(), makeTask());
+    const { session, sleeps, state } = setup(source, { prefetch: false });
+    await session.start();
+    expect(sleeps).toEqual([]);
+    expect(state().kind).toBe('failed');
+  });
+
+  it('retries an answer after the time a 503 asks for, even beyond the usual attempts, with the same key', async () => {
+    const source = new FakeTaskSource();
+    source.queueTasks(makeTask(), makeTask());
+    source.answerQueue.push(rebuilding(), rebuilding(), rebuilding());
+    const { session, sleeps } = setup(source, { prefetch: false, maxAttempts: 2, retryDelayMs: 100 });
+    await session.start();
+    session.select(0);
+    await session.submit();
+    expect(sleeps).toEqual([2000, 2000, 2000]);
+    expect(new Set(source.calls.answers.map((a) => a.key))).toEqual(new Set(['key-1']));
     expect(session.snapshot().submitted).toBe(1);
   });
 

@@ -5,7 +5,8 @@
  *   a lost response can never record two answers. (Each retry may lease another next task on the server; the one
  *   whose response was lost simply expires there.)
  * - Transient failures (no answer, 5xx, 429) are retried a bounded number of times with backoff; after that the
- *   worker sees the error and can press Enter again (same key).
+ *   worker sees the error and can press Enter again (same key). A server that answers 503 with Retry-After (its task
+ *   pool is being rebuilt, Redis is briefly away) is waited out, as it asks, for up to 30 s, also when taking a task.
  * - While the worker labels the current task the next one is prefetched, so a submit or skip shows the next task
  *   at once. A prefetched task whose lease has nearly run out is released and a fresh one is taken instead.
  * - A submit asks for the next task in the same call (`answer(..., { next: true, jobId })`), so each labeled task
@@ -46,6 +47,8 @@ export interface SessionOptions {
   maxAttempts?: number;
   /** First retry delay; doubles per attempt (default 400 ms). */
   retryDelayMs?: number;
+  /** How long in all to keep retrying a server that answers 503 with Retry-After (default 30 s). */
+  maxRetryAfterWaitMs?: number;
   /** A prefetched task with less lease left than this is handed back rather than shown (default 20 s). */
   minLeaseMs?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -78,6 +81,7 @@ export class LabelingSession {
       prefetch: options.prefetch ?? true,
       maxAttempts: Math.max(1, options.maxAttempts ?? 3),
       retryDelayMs: options.retryDelayMs ?? 400,
+      maxRetryAfterWaitMs: options.maxRetryAfterWaitMs ?? 30_000,
       minLeaseMs: options.minLeaseMs ?? 20_000,
       sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
       newKey: options.newKey ?? (() => newUuid()),
@@ -233,7 +237,7 @@ export class LabelingSession {
       }
     }
     if (handed) return { next: handed, spare: null };
-    const fresh = await this.source.nextTask(this.options.jobId);
+    const fresh = await this.nextFromServer();
     // A server that hands back the lease we are leaving has nothing else for us right now.
     return { next: fresh && fresh.assignmentId === exclude ? null : fresh, spare: null };
   }
@@ -260,14 +264,41 @@ export class LabelingSession {
     return key;
   }
 
+  /**
+   * Retries transient failures: `maxAttempts` in all with doubling delays, except that a server that says when to
+   * retry (503 with Retry-After, e.g. while it rebuilds its task pool) is waited out for up to `maxRetryAfterWaitMs`
+   * in all, each wait at least as long as it asked.
+   */
   private async withRetry<T>(call: () => Promise<T>): Promise<T> {
+    let waited = 0;
     for (let attempt = 1; ; attempt++) {
       try {
         return await call();
       } catch (e) {
         const transient = e instanceof ApiError && e.isTransient;
-        if (!transient || attempt >= this.options.maxAttempts || this.stopped) throw e;
-        await this.options.sleep(this.options.retryDelayMs * 2 ** (attempt - 1));
+        if (!transient || this.stopped) throw e;
+        const backoff = this.options.retryDelayMs * 2 ** Math.min(attempt - 1, 6);
+        const asked = e instanceof ApiError ? e.retryAfterMs : null;
+        if (asked === null ? attempt >= this.options.maxAttempts : waited + asked > this.options.maxRetryAfterWaitMs) throw e;
+        const delay = asked === null ? backoff : Math.max(asked, this.options.retryDelayMs);
+        waited += delay;
+        await this.options.sleep(delay);
+      }
+    }
+  }
+
+  /** A task from the server, waiting out a server that says when to retry (and only that: other errors show at once). */
+  private async nextFromServer(): Promise<Task | null> {
+    let waited = 0;
+    for (;;) {
+      try {
+        return await this.source.nextTask(this.options.jobId);
+      } catch (e) {
+        const asked = e instanceof ApiError && e.isTransient ? e.retryAfterMs : null;
+        if (asked === null || this.stopped || waited + asked > this.options.maxRetryAfterWaitMs) throw e;
+        const delay = Math.max(asked, this.options.retryDelayMs);
+        waited += delay;
+        await this.options.sleep(delay);
       }
     }
   }
