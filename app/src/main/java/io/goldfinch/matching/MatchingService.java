@@ -13,6 +13,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
 
 /**
@@ -260,11 +268,11 @@ public final class MatchingService {
                     : scripts.evalLong("claim_item", new String[]{meta(job.id()), open(job.id()), seen(job.id(), workerId),
                     slots(job.id()), caps(job.id())}, String.valueOf(SCAN_LIMIT));
             if (item == -1) {
-                Rebuild outcome = rebuild(job.id());
+                Rebuild outcome = rebuildForClaim(job.id());
                 if (outcome == Rebuild.NOT_PUBLISHED) {
                     return Optional.empty();
                 }
-                if (outcome == Rebuild.ELSEWHERE && !awaitState(job.id())) {
+                if (outcome != Rebuild.DONE) {
                     throw ApiException.unavailable("matching-state-rebuilding",
                             "this job's task pool is being rebuilt from the database; retry in a few seconds");
                 }
@@ -463,11 +471,50 @@ public final class MatchingService {
     public enum Rebuild { DONE, ELSEWHERE, NOT_PUBLISHED }
 
     /**
-     * Waits, up to {@code goldfinch.rebuild-wait}, for another process to finish rebuilding the job's state (its meta key
-     * written last). True when it has; a claim that gives up answers 503 with Retry-After rather than "no task".
+     * For a claim that found the job's state missing: starts this process's rebuild of the job in the background (or
+     * joins the one running) and waits up to {@code goldfinch.rebuild-wait} for the state. DONE when it is complete,
+     * NOT_PUBLISHED, or ELSEWHERE when it is still being written, here or by another process (whose meta key is then
+     * waited for). The claim's own thread never does the rebuild: a job of 600,000 items takes about 10 s, which would
+     * hold one worker's request, and a server thread, that long while every other worker was told to come back.
      */
-    private boolean awaitState(long jobId) {
+    Rebuild rebuildForClaim(long jobId) {
         long deadline = System.nanoTime() + rebuildWait.toNanos();
+        CompletableFuture<Rebuild> running = rebuilding.compute(jobId, (id, current) -> current != null && !current.isDone()
+                ? current : CompletableFuture.supplyAsync(() -> rebuild(id), rebuilder));
+        Rebuild outcome;
+        try {
+            outcome = running.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return Rebuild.ELSEWHERE; // still being written by this process; the next claims join it
+        } catch (ExecutionException e) {
+            rebuilding.remove(jobId, running);
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Rebuild.ELSEWHERE;
+        }
+        rebuilding.remove(jobId, running);
+        if (outcome == Rebuild.ELSEWHERE) {
+            return awaitState(jobId, deadline) ? Rebuild.DONE : Rebuild.ELSEWHERE;
+        }
+        return outcome;
+    }
+
+    /** Rebuilds this process runs for claims, by job (at most one per job here; the Redis lock makes it one in all). */
+    private final ConcurrentHashMap<Long, CompletableFuture<Rebuild>> rebuilding = new ConcurrentHashMap<>();
+    private final ExecutorService rebuilder = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "goldfinch-rebuild");
+        t.setDaemon(true);
+        return t;
+    });
+
+    @PreDestroy
+    void stopRebuilds() {
+        rebuilder.shutdownNow();
+    }
+
+    /** Waits until {@code deadline} (System.nanoTime) for the job's meta key, written last by a complete rebuild. */
+    private boolean awaitState(long jobId, long deadline) {
         while (redis().exists(meta(jobId)) == 0) {
             if (System.nanoTime() >= deadline) {
                 return false;

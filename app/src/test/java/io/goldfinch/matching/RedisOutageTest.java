@@ -70,6 +70,44 @@ class RedisOutageTest {
     }
 
     @Test
+    void aClaimDoesNotRebuildALargeJobOnItsOwnThreadButAnswers503WhileTheRebuildGoesOnInTheBackground() throws Exception {
+        Api api = new Api(client.toBlocking(), users);
+        long job = publishedJob(api, api.signUp("REQUESTER"), 20);
+        Api.Session worker = api.signUp("WORKER");
+        redis.sync().del(matching.meta(job));
+        java.util.concurrent.CountDownLatch slowPage = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<String> rebuiltOn = new java.util.concurrent.atomic.AtomicReference<>();
+        matching.rebuildPageHook = () -> { // a rebuild that takes longer than a claim waits (goldfinch.rebuild-wait, 2 s)
+            rebuiltOn.compareAndSet(null, Thread.currentThread().getName());
+            try {
+                slowPage.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        try {
+            assertRetryLater(api.failure(api.as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, ""))),
+                    "matching-state-rebuilding");
+            assertThat(rebuiltOn.get()).as("rebuilt off the request's thread").isEqualTo("goldfinch-rebuild");
+            assertThat(redis.sync().exists(matching.meta(job))).as("still rebuilding").isZero();
+            // Claims meanwhile keep hearing the same.
+            assertRetryLater(api.failure(api.as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, ""))),
+                    "matching-state-rebuilding");
+        } finally {
+            slowPage.countDown();
+        }
+        long until = System.currentTimeMillis() + 20_000;
+        while (redis.sync().exists(matching.meta(job)) == 0 && System.currentTimeMillis() < until) {
+            Thread.sleep(20);
+        }
+        matching.rebuildPageHook = () -> {
+        };
+        assertThat(matching.openItems(job)).as("the background rebuild completed").isEqualTo(20);
+        assertThat(api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, ""))).getStatus().getCode())
+                .isEqualTo(HttpStatus.OK.getCode());
+    }
+
+    @Test
     void aRedisThatStopsAnsweringGivesA503RetryLaterAndClaimsResumeAfterwards() {
         Api api = new Api(client.toBlocking(), users);
         long job = publishedJob(api, api.signUp("REQUESTER"), 20);
