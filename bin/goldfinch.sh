@@ -81,7 +81,7 @@ case "$cmd" in
         trap 'kill $app_pid 2>/dev/null' EXIT
         for i in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.5; done
         for workers in ${@:-100 500}; do
-          java -Xmx1g -cp "$CP" io.goldfinch.matching.bench.LoadBenchmark "http://127.0.0.1:$port" \
+          java -Xmx1g ${BENCH_FLUSH:+-Dbench.flush-redis=redis://127.0.0.1:$GF_REDIS_PORT/2} -cp "$CP" io.goldfinch.matching.bench.LoadBenchmark "http://127.0.0.1:$port" \
             "jdbc:postgresql://127.0.0.1:$GF_PG_PORT/goldfinch_bench" $admin $pass "$workers" "${BENCH_SECONDS:-30}" "${BENCH_ITEMS:-$(( workers * 1200 > 300000 ? workers * 1200 : 300000 ))}" "${BENCH_THINK_MS:-200,1000}" "${BENCH_FLOW:-both}"
         done
         ;;

@@ -29,7 +29,9 @@ import java.util.regex.Pattern;
  * tasks (an offered load below saturation, where latency means something); then it checks the invariants in
  * PostgreSQL.
  *
- * <p>Run: {@code ./goldfinch bench load} (starts services and the app, runs 100 and 500 workers).
+ * <p>Run: {@code ./goldfinch bench load} (starts services and the app, runs 100 and 500 workers). With
+ * {@code -Dbench.flush-redis=<the app's Redis URI>} ({@code BENCH_FLUSH=1 ./goldfinch bench load}) a last phase flushes
+ * Redis under load and reports how the workers fared.
  * Direct: {@code java -cp … LoadBenchmark <baseUrl> <jdbcUrl> <adminEmail> <adminPassword> <workers> <seconds> <items>
  * [thinkMs[,thinkMs…]] [separate|combined|both]}
  */
@@ -174,11 +176,52 @@ public final class LoadBenchmark {
                         thinkMs, paced.rate(), paced.p(0.50), paced.p(0.99), paced.empty(), paced.errors());
             }
         }
+        String flushRedis = System.getProperty("bench.flush-redis");
+        if (flushRedis != null) {
+            measureFlush(load, tokens, accuracy, jobId, seed + 9, seconds, flushRedis);
+        }
         if (emptyClaims > 0) {
             System.out.printf(Locale.ROOT, "warning: %,d claims found no open item: the job ran short of items, so the phases with empty "
                     + "claims measured less work than their workers asked for; raise BENCH_ITEMS%n", emptyClaims);
         }
         checkInvariants(jdbc, jobId);
+    }
+
+    /**
+     * Redis loses everything mid-phase: workers think 1 s per task, and a third of the way in the app's Redis database is
+     * flushed (as a restart without persistence would). Reports when a worker was next handed a task and how many
+     * requests were answered 503 meanwhile; the invariants checked after the run cover the rebuilt state.
+     */
+    private void measureFlush(HttpLoad load, String[] tokens, double[] accuracy, long jobId, long seed, int seconds, String redisUri)
+            throws Exception {
+        Outage outage = new Outage();
+        long flushAfterMs = seconds * 1000L / 3;
+        Thread flusher = new Thread(() -> {
+            try {
+                Thread.sleep(flushAfterMs);
+                io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redisUri);
+                try (var connection = client.connect()) {
+                    connection.sync().flushdb();
+                    outage.flushedAt = System.nanoTime(); // requests sent from now on find Redis empty
+                } finally {
+                    client.shutdown();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "bench-flush");
+        flusher.setDaemon(true);
+        flusher.start();
+        Phase phase = measureCombined(load, tokens, accuracy, jobId, seed, 1000, seconds, outage);
+        flusher.join();
+        // Empty here means an answer stored without a next task (the state was being rebuilt), not a job short of items.
+        System.out.printf(Locale.ROOT, "Redis flushed %.0f s into a phase of submit with the next claim, 1 s think: a request sent after "
+                        + "the flush was first handed a task %s after it; meanwhile %,d requests answered 503 (retry later), %,d answers "
+                        + "stored without a next task, %d other errors; %,.0f pairs/s over the phase, p50 %.1f ms, p99 %.1f ms%n",
+                flushAfterMs / 1000.0,
+                outage.firstTaskAfter == 0 ? "never (within the phase)"
+                        : String.format(Locale.ROOT, "%.2f s", (outage.firstTaskAfter - outage.flushedAt) / 1e9),
+                outage.unavailable, phase.empty(), phase.errors(), phase.rate(), phase.p(0.50), phase.p(0.99));
     }
 
     /** Claims answered with 204 over the measured phases of this run. */
@@ -341,7 +384,7 @@ public final class LoadBenchmark {
     private static Phase measurePairs(HttpLoad load, String[] tokens, double[] accuracy, long jobId, long seed, int thinkMs,
                                       int seconds, boolean combined) throws Exception {
         if (combined) {
-            return measureCombined(load, tokens, accuracy, jobId, seed, thinkMs, seconds);
+            return measureCombined(load, tokens, accuracy, jobId, seed, thinkMs, seconds, null);
         }
         Latencies lat = new Latencies();
         Latencies claimLat = new Latencies();
@@ -399,8 +442,25 @@ public final class LoadBenchmark {
                 normalAnswerLat.sorted());
     }
 
+    /**
+     * What workers saw around a Redis flush in a phase: when it was flushed (System.nanoTime), when a worker was next
+     * handed a task, and how many requests were answered 503 (retry later) or otherwise failed meanwhile.
+     */
+    private static final class Outage {
+        volatile long flushedAt;
+        long firstTaskAfter;
+        long unavailable;
+
+        /** A task came back at {@code now} for a request sent at {@code sent}; counts only requests sent after the flush. */
+        void taskHanded(long sent, long now) {
+            if (flushedAt != 0 && firstTaskAfter == 0 && sent > flushedAt) {
+                firstTaskAfter = now;
+            }
+        }
+    }
+
     private static Phase measureCombined(HttpLoad load, String[] tokens, double[] accuracy, long jobId, long seed, int thinkMs,
-                                         int seconds) throws Exception {
+                                         int seconds, Outage outage) throws Exception {
         Latencies lat = new Latencies();
         Latencies claimLat = new Latencies();
         long[] empty = {0};
@@ -441,12 +501,22 @@ public final class LoadBenchmark {
 
                 /** A task arrived: think (label it), then answer it; at once when not pacing. */
                 public byte[] onResponse(HttpLoad.Response res, long now) {
+                    if (outage != null && res.status() == 503) {
+                        outage.unavailable++;
+                        if (held == null) {
+                            wait = 2_000_000_000L; // as Retry-After asks
+                            return null;
+                        }
+                    }
                     if (held == null) {
                         if (res.status() != 200) {
                             return refused("claim", res);
                         }
                         claimLat.add(now - t0);
                         hold(res.body());
+                        if (outage != null) {
+                            outage.taskHanded(t0, now);
+                        }
                         return thinkThen(now);
                     }
                     if (res.status() != 200) {
@@ -459,6 +529,8 @@ public final class LoadBenchmark {
                     if (next < 0 || !hold(res.body().substring(next))) {
                         held = null;
                         empty[0]++;
+                    } else if (outage != null) {
+                        outage.taskHanded(t0, now);
                     }
                     return thinkThen(now);
                 }
