@@ -164,16 +164,29 @@ public final class MatchingService {
             jobs = JobChoice.order(publishedJobs().stream()
                     .map(j -> new JobChoice.Candidate<>(j, j.requesterId(), j.priority(), j.rewardMinor())).toList(), random);
         }
+        ApiException unavailable = null;
         for (JobRow job : jobs) {
             Eligibility.Usage usage = usage(workerId, job);
             if (jobId == null && Eligibility.check(worker, job.requirements(), usage).isPresent()) {
                 continue;
             }
-            // During a job's exam, only its golds are served (openly: the exam is a known training phase).
-            Optional<Task> task = Eligibility.inExam(job.requirements(), usage) ? claim(job, workerId, true) : claimIn(job, workerId);
+            Optional<Task> task;
+            try {
+                // During a job's exam, only its golds are served (openly: the exam is a known training phase).
+                task = Eligibility.inExam(job.requirements(), usage) ? claim(job, workerId, true) : claimIn(job, workerId);
+            } catch (ApiException e) {
+                if (jobId != null || e.status() != io.micronaut.http.HttpStatus.SERVICE_UNAVAILABLE) {
+                    throw e;
+                }
+                unavailable = e; // this job's state is being rebuilt: another job may have a task meanwhile
+                continue;
+            }
             if (task.isPresent()) {
                 return task;
             }
+        }
+        if (unavailable != null) {
+            throw unavailable; // no task elsewhere, but there may be one here shortly: "retry later", not "no task"
         }
         return Optional.empty();
     }

@@ -70,6 +70,29 @@ class RedisOutageTest {
     }
 
     @Test
+    void aWorkerAskingForAnyJobIsServedFromAnotherJobWhileOneIsBeingRebuilt() {
+        // Jobs are offered in a random order across requesters, and the shared test database holds other tests' jobs:
+        // each request below fails without the fallback only when the job being rebuilt comes first, so several are made.
+        Api api = new Api(client.toBlocking(), users);
+        Api.Session requester = api.signUp("REQUESTER");
+        long rebuilding = publishedJob(api, requester, 5);
+        publishedJob(api, requester, 5);
+        Api.Session worker = api.signUp("WORKER");
+        String lock = matching.rebuildLock(rebuilding);
+        redis.sync().del(matching.meta(rebuilding));
+        redis.sync().set(lock, "another-process");
+        try {
+            for (int i = 0; i < 5; i++) {
+                var res = api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/next", "")));
+                assertThat(res.getStatus().getCode()).isEqualTo(HttpStatus.OK.getCode());
+                assertThat(Api.num(res.body().get("jobId"))).isNotEqualTo(rebuilding);
+            }
+        } finally {
+            redis.sync().del(lock);
+        }
+    }
+
+    @Test
     void aClaimDoesNotRebuildALargeJobOnItsOwnThreadButAnswers503WhileTheRebuildGoesOnInTheBackground() throws Exception {
         Api api = new Api(client.toBlocking(), users);
         long job = publishedJob(api, api.signUp("REQUESTER"), 20);
