@@ -395,16 +395,19 @@ public final class MatchingService {
             long open = 0;
             long items = 0;
             Set<Long> workers = new HashSet<>();
+            // The next page is read from PostgreSQL while this one is written to Redis, and a page's writes go to Redis
+            // together (one round of the pipeline): about 7 ms of query and 20 ms of writes a page, overlapped.
             List<ItemState> page;
-            long after = 0;
+            CompletableFuture<List<ItemState>> reading = readPage(job, 0);
             do {
-                keepLock.run();
-                long from = after;
-                page = db.tx(c -> itemStates(c, job, from, ITEM_PAGE, null, true));
+                page = joined(reading);
                 if (page.isEmpty()) {
                     break;
                 }
-                after = Long.parseLong(page.get(page.size() - 1).id());
+                if (page.size() == ITEM_PAGE) {
+                    reading = readPage(job, Long.parseLong(page.get(page.size() - 1).id()));
+                }
+                keepLock.run();
                 items += page.size();
                 Map<String, String> slotMap = new HashMap<>();
                 Map<String, String> capMap = new HashMap<>();
@@ -420,19 +423,22 @@ public final class MatchingService {
                         claimable.add(ScoredValue.just(item.score(), item.id()));
                     }
                 }
-                r.hset(slots(jobId), slotMap);
-                r.hset(caps(jobId), capMap);
-                r.hset(scores(jobId), scoreMap);
-                r.hset(answered(jobId), answeredMap);
+                var async = connection.async();
+                List<RedisFuture<?>> sent = new ArrayList<>();
+                sent.add(async.hset(slots(jobId), slotMap));
+                sent.add(async.hset(caps(jobId), capMap));
+                sent.add(async.hset(scores(jobId), scoreMap));
+                sent.add(async.hset(answered(jobId), answeredMap));
                 if (!claimable.isEmpty()) {
-                    r.zadd(open(jobId), claimable.toArray(new ScoredValue[0]));
+                    sent.add(async.zadd(open(jobId), claimable.toArray(new ScoredValue[0])));
                     open += claimable.size();
                 }
-                addToSeenSets(jobId, page, workers);
+                addToSeenSets(jobId, page, workers, sent);
+                awaitPage(jobId, sent);
             } while (page.size() == ITEM_PAGE);
             // Golds in id order (a sorted set scored by id), so that claim_gold picks one by position in O(log n).
             long golds = 0;
-            after = 0;
+            long after = 0;
             do {
                 keepLock.run();
                 long from = after;
@@ -442,8 +448,11 @@ public final class MatchingService {
                 }
                 after = Long.parseLong(page.get(page.size() - 1).id());
                 golds += page.size();
-                r.zadd(golds(jobId), page.stream().map(g -> ScoredValue.just(Double.parseDouble(g.id()), g.id())).toArray(ScoredValue[]::new));
-                addToSeenSets(jobId, page, workers);
+                List<RedisFuture<?>> sent = new ArrayList<>();
+                sent.add(connection.async().zadd(golds(jobId),
+                        page.stream().map(g -> ScoredValue.just(Double.parseDouble(g.id()), g.id())).toArray(ScoredValue[]::new)));
+                addToSeenSets(jobId, page, workers, sent);
+                awaitPage(jobId, sent);
             } while (page.size() == ITEM_PAGE);
             long goldUsed = db.tx(c -> Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE job_id = ? AND is_gold AND status IN " + LIVE, jobId));
             keepLock.run();
@@ -461,22 +470,35 @@ public final class MatchingService {
         }
     }
 
-    /** Adds a page's items to the seen-sets of the workers who have them (one SADD per worker, pipelined). */
-    private void addToSeenSets(long jobId, List<ItemState> page, Set<Long> workers) {
+    /** Sends a page's items to the seen-sets of the workers who have them: one SADD per worker, added to {@code sent}. */
+    private void addToSeenSets(long jobId, List<ItemState> page, Set<Long> workers, List<RedisFuture<?>> sent) {
         Map<Long, List<String>> byWorker = new HashMap<>();
         for (ItemState item : page) {
             for (long worker : item.workers()) {
                 byWorker.computeIfAbsent(worker, w -> new ArrayList<>()).add(item.id());
             }
         }
-        if (byWorker.isEmpty()) {
-            return;
-        }
         workers.addAll(byWorker.keySet());
-        List<RedisFuture<Long>> sent = new ArrayList<>(byWorker.size());
         byWorker.forEach((worker, ids) -> sent.add(connection.async().sadd(seen(jobId, worker), ids.toArray(new String[0]))));
+    }
+
+    /** Waits for a page's writes to Redis; a write that failed fails the rebuild (its lock is released, the meta key unwritten). */
+    private static void awaitPage(long jobId, List<RedisFuture<?>> sent) {
         if (!LettuceFutures.awaitAll(REBUILD_LOCK, sent.toArray(new RedisFuture[0]))) {
-            throw new IllegalStateException("job " + jobId + ": Redis did not take the seen-sets of a page within " + REBUILD_LOCK);
+            throw new IllegalStateException("job " + jobId + ": Redis did not take a page of the rebuild within " + REBUILD_LOCK);
+        }
+    }
+
+    /** Reads the job's page of items after {@code afterId} on another thread (a rebuild reads ahead while it writes). */
+    private CompletableFuture<List<ItemState>> readPage(JobRow job, long afterId) {
+        return CompletableFuture.supplyAsync(() -> db.tx(c -> itemStates(c, job, afterId, ITEM_PAGE, null, true)), rebuilder);
+    }
+
+    private static <T> T joined(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }
 
