@@ -73,7 +73,8 @@ public final class MatchingService {
     private final Duration lease;
     private final LeaseStore leases;
     private final Duration reconcilePause;
-    private final Duration rebuildWait;
+    /** How long a claim waits for a rebuild (goldfinch.rebuild-wait); not final so that a test can lengthen it. */
+    Duration rebuildWait;
 
     public MatchingService(Db db, StatefulRedisConnection<String, String> connection, RedisScripts scripts, Clock clock,
                            RandomGenerator random, JsonMapper json, @Value("${goldfinch.lease-seconds:600}") long leaseSeconds,
@@ -147,6 +148,15 @@ public final class MatchingService {
 
     /** The next task for this worker, from the given job or from any published job; empty when none is available. */
     public Optional<Task> next(long workerId, Long jobId) {
+        return next(workerId, jobId, rebuildWait);
+    }
+
+    /**
+     * As {@link #next(long, Long)}, waiting at most {@code rebuildWait} for a job whose state is being rebuilt. The next
+     * task leased with an answer does not wait at all ({@link Duration#ZERO}): the answer, already stored, returns at
+     * once without a task, and the client's own request for one waits (and is told to retry) instead.
+     */
+    public Optional<Task> next(long workerId, Long jobId, Duration rebuildWait) {
         Eligibility.Worker worker = workerProfile(workerId);
         if (worker.blocked()) {
             throw ApiException.forbidden("this worker account is blocked");
@@ -173,7 +183,8 @@ public final class MatchingService {
             Optional<Task> task;
             try {
                 // During a job's exam, only its golds are served (openly: the exam is a known training phase).
-                task = Eligibility.inExam(job.requirements(), usage) ? claim(job, workerId, true) : claimIn(job, workerId);
+                task = Eligibility.inExam(job.requirements(), usage) ? claim(job, workerId, true, rebuildWait)
+                        : claimIn(job, workerId, rebuildWait);
             } catch (ApiException e) {
                 if (jobId != null || e.status() != io.micronaut.http.HttpStatus.SERVICE_UNAVAILABLE) {
                     throw e;
@@ -262,18 +273,18 @@ public final class MatchingService {
         return new Eligibility.Usage(tasks, today, examAnswered, examCorrect);
     }
 
-    private Optional<Task> claimIn(JobRow job, long workerId) {
+    private Optional<Task> claimIn(JobRow job, long workerId, Duration rebuildWait) {
         boolean wantGold = job.goldRate() > 0 && random.nextDouble() < job.goldRate();
         if (wantGold) {
-            Optional<Task> gold = claim(job, workerId, true);
+            Optional<Task> gold = claim(job, workerId, true, rebuildWait);
             if (gold.isPresent()) {
                 return gold;
             }
         }
-        return claim(job, workerId, false);
+        return claim(job, workerId, false, rebuildWait);
     }
 
-    private Optional<Task> claim(JobRow job, long workerId, boolean gold) {
+    private Optional<Task> claim(JobRow job, long workerId, boolean gold, Duration rebuildWait) {
         for (int attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
             long item = gold
                     ? scripts.evalLong("claim_gold", new String[]{meta(job.id()), golds(job.id()), seen(job.id(), workerId)},
@@ -281,7 +292,7 @@ public final class MatchingService {
                     : scripts.evalLong("claim_item", new String[]{meta(job.id()), open(job.id()), seen(job.id(), workerId),
                     slots(job.id()), caps(job.id())}, String.valueOf(SCAN_LIMIT));
             if (item == -1) {
-                Rebuild outcome = rebuildForClaim(job.id());
+                Rebuild outcome = rebuildForClaim(job.id(), rebuildWait);
                 if (outcome == Rebuild.NOT_PUBLISHED) {
                     return Optional.empty();
                 }
@@ -512,8 +523,8 @@ public final class MatchingService {
      * waited for). The claim's own thread never does the rebuild: a job of 600,000 items takes about 10 s, which would
      * hold one worker's request, and a server thread, that long while every other worker was told to come back.
      */
-    Rebuild rebuildForClaim(long jobId) {
-        long deadline = System.nanoTime() + rebuildWait.toNanos();
+    Rebuild rebuildForClaim(long jobId, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
         CompletableFuture<Rebuild> running = rebuilding.compute(jobId, (id, current) -> current != null && !current.isDone()
                 ? current : CompletableFuture.supplyAsync(() -> rebuild(id), rebuilder));
         Rebuild outcome;

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -112,7 +113,7 @@ public class TaskService {
     public Submitted submitAndNext(long workerId, UUID assignmentId, String label, String idempotencyKey, Long jobId) {
         Submitted submitted = submit(workerId, assignmentId, label, idempotencyKey);
         try {
-            return matching.next(workerId, jobId).map(submitted::withNext).orElse(submitted);
+            return matching.next(workerId, jobId, Duration.ZERO).map(submitted::withNext).orElse(submitted);
         } catch (ApiException e) {
             LOG.debug("answer stored; no next task for worker {}: {}", workerId, e.getMessage());
             return submitted;

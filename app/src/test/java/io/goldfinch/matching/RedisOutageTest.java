@@ -131,6 +131,42 @@ class RedisOutageTest {
     }
 
     @Test
+    void anAnswerWithNextDoesNotWaitForARebuildItReturnsStoredWithoutATask() throws Exception {
+        Api api = new Api(client.toBlocking(), users);
+        long job = publishedJob(api, api.signUp("REQUESTER"), 20);
+        Api.Session worker = api.signUp("WORKER");
+        Object assignment = api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, ""))).body()
+                .get("assignmentId");
+        redis.sync().del(matching.meta(job));
+        java.util.concurrent.CountDownLatch slowPage = new java.util.concurrent.CountDownLatch(1);
+        java.time.Duration wait = matching.rebuildWait;
+        matching.rebuildWait = java.time.Duration.ofSeconds(60); // a claim would now wait longer than the client does
+        matching.rebuildPageHook = () -> {
+            try {
+                slowPage.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        try {
+            var res = api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/" + assignment + "/answer?next=true&jobId=" + job,
+                    Map.of("label", "positive"))));
+            assertThat(res.getStatus().getCode()).isEqualTo(HttpStatus.OK.getCode());
+            assertThat(res.body()).containsEntry("status", "SUBMITTED").doesNotContainKey("next");
+        } finally {
+            slowPage.countDown();
+            matching.rebuildWait = wait;
+        }
+        long until = System.currentTimeMillis() + 20_000;
+        while (redis.sync().exists(matching.meta(job)) == 0 && System.currentTimeMillis() < until) {
+            Thread.sleep(20);
+        }
+        matching.rebuildPageHook = () -> {
+        };
+        assertThat(redis.sync().exists(matching.meta(job))).as("the rebuild the answer started completed").isEqualTo(1);
+    }
+
+    @Test
     void aRedisThatStopsAnsweringGivesA503RetryLaterAndClaimsResumeAfterwards() {
         Api api = new Api(client.toBlocking(), users);
         long job = publishedJob(api, api.signUp("REQUESTER"), 20);
