@@ -81,7 +81,7 @@ public final class MatchingService {
                            LeaseStore leases, @Value("${goldfinch.reconcile-page-pause:20ms}") Duration reconcilePause,
                            @Value("${goldfinch.rebuild-wait:2s}") Duration rebuildWait) {
         this.reconcilePause = reconcilePause;
-        this.rebuildWait = rebuildWait;
+        this.rebuildWait = checkRebuildWait(rebuildWait);
         this.db = db;
         this.leases = leases;
         this.connection = connection;
@@ -511,6 +511,14 @@ public final class MatchingService {
         } catch (java.util.concurrent.CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
+    }
+
+    /** A claim's wait for a rebuild: 0 (answer 503 at once) to 30 s (a worker's request should not hang longer). */
+    static Duration checkRebuildWait(Duration wait) {
+        if (wait.isNegative() || wait.compareTo(Duration.ofSeconds(30)) > 0) {
+            throw new IllegalArgumentException("goldfinch.rebuild-wait must be 0 to 30s, got " + wait);
+        }
+        return wait;
     }
 
     /** What a call of {@link #rebuild} found: the state is complete, another process is writing it, or the job is not published. */

@@ -22,10 +22,15 @@ final class RedisOptions implements BeanCreatedEventListener<RedisClient> {
     private final Duration timeout;
 
     RedisOptions(@Value("${goldfinch.redis-timeout:5s}") Duration timeout) {
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("goldfinch.redis-timeout must be positive, got " + timeout);
+        this.timeout = checkTimeout(timeout);
+    }
+
+    /** More than nothing, at most a minute (Lettuce's own default, the longest a request should hang on Redis). */
+    static Duration checkTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofSeconds(60)) > 0) {
+            throw new IllegalArgumentException("goldfinch.redis-timeout must be more than 0 and at most 60s, got " + timeout);
         }
-        this.timeout = timeout;
+        return timeout;
     }
 
     @Override

@@ -209,6 +209,21 @@ class RedisOutageTest {
     }
 
     @Test
+    void theWaitAndTimeoutSettingsOutsideTheirRangesAreRefusedByName() {
+        assertThat(MatchingService.checkRebuildWait(java.time.Duration.ZERO)).isEqualTo(java.time.Duration.ZERO);
+        assertThat(MatchingService.checkRebuildWait(java.time.Duration.ofSeconds(30))).isEqualTo(java.time.Duration.ofSeconds(30));
+        for (java.time.Duration bad : new java.time.Duration[]{java.time.Duration.ofMillis(-1), java.time.Duration.ofSeconds(31)}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> MatchingService.checkRebuildWait(bad))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("goldfinch.rebuild-wait");
+        }
+        assertThat(RedisOptions.checkTimeout(java.time.Duration.ofSeconds(60))).isEqualTo(java.time.Duration.ofSeconds(60));
+        for (java.time.Duration bad : new java.time.Duration[]{java.time.Duration.ZERO, java.time.Duration.ofSeconds(61)}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> RedisOptions.checkTimeout(bad))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("goldfinch.redis-timeout");
+        }
+    }
+
+    @Test
     void whileDisconnectedRedisCommandsAreRefusedAtOnceRatherThanQueuedUntilTheTimeout() {
         assertThat(redisClient.getOptions().getDisconnectedBehavior()).isEqualTo(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
         assertThat(redisClient.getOptions().isAutoReconnect()).isTrue();
