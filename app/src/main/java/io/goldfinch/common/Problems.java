@@ -57,19 +57,23 @@ public final class Problems {
                 .contentType(MEDIA_TYPE);
     }
 
+    /** A 503 says when to retry; other statuses are left as they are. */
+    private static <T> MutableHttpResponse<T> withRetryAfter(MutableHttpResponse<T> response) {
+        if (response.getStatus() == HttpStatus.SERVICE_UNAVAILABLE) {
+            response.header(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS));
+        }
+        return response;
+    }
+
     /** Our domain and input errors. */
     @Singleton
     @Produces(MEDIA_TYPE)
     public static final class ApiExceptionHandler implements ExceptionHandler<ApiException, HttpResponse<?>> {
         @Override
         public HttpResponse<?> handle(HttpRequest request, ApiException e) {
-            MutableHttpResponse<Map<String, Object>> response = HttpResponse.<Map<String, Object>>status(e.status())
+            return withRetryAfter(HttpResponse.<Map<String, Object>>status(e.status())
                     .body(body(e.status(), e.type(), e.getMessage(), e.errors()))
-                    .contentType(MEDIA_TYPE);
-            if (e.status() == HttpStatus.SERVICE_UNAVAILABLE) {
-                response.header(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS));
-            }
-            return response;
+                    .contentType(MEDIA_TYPE));
         }
     }
 
@@ -90,9 +94,8 @@ public final class Problems {
                 return response(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "internal error; it has been logged");
             }
             LOG.warn("Redis unavailable for {} {}: {}", request.getMethod(), request.getPath(), e.toString());
-            return response(HttpStatus.SERVICE_UNAVAILABLE, "matching-unavailable",
-                    "task matching is briefly unavailable; retry in a few seconds")
-                    .header(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS));
+            return withRetryAfter(response(HttpStatus.SERVICE_UNAVAILABLE, "matching-unavailable",
+                    "task matching is briefly unavailable; retry in a few seconds"));
         }
     }
 

@@ -371,8 +371,9 @@ public final class MatchingService {
      * Rebuilds one job's Redis state from Postgres: after publish, a Redis flush or restart. Guarded by a Redis lock so
      * that one process rebuilds at a time; the meta key is written last, so claims wait for a complete state.
      * <p>
-     * Page by page: each page of items is read (with the workers who have it, for their seen-sets) and written to Redis
-     * before the next is read, so memory holds one page whatever the job's size, and no transaction stays open.
+     * Page by page: each page of items is read (with the workers who have it, for their seen-sets) and written to Redis,
+     * the next page being read while one is written, so memory holds two pages whatever the job's size, and no
+     * transaction stays open.
      */
     public Rebuild rebuild(long jobId) {
         jobsChanged();

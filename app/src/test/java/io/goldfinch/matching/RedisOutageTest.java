@@ -16,6 +16,9 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,6 +46,32 @@ class RedisOutageTest {
         return job;
     }
 
+    private static io.micronaut.http.MutableHttpRequest<String> next(Api api, Api.Session worker, long job) {
+        return api.as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, ""));
+    }
+
+    /** Holds this process's rebuilds at their first page until {@code release}; {@code thread} gets the name of the one held. */
+    private void holdRebuilds(CountDownLatch release, AtomicReference<String> thread) {
+        matching.rebuildPageHook = () -> {
+            thread.compareAndSet(null, Thread.currentThread().getName());
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
+
+    /** Waits (up to 20 s) for the job's rebuild to write its meta key, then lets rebuilds run freely again. */
+    private void awaitRebuilt(long job) throws InterruptedException {
+        long until = System.currentTimeMillis() + 20_000;
+        while (redis.sync().exists(matching.meta(job)) == 0 && System.currentTimeMillis() < until) {
+            Thread.sleep(20);
+        }
+        matching.rebuildPageHook = () -> {
+        };
+    }
+
     private static void assertRetryLater(HttpClientResponseException e, String type) {
         assertThat(e.getStatus().getCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE.getCode());
         assertThat(e.getResponse().getContentType().orElseThrow().toString()).isEqualTo("application/problem+json");
@@ -59,13 +88,13 @@ class RedisOutageTest {
         redis.sync().del(matching.meta(job));
         redis.sync().set(lock, "another-process"); // a rebuild under way elsewhere, not finished within the wait
         try {
-            assertRetryLater(api.failure(api.as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, ""))),
+            assertRetryLater(api.failure(next(api, worker, job)),
                     "matching-state-rebuilding");
             assertThat(redis.sync().get(lock)).as("the other holder's lock is left alone").isEqualTo("another-process");
         } finally {
             redis.sync().del(lock);
         }
-        assertThat(api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, ""))).getStatus().getCode())
+        assertThat(api.exchange(next(api, worker, job)).getStatus().getCode())
                 .isEqualTo(HttpStatus.OK.getCode());
     }
 
@@ -98,35 +127,23 @@ class RedisOutageTest {
         long job = publishedJob(api, api.signUp("REQUESTER"), 20);
         Api.Session worker = api.signUp("WORKER");
         redis.sync().del(matching.meta(job));
-        java.util.concurrent.CountDownLatch slowPage = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicReference<String> rebuiltOn = new java.util.concurrent.atomic.AtomicReference<>();
-        matching.rebuildPageHook = () -> { // a rebuild that takes longer than a claim waits (goldfinch.rebuild-wait, 2 s)
-            rebuiltOn.compareAndSet(null, Thread.currentThread().getName());
-            try {
-                slowPage.await(30, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        };
+        CountDownLatch slowPage = new CountDownLatch(1);
+        AtomicReference<String> rebuiltOn = new AtomicReference<>();
+        holdRebuilds(slowPage, rebuiltOn); // a rebuild that takes longer than a claim waits (goldfinch.rebuild-wait, 2 s)
         try {
-            assertRetryLater(api.failure(api.as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, ""))),
+            assertRetryLater(api.failure(next(api, worker, job)),
                     "matching-state-rebuilding");
             assertThat(rebuiltOn.get()).as("rebuilt off the request's thread").isEqualTo("goldfinch-rebuild");
             assertThat(redis.sync().exists(matching.meta(job))).as("still rebuilding").isZero();
             // Claims meanwhile keep hearing the same.
-            assertRetryLater(api.failure(api.as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, ""))),
+            assertRetryLater(api.failure(next(api, worker, job)),
                     "matching-state-rebuilding");
         } finally {
             slowPage.countDown();
         }
-        long until = System.currentTimeMillis() + 20_000;
-        while (redis.sync().exists(matching.meta(job)) == 0 && System.currentTimeMillis() < until) {
-            Thread.sleep(20);
-        }
-        matching.rebuildPageHook = () -> {
-        };
+        awaitRebuilt(job);
         assertThat(matching.openItems(job)).as("the background rebuild completed").isEqualTo(20);
-        assertThat(api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, ""))).getStatus().getCode())
+        assertThat(api.exchange(next(api, worker, job)).getStatus().getCode())
                 .isEqualTo(HttpStatus.OK.getCode());
     }
 
@@ -135,19 +152,13 @@ class RedisOutageTest {
         Api api = new Api(client.toBlocking(), users);
         long job = publishedJob(api, api.signUp("REQUESTER"), 20);
         Api.Session worker = api.signUp("WORKER");
-        Object assignment = api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, ""))).body()
+        Object assignment = api.exchange(next(api, worker, job)).body()
                 .get("assignmentId");
         redis.sync().del(matching.meta(job));
-        java.util.concurrent.CountDownLatch slowPage = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch slowPage = new CountDownLatch(1);
         java.time.Duration wait = matching.rebuildWait;
         matching.rebuildWait = java.time.Duration.ofSeconds(60); // a claim would now wait longer than the client does
-        matching.rebuildPageHook = () -> {
-            try {
-                slowPage.await(30, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        };
+        holdRebuilds(slowPage, new AtomicReference<>());
         try {
             var res = api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/" + assignment + "/answer?next=true&jobId=" + job,
                     Map.of("label", "positive"))));
@@ -157,12 +168,7 @@ class RedisOutageTest {
             slowPage.countDown();
             matching.rebuildWait = wait;
         }
-        long until = System.currentTimeMillis() + 20_000;
-        while (redis.sync().exists(matching.meta(job)) == 0 && System.currentTimeMillis() < until) {
-            Thread.sleep(20);
-        }
-        matching.rebuildPageHook = () -> {
-        };
+        awaitRebuilt(job);
         assertThat(redis.sync().exists(matching.meta(job))).as("the rebuild the answer started completed").isEqualTo(1);
     }
 
@@ -171,17 +177,17 @@ class RedisOutageTest {
         Api api = new Api(client.toBlocking(), users);
         long job = publishedJob(api, api.signUp("REQUESTER"), 20);
         Api.Session worker = api.signUp("WORKER");
-        assertThat(api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, ""))).getStatus().getCode())
+        assertThat(api.exchange(next(api, worker, job)).getStatus().getCode())
                 .isEqualTo(HttpStatus.OK.getCode());
         // Redis stops answering for longer than the command timeout (goldfinch.redis-timeout, 5 s): the claim fails with a 503.
         redis.sync().clientPause(7_000);
-        assertRetryLater(api.failure(api.as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, ""))),
+        assertRetryLater(api.failure(next(api, worker, job)),
                 "matching-unavailable");
         long until = System.currentTimeMillis() + 15_000;
         Integer after = null;
         while (System.currentTimeMillis() < until) {
             try {
-                after = api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, ""))).getStatus().getCode();
+                after = api.exchange(next(api, worker, job)).getStatus().getCode();
                 break;
             } catch (HttpClientResponseException e) {
                 assertThat(e.getStatus().getCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE.getCode());
