@@ -20,7 +20,15 @@ public final class LabelAggregation {
   /** Per item: chosen label, its posterior probability in [0,1], number of (deduplicated) answers. */
   public record ItemLabel(String item, String label, double confidence, int answers) {}
 
-  public record Outcome(String method, List<ItemLabel> items) {}
+  /** Per worker: answers (deduplicated) and the confusion matrix row-major {@code [truth * K + answer]}. */
+  public record WorkerModel(String worker, int answers, double[] confusion) {}
+
+  /**
+   * What a fit gave: the method that produced it (for {@code auto} the model it chose), per item the label, per worker
+   * the model, E-steps run (0 for majority vote), and the job's agreement (NaN where undefined).
+   */
+  public record Outcome(String method, List<ItemLabel> items, List<WorkerModel> workers, int iterations,
+      double krippendorffAlpha, double fleissKappa) {}
 
   /**
    * method: "mv", "one-coin", "ds", "auto" (case-insensitive); gold maps item -> correct label; labels is the job's
@@ -44,7 +52,21 @@ public final class LabelAggregation {
       double c = Math.min(1.0, Math.max(0.0, r.confidence(i)));
       out.add(new ItemLabel(data.itemName(i), data.labels().get(r.labels()[i]), c, data.answersOn(i)));
     }
-    return new Outcome(r.method(), List.copyOf(out));
+    int k = data.classes();
+    int[] answersBy = new int[data.workers()];
+    for (int a = 0; a < data.answers(); a++) {
+      answersBy[data.workerLabel[a] / k]++;
+    }
+    List<WorkerModel> workers = new ArrayList<>(data.workers());
+    for (int w = 0; w < data.workers(); w++) {
+      if (answersBy[w] > 0) {
+        workers.add(new WorkerModel(data.workerName(w), answersBy[w],
+            java.util.Arrays.copyOfRange(r.confusion(), w * k * k, (w + 1) * k * k)));
+      }
+    }
+    Agreement.Stats agreement = Agreement.of(data);
+    return new Outcome(r.method(), List.copyOf(out), List.copyOf(workers), r.iterations(),
+        agreement.krippendorffAlpha(), agreement.fleissKappa());
   }
 
   static String normalise(String method) {

@@ -24,6 +24,26 @@ class LabelAggregationTest {
   }
 
   @Test
+  void theOutcomeCarriesEachWorkersModelTheIterationsAndTheAgreement() {
+    // w3 answers twice on y (the later answer wins), so it counts one answer there.
+    var answers = Fixtures.answers("x w1 a", "x w2 a", "x w3 b", "y w1 b", "y w2 b", "y w3 a", "y w3 b", "z w1 a", "z w2 a");
+    AnswerSet data = AnswerSet.of(answers, Fixtures.AB);
+    for (String m : List.of("mv", "ds")) {
+      LabelAggregation.Outcome o = LabelAggregation.aggregate(answers, Map.of(), Fixtures.AB, m);
+      assertEquals(List.of("w1", "w2", "w3"), o.workers().stream().map(LabelAggregation.WorkerModel::worker).toList(), m);
+      assertEquals(List.of(3, 3, 2), o.workers().stream().map(LabelAggregation.WorkerModel::answers).toList(), m);
+      for (LabelAggregation.WorkerModel w : o.workers()) {
+        assertEquals(4, w.confusion().length);
+        assertEquals(1.0, w.confusion()[0] + w.confusion()[1], 1e-12);
+        assertEquals(1.0, w.confusion()[2] + w.confusion()[3], 1e-12);
+      }
+      assertEquals(Agreement.krippendorffAlpha(data), o.krippendorffAlpha(), 0.0);
+      assertEquals(Agreement.fleissKappa(data), o.fleissKappa(), 0.0);
+      assertEquals(m.equals("mv") ? 0 : Methods.byName(m).fit(data, Aggregator.noGold(data)).iterations(), o.iterations());
+    }
+  }
+
+  @Test
   void labelsOutsideTheLabelSetAreRejected() {
     var e = assertThrows(IllegalArgumentException.class, () -> LabelAggregation.aggregate(
         Fixtures.answers("x w1 a", "x w2 c"), Map.of(), Fixtures.AB, "mv"));

@@ -1,0 +1,273 @@
+package io.goldfinch.results;
+
+import io.goldfinch.aggregation.LabelAggregation;
+import io.goldfinch.common.ApiException;
+import io.goldfinch.common.Db;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import jakarta.inject.Singleton;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Dataset snapshots: a job's labels frozen at one moment as a numbered version, with the provenance of each label (the
+ * snapshot version and the model that produced it) and the worker models behind them. Creating one runs the job's
+ * aggregation on every answer accepted or awaiting review, exactly as the live results do, and stores the outcome;
+ * nothing stored is ever changed (the tables refuse updates and deletes), so a version downloaded twice is the same
+ * file, which its SHA-256 lets a client check.
+ *
+ * <p>Scoping: a requester sees and snapshots only his own jobs (another's job is a 404); quality managers and admins
+ * any job. Gold items are clamped to their key in the fit and never appear in a snapshot's items.
+ */
+@Singleton
+public class SnapshotService {
+
+    /** One version's metadata. {@code krippendorffAlpha}/{@code fleissKappa} are null where undefined. */
+    @Serdeable
+    public record Snapshot(long jobId, int version, Instant createdAt, long createdBy, String method, String model,
+                           int iterations, int answers, @Nullable Instant lastAnswerAt, int items, int goldItems, int workers,
+                           @Nullable Double krippendorffAlpha, @Nullable Double fleissKappa, String contentSha256) {
+    }
+
+    /** One labelled item with its provenance. */
+    @Serdeable
+    public record Item(String item, String label, double confidence, int answers, int version, String model) {
+    }
+
+    /** A snapshot's items, with the item data (for exports that carry it, such as Label Studio's). */
+    public record Items(Snapshot snapshot, List<Item> items, List<String> data) {
+    }
+
+    /** One worker's model in a snapshot: answers used and the confusion matrix, rows = true label, columns = answer. */
+    @Serdeable
+    public record Worker(long worker, int answers, List<List<Double>> confusion) {
+    }
+
+    @Serdeable
+    public record Workers(int version, String model, List<String> labels, List<Worker> workers) {
+    }
+
+    /** The CSV columns of a snapshot's items; the SHA-256 is over exactly this export. */
+    static final List<String> CSV_HEADER = List.of("item", "label", "confidence", "answers", "version", "model");
+
+    /** Rows per statement when a snapshot's items are written. */
+    private static final int INSERT_CHUNK = 10_000;
+    /** First key of the advisory lock that numbers one job's versions (the second is the job id). */
+    private static final int VERSION_LOCK = 0x534e4150;
+
+    private final Db db;
+    private final Clock clock;
+
+    public SnapshotService(Db db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    private record JobInfo(long id, List<String> labels, String method) {
+    }
+
+    private record Loaded(JobInfo job, List<LabelAggregation.Answer> answers, Map<String, String> gold, Instant lastAnswerAt,
+                          Map<String, String> externalIds) {
+    }
+
+    /** The job if the caller may see it ({@code requesterId} null: any job), else 404. */
+    private static JobInfo visible(Connection c, @Nullable Long requesterId, long jobId) throws SQLException {
+        return Db.one(c, rs -> new JobInfo(rs.getLong(1), Arrays.asList((String[]) rs.getArray(2).getArray()), rs.getString(3)),
+                        "SELECT id, labels, aggregation_method FROM job WHERE id = ? AND (?::bigint IS NULL OR requester_id = ?)",
+                        jobId, requesterId, requesterId)
+                .orElseThrow(() -> ApiException.notFound("job"));
+    }
+
+    /**
+     * Fits the job's aggregation on its answers so far and stores the outcome as the next version. 409 when no
+     * non-gold item has an answer yet.
+     */
+    public Snapshot create(@Nullable Long requesterId, long callerId, long jobId) {
+        // One statement reads all answers, so they are a consistent cut even while workers keep answering.
+        Loaded loaded = db.tx(c -> {
+            JobInfo job = visible(c, requesterId, jobId);
+            Map<String, String> external = new java.util.HashMap<>();
+            Instant[] last = {null};
+            List<LabelAggregation.Answer> answers = Db.list(c, rs -> {
+                        external.putIfAbsent(rs.getString(1), rs.getString(2));
+                        Instant at = rs.getTimestamp(5).toInstant();
+                        if (last[0] == null || at.isAfter(last[0])) {
+                            last[0] = at;
+                        }
+                        return new LabelAggregation.Answer(rs.getString(1), rs.getString(3), rs.getString(4), rs.getLong(6));
+                    },
+                    "SELECT a.item_id::text, i.external_id, a.worker_id::text, a.label, a.submitted_at, "
+                            + "row_number() OVER (ORDER BY a.submitted_at, a.id) "
+                            + "FROM assignment a JOIN item i ON i.id = a.item_id "
+                            + "WHERE a.job_id = ? AND a.status IN ('SUBMITTED','ACCEPTED')", jobId);
+            Map<String, String> gold = new java.util.HashMap<>();
+            Db.list(c, rs -> gold.put(rs.getString(1), rs.getString(2)),
+                    "SELECT id::text, gold_label FROM item WHERE job_id = ? AND is_gold", jobId);
+            return new Loaded(job, answers, gold, last[0], external);
+        });
+        boolean anyNormal = loaded.answers().stream().anyMatch(a -> !loaded.gold().containsKey(a.item()));
+        if (!anyNormal) {
+            throw ApiException.conflict("nothing-to-snapshot", "no item of this job has an answer yet");
+        }
+        LabelAggregation.Outcome outcome = LabelAggregation.aggregate(loaded.answers(), loaded.gold(), loaded.job().labels(),
+                loaded.job().method());
+
+        List<LabelAggregation.ItemLabel> items = new ArrayList<>();
+        int goldItems = 0;
+        for (LabelAggregation.ItemLabel item : outcome.items()) {
+            if (loaded.gold().containsKey(item.item())) {
+                goldItems++;
+            } else {
+                items.add(item);
+            }
+        }
+        items.sort(Comparator.comparing(i -> loaded.externalIds().get(i.item())));
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS); // as stored
+        int golds = goldItems;
+        return db.tx(c -> {
+            Db.scalarLong(c, "SELECT 1 FROM pg_advisory_xact_lock(?, ?)", VERSION_LOCK, (int) jobId);
+            int version = (int) Db.scalarLong(c, "SELECT COALESCE(max(version), 0) + 1 FROM dataset_snapshot WHERE job_id = ?", jobId);
+            List<Item> rows = new ArrayList<>(items.size());
+            for (LabelAggregation.ItemLabel i : items) {
+                rows.add(new Item(loaded.externalIds().get(i.item()), i.label(), i.confidence(), i.answers(), version, outcome.method()));
+            }
+            String sha = sha256(csv(rows));
+            Double alpha = Double.isNaN(outcome.krippendorffAlpha()) ? null : outcome.krippendorffAlpha();
+            Double kappa = Double.isNaN(outcome.fleissKappa()) ? null : outcome.fleissKappa();
+            long id = Db.scalarLong(c, "INSERT INTO dataset_snapshot (job_id, version, created_at, created_by, method, model, iterations, "
+                            + "answers, last_answer_at, items, gold_items, workers, krippendorff_alpha, fleiss_kappa, content_sha256) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    jobId, version, Timestamp.from(now), callerId, loaded.job().method(), outcome.method(), outcome.iterations(),
+                    loaded.answers().size(), loaded.lastAnswerAt() == null ? null : Timestamp.from(loaded.lastAnswerAt()),
+                    rows.size(), golds, outcome.workers().size(), alpha, kappa, sha);
+            for (int from = 0; from < items.size(); from += INSERT_CHUNK) {
+                List<LabelAggregation.ItemLabel> chunk = items.subList(from, Math.min(items.size(), from + INSERT_CHUNK));
+                Db.update(c, "INSERT INTO dataset_snapshot_item (snapshot_id, item_id, label, confidence, answers) "
+                                + "SELECT ?, * FROM unnest(?::bigint[], ?::text[], ?::float8[], ?::int[])", id,
+                        c.createArrayOf("bigint", chunk.stream().map(i -> Long.parseLong(i.item())).toArray()),
+                        c.createArrayOf("text", chunk.stream().map(LabelAggregation.ItemLabel::label).toArray()),
+                        c.createArrayOf("float8", chunk.stream().map(LabelAggregation.ItemLabel::confidence).toArray()),
+                        c.createArrayOf("int4", chunk.stream().map(LabelAggregation.ItemLabel::answers).toArray()));
+            }
+            for (LabelAggregation.WorkerModel w : outcome.workers()) {
+                Db.update(c, "INSERT INTO dataset_snapshot_worker (snapshot_id, worker_id, answers, confusion) VALUES (?, ?, ?, ?)",
+                        id, Long.parseLong(w.worker()), w.answers(),
+                        c.createArrayOf("float8", Arrays.stream(w.confusion()).boxed().toArray()));
+            }
+            return new Snapshot(jobId, version, now, callerId, loaded.job().method(), outcome.method(), outcome.iterations(),
+                    loaded.answers().size(), loaded.lastAnswerAt(), rows.size(), golds, outcome.workers().size(), alpha, kappa, sha);
+        });
+    }
+
+    private static final String SNAPSHOT_COLUMNS = "job_id, version, created_at, created_by, method, model, iterations, answers, "
+            + "last_answer_at, items, gold_items, workers, krippendorff_alpha, fleiss_kappa, content_sha256";
+
+    private static Snapshot snapshot(java.sql.ResultSet rs) throws SQLException {
+        Timestamp last = rs.getTimestamp(9);
+        return new Snapshot(rs.getLong(1), rs.getInt(2), rs.getTimestamp(3).toInstant(), rs.getLong(4), rs.getString(5),
+                rs.getString(6), rs.getInt(7), rs.getInt(8), last == null ? null : last.toInstant(), rs.getInt(10), rs.getInt(11),
+                rs.getInt(12), (Double) rs.getObject(13), (Double) rs.getObject(14), rs.getString(15));
+    }
+
+    /** The job's versions, newest first. */
+    public List<Snapshot> list(@Nullable Long requesterId, long jobId) {
+        return db.tx(c -> {
+            visible(c, requesterId, jobId);
+            return Db.list(c, SnapshotService::snapshot,
+                    "SELECT " + SNAPSHOT_COLUMNS + " FROM dataset_snapshot WHERE job_id = ? ORDER BY version DESC", jobId);
+        });
+    }
+
+    private static long snapshotId(Connection c, long jobId, int version) throws SQLException {
+        return Db.one(c, rs -> rs.getLong(1), "SELECT id FROM dataset_snapshot WHERE job_id = ? AND version = ?", jobId, version)
+                .orElseThrow(() -> ApiException.notFound("snapshot"));
+    }
+
+    public Snapshot get(@Nullable Long requesterId, long jobId, int version) {
+        return db.tx(c -> {
+            visible(c, requesterId, jobId);
+            return Db.one(c, SnapshotService::snapshot,
+                            "SELECT " + SNAPSHOT_COLUMNS + " FROM dataset_snapshot WHERE job_id = ? AND version = ?", jobId, version)
+                    .orElseThrow(() -> ApiException.notFound("snapshot"));
+        });
+    }
+
+    /** A version's items in item order, with each item's data as JSON text. */
+    public Items items(@Nullable Long requesterId, long jobId, int version) {
+        return db.tx(c -> {
+            visible(c, requesterId, jobId);
+            Snapshot s = Db.one(c, SnapshotService::snapshot,
+                            "SELECT " + SNAPSHOT_COLUMNS + " FROM dataset_snapshot WHERE job_id = ? AND version = ?", jobId, version)
+                    .orElseThrow(() -> ApiException.notFound("snapshot"));
+            long id = snapshotId(c, jobId, version);
+            List<String> data = new ArrayList<>();
+            List<Item> items = Db.list(c, rs -> {
+                        data.add(rs.getString(5));
+                        return new Item(rs.getString(1), rs.getString(2), rs.getDouble(3), rs.getInt(4), s.version(), s.model());
+                    },
+                    "SELECT i.external_id, si.label, si.confidence, si.answers, i.data::text FROM dataset_snapshot_item si "
+                            + "JOIN item i ON i.id = si.item_id WHERE si.snapshot_id = ? ORDER BY i.external_id", id);
+            return new Items(s, items, data);
+        });
+    }
+
+    public Workers workers(@Nullable Long requesterId, long jobId, int version) {
+        return db.tx(c -> {
+            JobInfo job = visible(c, requesterId, jobId);
+            Snapshot s = Db.one(c, SnapshotService::snapshot,
+                            "SELECT " + SNAPSHOT_COLUMNS + " FROM dataset_snapshot WHERE job_id = ? AND version = ?", jobId, version)
+                    .orElseThrow(() -> ApiException.notFound("snapshot"));
+            long id = snapshotId(c, jobId, version);
+            int k = job.labels().size();
+            List<Worker> workers = Db.list(c, rs -> {
+                        Double[] m = (Double[]) rs.getArray(3).getArray();
+                        List<List<Double>> rows = new ArrayList<>(k);
+                        for (int t = 0; t < k; t++) {
+                            rows.add(List.of(Arrays.copyOfRange(m, t * k, (t + 1) * k)));
+                        }
+                        return new Worker(rs.getLong(1), rs.getInt(2), rows);
+                    },
+                    "SELECT worker_id, answers, confusion FROM dataset_snapshot_worker WHERE snapshot_id = ? ORDER BY worker_id", id);
+            return new Workers(s.version(), s.model(), job.labels(), workers);
+        });
+    }
+
+    /** The CSV export of a snapshot's items: the bytes its {@code contentSha256} is computed over. */
+    static String csv(List<Item> rows) {
+        StringBuilder out = new StringBuilder();
+        try (CSVPrinter printer = new CSVPrinter(out, CSVFormat.RFC4180.builder().setHeader(CSV_HEADER.toArray(new String[0])).get())) {
+            for (Item r : rows) {
+                printer.printRecord(ResultsController.spreadsheetSafe(r.item()), ResultsController.spreadsheetSafe(r.label()),
+                        Double.toString(r.confidence()), r.answers(), r.version(), r.model());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.goldfinch.results;
+
+import io.goldfinch.accounts.Caller;
+import io.goldfinch.accounts.Role;
+import io.goldfinch.common.ApiException;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Immutable, versioned dataset snapshots of a job's labels: create one, list them, download one as JSON, CSV, JSONL or
+ * Label Studio tasks, and read the worker models behind it. The job's requester sees his own jobs; quality managers
+ * and admins any job.
+ */
+@Controller("/api/jobs/{id}/snapshots")
+@Secured({Role.REQUESTER_NAME, Role.QUALITY_MANAGER_NAME, Role.ADMIN_NAME})
+@Tag(name = "results")
+public class SnapshotsController {
+
+    private final SnapshotService snapshots;
+    private final JsonMapper json;
+
+    public SnapshotsController(SnapshotService snapshots, JsonMapper json) {
+        this.snapshots = snapshots;
+        this.json = json;
+    }
+
+    /** Null for callers who may see any job, else the requester whose jobs they are. */
+    private static Long scope(Caller caller) {
+        return caller.has(Role.QUALITY_MANAGER) || caller.has(Role.ADMIN) ? null : caller.userId();
+    }
+
+    /** Aggregates every answer so far and stores the labels as the job's next version. 409 before any answer. */
+    @Post
+    public HttpResponse<SnapshotService.Snapshot> create(@PathVariable long id, Authentication auth) {
+        Caller caller = Caller.of(auth);
+        SnapshotService.Snapshot s = snapshots.create(scope(caller), caller.userId(), id);
+        return HttpResponse.created(s, URI.create("/api/jobs/" + id + "/snapshots/" + s.version()));
+    }
+
+    /** The job's versions, newest first. */
+    @Get
+    public List<SnapshotService.Snapshot> list(@PathVariable long id, Authentication auth) {
+        return snapshots.list(scope(Caller.of(auth)), id);
+    }
+
+    @Get("/{version}")
+    public SnapshotService.Snapshot get(@PathVariable long id, @PathVariable int version, Authentication auth) {
+        return snapshots.get(scope(Caller.of(auth)), id, version);
+    }
+
+    /**
+     * A version's labels, each with its provenance (version and model). {@code format}: json (default), csv (the bytes
+     * the snapshot's SHA-256 is over), jsonl, or label-studio: Label Studio tasks, each item's data with the label as a
+     * prediction scored by its confidence, for a choices control {@code fromName} (default {@code label}) on the
+     * object {@code toName} (default: the item's first data field).
+     */
+    @Get(value = "/{version}/items", produces = {"application/json", "text/csv", "application/x-ndjson"})
+    public HttpResponse<?> items(@PathVariable long id, @PathVariable int version, @Nullable @QueryValue String format,
+                                 @Nullable @QueryValue String fromName, @Nullable @QueryValue String toName, Authentication auth) {
+        String f = format == null ? "json" : format;
+        if (!List.of("json", "csv", "jsonl", "label-studio").contains(f)) {
+            throw ApiException.invalid("format", "must be json, csv, jsonl or label-studio");
+        }
+        checkName("fromName", fromName);
+        checkName("toName", toName);
+        SnapshotService.Items items = snapshots.items(scope(Caller.of(auth)), id, version);
+        String file = "job-" + id + "-v" + version;
+        try {
+            switch (f) {
+                case "csv":
+                    return HttpResponse.ok(SnapshotService.csv(items.items())).contentType("text/csv; charset=utf-8")
+                            .header("Content-Disposition", "attachment; filename=\"" + file + ".csv\"");
+                case "jsonl": {
+                    StringBuilder out = new StringBuilder();
+                    for (SnapshotService.Item row : items.items()) {
+                        out.append(json.writeValueAsString(row)).append('\n');
+                    }
+                    return HttpResponse.ok(out.toString()).contentType("application/x-ndjson")
+                            .header("Content-Disposition", "attachment; filename=\"" + file + ".jsonl\"");
+                }
+                case "label-studio":
+                    return HttpResponse.ok(json.writeValueAsString(labelStudio(id, items, fromName == null ? "label" : fromName, toName)))
+                            .contentType("application/json")
+                            .header("Content-Disposition", "attachment; filename=\"" + file + "-label-studio.json\"");
+                default:
+                    return HttpResponse.ok(items.items());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The worker models the version's labels came from: per worker the answers used and the confusion matrix. */
+    @Get("/{version}/workers")
+    public SnapshotService.Workers workers(@PathVariable long id, @PathVariable int version, Authentication auth) {
+        return snapshots.workers(scope(Caller.of(auth)), id, version);
+    }
+
+    private static void checkName(String field, @Nullable String value) {
+        if (value != null && (value.isBlank() || value.length() > 100)) {
+            throw ApiException.invalid(field, "must be 1 to 100 characters");
+        }
+    }
+
+    /**
+     * Label Studio's task import format: {@code data} is the item's data plus {@code goldfinch_item} (its id), and the
+     * label is a prediction ({@code model_version} names the job, version and model; {@code score} is the confidence),
+     * so that a reviewer in Label Studio sees it as a pre-annotation to accept or correct.
+     */
+    private List<Map<String, Object>> labelStudio(long jobId, SnapshotService.Items items, String fromName, @Nullable String toName)
+            throws IOException {
+        List<Map<String, Object>> tasks = new ArrayList<>(items.items().size());
+        String modelVersion = "goldfinch job " + jobId + " v" + items.snapshot().version() + " " + items.snapshot().model();
+        for (int n = 0; n < items.items().size(); n++) {
+            SnapshotService.Item item = items.items().get(n);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> data = new LinkedHashMap<>(json.readValue(items.data().get(n), Map.class));
+            String object = toName != null ? toName : data.keySet().stream().findFirst().orElse("text");
+            data.put("goldfinch_item", item.item());
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("from_name", fromName);
+            result.put("to_name", object);
+            result.put("type", "choices");
+            result.put("value", Map.of("choices", List.of(item.label())));
+            Map<String, Object> prediction = new LinkedHashMap<>();
+            prediction.put("model_version", modelVersion);
+            prediction.put("score", item.confidence());
+            prediction.put("result", List.of(result));
+            Map<String, Object> task = new LinkedHashMap<>();
+            task.put("data", data);
+            task.put("predictions", List.of(prediction));
+            tasks.add(task);
+        }
+        return tasks;
+    }
+}
