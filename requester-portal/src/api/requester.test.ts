@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HttpClient } from '@common/lib/http';
 import { json, problem, scriptedFetch } from '@common/test/fakes';
-import { RequesterApi, answersUrl, completion, goldAccuracy, goldsToReview, projectedCostMinor, resultsUrl, type GoldStats } from './requester';
+import { RequesterApi, snapshotFileName, snapshotUrl, answersUrl, completion, goldAccuracy, goldsToReview, projectedCostMinor, resultsUrl, type GoldStats } from './requester';
 
 describe('RequesterApi', () => {
   it('reads the account, the jobs and one job’s progress', async () => {
@@ -21,6 +21,26 @@ describe('RequesterApi', () => {
   it('passes on the problem detail of a failed call', async () => {
     const api = new RequesterApi(new HttpClient({ fetch: scriptedFetch(problem(404, { title: 'Not Found', detail: 'No job 99' })) }));
     await expect(api.progress(99)).rejects.toMatchObject({ status: 404, userMessage: 'No job 99' });
+  });
+});
+
+describe('dataset snapshots', () => {
+  it('lists a job’s versions, saves one with a POST, and refuses a body without a version', async () => {
+    const fetch = scriptedFetch(json(200, [{ version: 2 }, { version: 1 }]), json(201, { version: 3 }), json(200, { detail: 'x' }), json(200, {}));
+    const api = new RequesterApi(new HttpClient({ fetch }));
+    expect((await api.snapshots(5)).map((s) => s.version)).toEqual([2, 1]);
+    expect((await api.createSnapshot(5)).version).toBe(3);
+    await expect(api.createSnapshot(5)).rejects.toThrow('no snapshot');
+    expect(await api.snapshots(5)).toEqual([]);
+    expect(fetch.requests.map((r) => `${r.init.method ?? 'GET'} ${r.url}`)).toEqual([
+      'GET /api/jobs/5/snapshots', 'POST /api/jobs/5/snapshots', 'POST /api/jobs/5/snapshots', 'GET /api/jobs/5/snapshots',
+    ]);
+  });
+
+  it('builds download links and file names per format', () => {
+    expect(snapshotUrl('a/b', 3, 'label-studio')).toBe('/api/jobs/a%2Fb/snapshots/3/items?format=label-studio');
+    expect(snapshotFileName(4, 2, 'csv')).toBe('job-4-v2.csv');
+    expect(snapshotFileName(4, 2, 'label-studio')).toBe('job-4-v2-label-studio.json');
   });
 });
 

@@ -67,6 +67,29 @@ export interface GoldHealthReport {
 
 export type ResultFormat = 'csv' | 'jsonl';
 
+/** One immutable dataset version of a job's labels (POST/GET /api/jobs/{id}/snapshots). */
+export interface Snapshot {
+  jobId: Id;
+  version: number;
+  createdAt: string;
+  createdBy: Id;
+  method: string;
+  model: string;
+  iterations: number;
+  answers: number;
+  lastAnswerAt: string | null;
+  items: number;
+  goldItems: number;
+  workers: number;
+  krippendorffAlpha: number | null;
+  fleissKappa: number | null;
+  contentSha256: string;
+}
+
+export type SnapshotFormat = 'csv' | 'jsonl' | 'label-studio';
+
+export const SNAPSHOT_FORMATS: readonly SnapshotFormat[] = ['csv', 'jsonl', 'label-studio'];
+
 export const RESULT_FORMATS: readonly ResultFormat[] = ['csv', 'jsonl'];
 
 export class RequesterApi {
@@ -94,6 +117,29 @@ export class RequesterApi {
     if (!res.body || !Array.isArray(res.body.golds)) throw new Error('The server sent no gold statistics.');
     return res.body;
   }
+
+  /** The job's dataset versions, newest first. */
+  async snapshots(jobId: Id): Promise<Snapshot[]> {
+    const res = await this.http.request<Snapshot[]>(`/api/jobs/${encodeURIComponent(String(jobId))}/snapshots`);
+    return Array.isArray(res.body) ? res.body : [];
+  }
+
+  /** Freezes the job's labels so far as its next version. */
+  async createSnapshot(jobId: Id): Promise<Snapshot> {
+    const res = await this.http.request<Snapshot>(`/api/jobs/${encodeURIComponent(String(jobId))}/snapshots`, { method: 'POST' });
+    if (!res.body || typeof res.body.version !== 'number') throw new Error('The server sent no snapshot.');
+    return res.body;
+  }
+}
+
+/** One version's labels with their provenance, as CSV (the bytes its SHA-256 covers), JSONL or Label Studio tasks. */
+export function snapshotUrl(jobId: Id, version: number, format: SnapshotFormat): string {
+  return `/api/jobs/${encodeURIComponent(String(jobId))}/snapshots/${version}/items?format=${format}`;
+}
+
+/** File name a version downloads as. */
+export function snapshotFileName(jobId: Id, version: number, format: SnapshotFormat): string {
+  return format === 'label-studio' ? `job-${String(jobId)}-v${version}-label-studio.json` : `job-${String(jobId)}-v${version}.${format}`;
 }
 
 const FLAG_ORDER: Record<string, number> = { PROBABLY_WRONG: 0, AMBIGUOUS: 1 };

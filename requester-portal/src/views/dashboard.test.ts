@@ -80,6 +80,66 @@ describe('dashboard', () => {
     expect(document.querySelector('#gold-health')).toBeNull();
   });
 
+  it('lists a job’s dataset versions with downloads and saves a new one', async () => {
+    const snapshot = (version: number) => ({
+      jobId: 1, version, createdAt: '2025-04-03T09:00:00Z', createdBy: 7, method: 'auto', model: 'auto:ds(a=0.01,d=0)', iterations: 12,
+      answers: 900 + version, lastAnswerAt: '2025-04-03T08:59:00Z', items: 300, goldItems: 40, workers: 25,
+      krippendorffAlpha: version === 1 ? 0.734 : null, fleissKappa: 0.7, contentSha256: 'ab'.repeat(32),
+    });
+    const saved = [snapshot(1)];
+    const requests: string[] = [];
+    const fetch = async (url: string, init?: RequestInit) => {
+      requests.push(`${init?.method ?? 'GET'} ${url}`);
+      if (url === '/api/account') return account();
+      if (url === '/api/jobs') return json(200, jobs);
+      if (url === '/api/jobs/1/progress') return json(200, progress);
+      if (url === '/api/jobs/1/snapshots' && init?.method === 'POST') {
+        const s = snapshot(saved.length + 1);
+        saved.unshift(s);
+        return json(201, s);
+      }
+      if (url === '/api/jobs/1/snapshots') return json(200, [...saved]);
+      if (url === '/api/jobs/2/snapshots' && init?.method === 'POST') return problem(409, { title: 'Conflict', detail: 'no item of this job has an answer yet' });
+      if (url === '/api/jobs/2/progress') return json(200, { ...progress, itemsDone: 0 });
+      if (url === '/api/jobs/2/snapshots') return json(200, []);
+      return problem(404, { title: 'Not found' });
+    };
+    view = dashboardView({ api: new RequesterApi(new HttpClient({ fetch })) });
+    document.body.replaceChildren(view.element);
+    await flush();
+    $('[data-job-id="1"] [data-testid=select-job]').click();
+    await flush();
+
+    let rows = [...document.querySelectorAll<HTMLElement>('[data-testid=snapshot]')];
+    expect(rows.map((r) => r.dataset.version)).toEqual(['1']);
+    const cells = [...rows[0]!.children].map((c) => c.textContent);
+    expect(cells.slice(0, 7)).toEqual(['v1', cells[1], '300', '901', 'auto:ds(a=0.01,d=0)', '0.73', 'abababababab']);
+    const links = [...rows[0]!.querySelectorAll('a')].map((a) => [a.textContent, a.getAttribute('href'), a.getAttribute('download')]);
+    expect(links).toEqual([
+      ['CSV', '/api/jobs/1/snapshots/1/items?format=csv', 'job-1-v1.csv'],
+      ['JSONL', '/api/jobs/1/snapshots/1/items?format=jsonl', 'job-1-v1.jsonl'],
+      ['Label Studio', '/api/jobs/1/snapshots/1/items?format=label-studio', 'job-1-v1-label-studio.json'],
+    ]);
+
+    ($('#create-snapshot') as HTMLButtonElement).click();
+    await flush();
+    await flush();
+    expect(requests).toContain('POST /api/jobs/1/snapshots');
+    rows = [...document.querySelectorAll<HTMLElement>('[data-testid=snapshot]')];
+    expect(rows.map((r) => r.dataset.version)).toEqual(['2', '1']);
+    expect(rows[0]!.children[5]!.textContent).toBe('—');
+    expect($('#snapshot-status').textContent).toBe('Version 2 saved: 300 items.');
+
+    // A job without answers: the server's reason shows, the button can be pressed again.
+    $('[data-job-id="2"] [data-testid=select-job]').click();
+    await flush();
+    expect($('#no-snapshots').textContent).toBe('No versions yet.');
+    ($('#create-snapshot') as HTMLButtonElement).click();
+    await flush();
+    expect($('#snapshot-status [role=alert]').textContent).toBe('No item of this job has an answer yet');
+    expect(($('#create-snapshot') as HTMLButtonElement).disabled).toBe(false);
+  });
+
   it('shows a chosen job’s progress and result download links', async () => {
     const onSelect = vi.fn();
     const calls = mount(

@@ -4,18 +4,22 @@
  */
 import {
   RESULT_FORMATS,
+  SNAPSHOT_FORMATS,
   answersUrl,
   completion,
   goldAccuracy,
   goldsToReview,
   projectedCostMinor,
   resultsUrl,
+  snapshotFileName,
+  snapshotUrl,
   type Account,
   type GoldHealthReport,
   type Id,
   type Job,
   type JobProgress,
   type RequesterApi,
+  type Snapshot,
 } from '../api/requester';
 import { h, replaceChildren, setLoadState } from '@common/lib/dom';
 import { formatCount, formatDateTime, formatMoney, formatPercent } from '@common/lib/format';
@@ -166,11 +170,16 @@ export function dashboardView(options: DashboardOptions): View {
     let latestStatus: string | undefined;
     try {
       // Gold health is extra: when it cannot be read, the progress still shows, with a note.
-      const [progress, golds] = await Promise.all([api.progress(job.id), api.goldHealth(job.id).catch((e: unknown) => e)]);
+      const [progress, golds, versions] = await Promise.all([
+        api.progress(job.id),
+        api.goldHealth(job.id).catch((e: unknown) => e),
+        api.snapshots(job.id).catch((e: unknown) => e),
+      ]);
       latestStatus = progress.status;
       content = [
         renderProgress(job, progress, currency),
         golds instanceof Error || !golds ? errorLine(`Gold health: ${describeError(golds)}`) : renderGoldHealth(golds as GoldHealthReport),
+        renderSnapshots(job, versions, () => void freeze(job)),
         h('p', { class: 'muted small' }, `Updated ${new Date().toLocaleTimeString()}`),
       ];
     } catch (e) {
@@ -181,6 +190,25 @@ export function dashboardView(options: DashboardOptions): View {
     replaceChildren(progressPanel, progressHeading(latestStatus ? { ...job, status: latestStatus } : job), content);
     setLoadState(progressPanel, ok ? 'ready' : 'error');
     scheduleRefresh(job);
+  }
+
+  /** Freezes a new version, then shows the panel again with it (or the reason it could not be made). */
+  async function freeze(job: Job): Promise<void> {
+    const button = progressPanel.querySelector<HTMLButtonElement>('#create-snapshot');
+    const status = progressPanel.querySelector<HTMLElement>('#snapshot-status');
+    if (button) button.disabled = true;
+    if (status) replaceChildren(status, h('span', { class: 'muted' }, 'Aggregating every answer so far…'));
+    try {
+      const s = await api.createSnapshot(job.id);
+      if (disposed) return;
+      await loadProgress(job);
+      const after = progressPanel.querySelector<HTMLElement>('#snapshot-status');
+      if (after) replaceChildren(after, h('span', { role: 'status' }, `Version ${s.version} saved: ${formatCount(s.items)} items.`));
+    } catch (e) {
+      if (disposed) return;
+      if (button) button.disabled = false;
+      if (status) replaceChildren(status, errorLine(describeError(e)));
+    }
   }
 
   /** Keeps the shown progress fresh; skips the request while the tab is hidden. Bounded by maxRefreshes. */
@@ -301,6 +329,74 @@ export function renderProgress(job: Job, p: JobProgress, currency: string): HTML
         ),
       ),
     ),
+  );
+}
+
+/**
+ * Dataset versions: a button that freezes the labels so far as the next version, and per version its size, the model
+ * that produced it, agreement, a checksum and downloads. {@code versions} is the error when the list could not be read.
+ */
+export function renderSnapshots(job: Job, versions: Snapshot[] | unknown, onCreate: () => void): HTMLElement {
+  const list = Array.isArray(versions) ? (versions as Snapshot[]) : null;
+  const rows = (list ?? []).map((s) =>
+    h(
+      'tr',
+      { 'data-testid': 'snapshot', 'data-version': String(s.version) },
+      h('th', { scope: 'row' }, `v${s.version}`),
+      h('td', null, formatDateTime(s.createdAt)),
+      h('td', { class: 'num' }, formatCount(s.items)),
+      h('td', { class: 'num' }, formatCount(s.answers)),
+      h('td', null, h('code', null, s.model)),
+      h('td', { class: 'num' }, s.krippendorffAlpha === null ? '—' : s.krippendorffAlpha.toFixed(2)),
+      h('td', null, h('code', { title: `SHA-256 of the CSV: ${s.contentSha256}` }, s.contentSha256.slice(0, 12))),
+      h(
+        'td',
+        null,
+        SNAPSHOT_FORMATS.map((format) =>
+          h(
+            'a',
+            { class: 'btn btn-quiet', href: snapshotUrl(job.id, s.version, format), download: snapshotFileName(job.id, s.version, format) },
+            format === 'label-studio' ? 'Label Studio' : format.toUpperCase(),
+          ),
+        ),
+      ),
+    ),
+  );
+  return h(
+    'div',
+    { class: 'snapshots', id: 'snapshots' },
+    h('h3', null, 'Dataset versions'),
+    h(
+      'p',
+      { class: 'muted small' },
+      'A version freezes the labels so far, with the model that produced them; it never changes afterwards, and its CSV matches the checksum shown.',
+    ),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'button', id: 'create-snapshot', class: 'btn', onclick: onCreate }, 'Save a version now'),
+      h('span', { id: 'snapshot-status', 'aria-live': 'polite' }),
+    ),
+    list === null
+      ? errorLine(`Dataset versions: ${describeError(versions)}`)
+      : list.length === 0
+        ? h('p', { class: 'empty-state', id: 'no-snapshots' }, 'No versions yet.')
+        : h(
+            'div',
+            { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Dataset versions table' },
+            h(
+              'table',
+              { class: 'data-table' },
+              h(
+                'thead',
+                null,
+                h('tr', null, ['Version', 'Saved', 'Items', 'Answers', 'Model', 'α', 'SHA-256', 'Download'].map((c, i) =>
+                  h('th', { scope: 'col', class: i === 2 || i === 3 || i === 5 ? 'num' : null }, c),
+                )),
+              ),
+              h('tbody', null, rows),
+            ),
+          ),
   );
 }
 
