@@ -15,6 +15,7 @@ CREATE TABLE dataset_snapshot (
     last_answer_at  timestamptz,                     -- the newest answer used; null when there were none
     items           int         NOT NULL CHECK (items >= 0),        -- labelled items (golds excluded)
     gold_items      int         NOT NULL CHECK (gold_items >= 0),   -- golds that had answers (clamped to their key)
+    adjudicated     int         NOT NULL CHECK (adjudicated >= 0),  -- items whose label an expert set
     workers         int         NOT NULL CHECK (workers >= 0),
     krippendorff_alpha double precision,             -- null where undefined (no item with two answers, one label)
     fleiss_kappa    double precision,
@@ -27,7 +28,9 @@ CREATE TABLE dataset_snapshot_item (
     item_id     bigint           NOT NULL REFERENCES item (id),
     label       text             NOT NULL,
     confidence  double precision NOT NULL CHECK (confidence >= 0 AND confidence <= 1),
-    answers     int              NOT NULL CHECK (answers > 0),
+    answers     int              NOT NULL CHECK (answers >= 0),
+    -- crowd: the aggregation's label; adjudicated: an expert's label for an item the crowd left uncertain (V39)
+    source      text             NOT NULL CHECK (source IN ('crowd', 'adjudicated')),
     PRIMARY KEY (snapshot_id, item_id)
 );
 

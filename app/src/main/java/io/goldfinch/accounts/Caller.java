@@ -12,4 +12,12 @@ public record Caller(long userId, java.util.Collection<String> roles) {
     public boolean has(Role role) {
         return roles.contains(role.name());
     }
+
+    /**
+     * Which jobs the caller may see where quality managers oversee every job: null (any job) for a quality manager or
+     * an admin, else the requester's own id (his jobs only).
+     */
+    public Long jobScope() {
+        return has(Role.QUALITY_MANAGER) || has(Role.ADMIN) ? null : userId;
+    }
 }

@@ -2,7 +2,16 @@ package io.goldfinch.quality;
 
 import io.goldfinch.accounts.Caller;
 import io.goldfinch.accounts.Role;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.serde.annotation.Serdeable;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import java.util.List;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.security.annotation.Secured;
@@ -16,16 +25,41 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 public class QualityController {
 
     private final GoldHealthService goldHealth;
+    private final AdjudicationService adjudication;
 
-    public QualityController(GoldHealthService goldHealth) {
+    public QualityController(GoldHealthService goldHealth, AdjudicationService adjudication) {
         this.goldHealth = goldHealth;
+        this.adjudication = adjudication;
+    }
+
+    /** An expert's label for an item; {@code note} is optional (at most 2,000 characters). */
+    @Serdeable
+    public record Verdict(@NotBlank @Size(max = 200) String label, @Nullable @Size(max = 2000) String note) {
+    }
+
+    /** Items the crowd left uncertain (closed at maximum overlap below the confidence target), least confident first. */
+    @Get("/adjudication")
+    public AdjudicationService.Queue adjudicationQueue(@PathVariable long id, @Nullable @QueryValue Integer limit, Authentication auth) {
+        return adjudication.queue(Caller.of(auth).jobScope(), id, limit == null ? 50 : limit);
+    }
+
+    /** Sets an item's label; it replaces the crowd's in results and new dataset versions. */
+    @Post("/adjudication/{item}")
+    public AdjudicationService.Adjudication adjudicate(@PathVariable long id, @PathVariable String item, @Body @Valid Verdict body,
+                                                       Authentication auth) {
+        Caller caller = Caller.of(auth);
+        return adjudication.adjudicate(caller.jobScope(), caller.userId(), id, item, body.label(), body.note());
+    }
+
+    /** The job's current decisions (the latest per item), newest first. */
+    @Get("/adjudications")
+    public List<AdjudicationService.Adjudication> adjudications(@PathVariable long id, Authentication auth) {
+        return adjudication.decisions(Caller.of(auth).jobScope(), id);
     }
 
     /** Each gold's statistics and the crowd's view of it, with golds that look wrong or ambiguous flagged. */
     @Get("/golds/health")
     public GoldHealthService.Report goldHealth(@PathVariable long id, Authentication auth) {
-        Caller caller = Caller.of(auth);
-        boolean anyJob = caller.has(Role.QUALITY_MANAGER) || caller.has(Role.ADMIN);
-        return goldHealth.report(anyJob ? null : caller.userId(), id);
+        return goldHealth.report(Caller.of(auth).jobScope(), id);
     }
 }

@@ -36,6 +36,9 @@ public class ResultsService {
     private record JobInfo(long id, List<String> labels, int overlapMax, String method, String status) {
     }
 
+    /** The method of an item whose label an expert set. */
+    public static final String ADJUDICATED = "adjudicated";
+
     private final Db db;
     private final Ledger ledger;
 
@@ -68,9 +71,13 @@ public class ResultsService {
         });
     }
 
-    /** The label per item from every answer so far (golds clamped to their known label, then left out of the output). */
+    /**
+     * The label per item from every answer so far (golds clamped to their known label, then left out of the output). An
+     * item an expert adjudicated has the expert's label, confidence 1 and method {@code adjudicated}; it is clamped in
+     * the fit like a gold.
+     */
     public List<ItemResult> results(long requesterId, long jobId) {
-        record Loaded(JobInfo job, List<LabelAggregation.Answer> answers, Map<String, String> gold) {
+        record Loaded(JobInfo job, List<LabelAggregation.Answer> answers, Map<String, String> gold, Map<String, String> adjudicated) {
         }
         Loaded loaded = db.tx(c -> {
             JobInfo job = owned(c, requesterId, jobId);
@@ -82,15 +89,24 @@ public class ResultsService {
             Map<String, String> gold = new HashMap<>();
             Db.list(c, rs -> gold.put(rs.getString(1), rs.getString(2)),
                     "SELECT external_id, gold_label FROM item WHERE job_id = ? AND is_gold", jobId);
-            return new Loaded(job, answers, gold);
+            Map<String, String> adjudicated = new HashMap<>();
+            Db.list(c, rs -> adjudicated.put(rs.getString(1), rs.getString(2)),
+                    "SELECT DISTINCT ON (x.item_id) i.external_id, x.label FROM item_adjudication x JOIN item i ON i.id = x.item_id "
+                            + "WHERE x.job_id = ? ORDER BY x.item_id, x.id DESC", jobId);
+            return new Loaded(job, answers, gold, adjudicated);
         });
-        LabelAggregation.Outcome outcome = LabelAggregation.aggregate(loaded.answers(), loaded.gold(), loaded.job().labels(),
+        Map<String, String> clamped = new HashMap<>(loaded.adjudicated());
+        clamped.putAll(loaded.gold());
+        LabelAggregation.Outcome outcome = LabelAggregation.aggregate(loaded.answers(), clamped, loaded.job().labels(),
                 loaded.job().method());
         List<ItemResult> out = new ArrayList<>(outcome.items().size());
         for (LabelAggregation.ItemLabel item : outcome.items()) {
-            if (!loaded.gold().containsKey(item.item())) {
-                out.add(new ItemResult(item.item(), item.label(), item.confidence(), item.answers(), outcome.method()));
+            String expert = loaded.adjudicated().get(item.item());
+            if (loaded.gold().containsKey(item.item())) {
+                continue;
             }
+            out.add(expert != null ? new ItemResult(item.item(), expert, 1.0, item.answers(), ADJUDICATED)
+                    : new ItemResult(item.item(), item.label(), item.confidence(), item.answers(), outcome.method()));
         }
         out.sort(java.util.Comparator.comparing(ItemResult::item));
         return out;

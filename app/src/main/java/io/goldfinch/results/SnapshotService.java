@@ -42,13 +42,16 @@ public class SnapshotService {
     /** One version's metadata. {@code krippendorffAlpha}/{@code fleissKappa} are null where undefined. */
     @Serdeable
     public record Snapshot(long jobId, int version, Instant createdAt, long createdBy, String method, String model,
-                           int iterations, int answers, @Nullable Instant lastAnswerAt, int items, int goldItems, int workers,
+                           int iterations, int answers, @Nullable Instant lastAnswerAt, int items, int goldItems, int adjudicated, int workers,
                            @Nullable Double krippendorffAlpha, @Nullable Double fleissKappa, String contentSha256) {
     }
 
-    /** One labelled item with its provenance. */
+    /**
+     * One labelled item with its provenance: {@code source} is {@code crowd} (the model's label and posterior) or
+     * {@code adjudicated} (an expert's label, confidence 1).
+     */
     @Serdeable
-    public record Item(String item, String label, double confidence, int answers, int version, String model) {
+    public record Item(String item, String label, double confidence, int answers, int version, String model, String source) {
     }
 
     /** A snapshot's items, with the item data (for exports that carry it, such as Label Studio's). */
@@ -65,7 +68,10 @@ public class SnapshotService {
     }
 
     /** The CSV columns of a snapshot's items; the SHA-256 is over exactly this export. */
-    static final List<String> CSV_HEADER = List.of("item", "label", "confidence", "answers", "version", "model");
+    static final List<String> CSV_HEADER = List.of("item", "label", "confidence", "answers", "version", "model", "source");
+
+    static final String CROWD = "crowd";
+    static final String ADJUDICATED = "adjudicated";
 
     /** Rows per statement when a snapshot's items are written. */
     private static final int INSERT_CHUNK = 10_000;
@@ -83,8 +89,8 @@ public class SnapshotService {
     private record JobInfo(long id, List<String> labels, String method) {
     }
 
-    private record Loaded(JobInfo job, List<LabelAggregation.Answer> answers, Map<String, String> gold, Instant lastAnswerAt,
-                          Map<String, String> externalIds) {
+    private record Loaded(JobInfo job, List<LabelAggregation.Answer> answers, Map<String, String> gold, Map<String, String> adjudicated,
+                          Instant lastAnswerAt, Map<String, String> externalIds) {
     }
 
     /** The job if the caller may see it ({@code requesterId} null: any job), else 404. */
@@ -120,24 +126,43 @@ public class SnapshotService {
             Map<String, String> gold = new java.util.HashMap<>();
             Db.list(c, rs -> gold.put(rs.getString(1), rs.getString(2)),
                     "SELECT id::text, gold_label FROM item WHERE job_id = ? AND is_gold", jobId);
-            return new Loaded(job, answers, gold, last[0], external);
+            Map<String, String> adjudicated = new java.util.HashMap<>();
+            Db.list(c, rs -> {
+                        external.putIfAbsent(rs.getString(1), rs.getString(3));
+                        return adjudicated.put(rs.getString(1), rs.getString(2));
+                    },
+                    "SELECT DISTINCT ON (x.item_id) x.item_id::text, x.label, i.external_id FROM item_adjudication x "
+                            + "JOIN item i ON i.id = x.item_id WHERE x.job_id = ? ORDER BY x.item_id, x.id DESC", jobId);
+            return new Loaded(job, answers, gold, adjudicated, last[0], external);
         });
         boolean anyNormal = loaded.answers().stream().anyMatch(a -> !loaded.gold().containsKey(a.item()));
         if (!anyNormal) {
             throw ApiException.conflict("nothing-to-snapshot", "no item of this job has an answer yet");
         }
-        LabelAggregation.Outcome outcome = LabelAggregation.aggregate(loaded.answers(), loaded.gold(), loaded.job().labels(),
+        // Experts' labels are clamped like golds', so they inform the workers' models too.
+        Map<String, String> clamped = new java.util.HashMap<>(loaded.adjudicated());
+        clamped.putAll(loaded.gold());
+        LabelAggregation.Outcome outcome = LabelAggregation.aggregate(loaded.answers(), clamped, loaded.job().labels(),
                 loaded.job().method());
 
         List<LabelAggregation.ItemLabel> items = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
         int goldItems = 0;
         for (LabelAggregation.ItemLabel item : outcome.items()) {
+            seen.add(item.item());
             if (loaded.gold().containsKey(item.item())) {
                 goldItems++;
             } else {
-                items.add(item);
+                String expert = loaded.adjudicated().get(item.item());
+                items.add(expert == null ? item : new LabelAggregation.ItemLabel(item.item(), expert, 1.0, item.answers()));
             }
         }
+        // An item an expert labelled before any answer reached it.
+        loaded.adjudicated().forEach((item, label) -> {
+            if (!seen.contains(item) && !loaded.gold().containsKey(item)) {
+                items.add(new LabelAggregation.ItemLabel(item, label, 1.0, 0));
+            }
+        });
         items.sort(Comparator.comparing(i -> loaded.externalIds().get(i.item())));
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS); // as stored
         int golds = goldItems;
@@ -146,25 +171,28 @@ public class SnapshotService {
             int version = (int) Db.scalarLong(c, "SELECT COALESCE(max(version), 0) + 1 FROM dataset_snapshot WHERE job_id = ?", jobId);
             List<Item> rows = new ArrayList<>(items.size());
             for (LabelAggregation.ItemLabel i : items) {
-                rows.add(new Item(loaded.externalIds().get(i.item()), i.label(), i.confidence(), i.answers(), version, outcome.method()));
+                rows.add(new Item(loaded.externalIds().get(i.item()), i.label(), i.confidence(), i.answers(), version, outcome.method(),
+                        loaded.adjudicated().containsKey(i.item()) ? ADJUDICATED : CROWD));
             }
             String sha = sha256(csv(rows));
             Double alpha = Double.isNaN(outcome.krippendorffAlpha()) ? null : outcome.krippendorffAlpha();
             Double kappa = Double.isNaN(outcome.fleissKappa()) ? null : outcome.fleissKappa();
+            int adjudicated = (int) rows.stream().filter(r -> r.source().equals(ADJUDICATED)).count();
             long id = Db.scalarLong(c, "INSERT INTO dataset_snapshot (job_id, version, created_at, created_by, method, model, iterations, "
-                            + "answers, last_answer_at, items, gold_items, workers, krippendorff_alpha, fleiss_kappa, content_sha256) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                            + "answers, last_answer_at, items, gold_items, adjudicated, workers, krippendorff_alpha, fleiss_kappa, content_sha256) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     jobId, version, Timestamp.from(now), callerId, loaded.job().method(), outcome.method(), outcome.iterations(),
                     loaded.answers().size(), loaded.lastAnswerAt() == null ? null : Timestamp.from(loaded.lastAnswerAt()),
-                    rows.size(), golds, outcome.workers().size(), alpha, kappa, sha);
+                    rows.size(), golds, adjudicated, outcome.workers().size(), alpha, kappa, sha);
             for (int from = 0; from < items.size(); from += INSERT_CHUNK) {
                 List<LabelAggregation.ItemLabel> chunk = items.subList(from, Math.min(items.size(), from + INSERT_CHUNK));
-                Db.update(c, "INSERT INTO dataset_snapshot_item (snapshot_id, item_id, label, confidence, answers) "
-                                + "SELECT ?, * FROM unnest(?::bigint[], ?::text[], ?::float8[], ?::int[])", id,
+                Db.update(c, "INSERT INTO dataset_snapshot_item (snapshot_id, item_id, label, confidence, answers, source) "
+                                + "SELECT ?, * FROM unnest(?::bigint[], ?::text[], ?::float8[], ?::int[], ?::text[])", id,
                         c.createArrayOf("bigint", chunk.stream().map(i -> Long.parseLong(i.item())).toArray()),
                         c.createArrayOf("text", chunk.stream().map(LabelAggregation.ItemLabel::label).toArray()),
                         c.createArrayOf("float8", chunk.stream().map(LabelAggregation.ItemLabel::confidence).toArray()),
-                        c.createArrayOf("int4", chunk.stream().map(LabelAggregation.ItemLabel::answers).toArray()));
+                        c.createArrayOf("int4", chunk.stream().map(LabelAggregation.ItemLabel::answers).toArray()),
+                        c.createArrayOf("text", chunk.stream().map(i -> loaded.adjudicated().containsKey(i.item()) ? ADJUDICATED : CROWD).toArray()));
             }
             for (LabelAggregation.WorkerModel w : outcome.workers()) {
                 Db.update(c, "INSERT INTO dataset_snapshot_worker (snapshot_id, worker_id, answers, confusion) VALUES (?, ?, ?, ?)",
@@ -172,18 +200,18 @@ public class SnapshotService {
                         c.createArrayOf("float8", Arrays.stream(w.confusion()).boxed().toArray()));
             }
             return new Snapshot(jobId, version, now, callerId, loaded.job().method(), outcome.method(), outcome.iterations(),
-                    loaded.answers().size(), loaded.lastAnswerAt(), rows.size(), golds, outcome.workers().size(), alpha, kappa, sha);
+                    loaded.answers().size(), loaded.lastAnswerAt(), rows.size(), golds, adjudicated, outcome.workers().size(), alpha, kappa, sha);
         });
     }
 
     private static final String SNAPSHOT_COLUMNS = "job_id, version, created_at, created_by, method, model, iterations, answers, "
-            + "last_answer_at, items, gold_items, workers, krippendorff_alpha, fleiss_kappa, content_sha256";
+            + "last_answer_at, items, gold_items, adjudicated, workers, krippendorff_alpha, fleiss_kappa, content_sha256";
 
     private static Snapshot snapshot(java.sql.ResultSet rs) throws SQLException {
         Timestamp last = rs.getTimestamp(9);
         return new Snapshot(rs.getLong(1), rs.getInt(2), rs.getTimestamp(3).toInstant(), rs.getLong(4), rs.getString(5),
                 rs.getString(6), rs.getInt(7), rs.getInt(8), last == null ? null : last.toInstant(), rs.getInt(10), rs.getInt(11),
-                rs.getInt(12), (Double) rs.getObject(13), (Double) rs.getObject(14), rs.getString(15));
+                rs.getInt(12), rs.getInt(13), (Double) rs.getObject(14), (Double) rs.getObject(15), rs.getString(16));
     }
 
     /** The job's versions, newest first. */
@@ -220,9 +248,9 @@ public class SnapshotService {
             List<String> data = new ArrayList<>();
             List<Item> items = Db.list(c, rs -> {
                         data.add(rs.getString(5));
-                        return new Item(rs.getString(1), rs.getString(2), rs.getDouble(3), rs.getInt(4), s.version(), s.model());
+                        return new Item(rs.getString(1), rs.getString(2), rs.getDouble(3), rs.getInt(4), s.version(), s.model(), rs.getString(6));
                     },
-                    "SELECT i.external_id, si.label, si.confidence, si.answers, i.data::text FROM dataset_snapshot_item si "
+                    "SELECT i.external_id, si.label, si.confidence, si.answers, i.data::text, si.source FROM dataset_snapshot_item si "
                             + "JOIN item i ON i.id = si.item_id WHERE si.snapshot_id = ? ORDER BY i.external_id", id);
             return new Items(s, items, data);
         });
@@ -255,7 +283,7 @@ public class SnapshotService {
         try (CSVPrinter printer = new CSVPrinter(out, CSVFormat.RFC4180.builder().setHeader(CSV_HEADER.toArray(new String[0])).get())) {
             for (Item r : rows) {
                 printer.printRecord(ResultsController.spreadsheetSafe(r.item()), ResultsController.spreadsheetSafe(r.label()),
-                        Double.toString(r.confidence()), r.answers(), r.version(), r.model());
+                        Double.toString(r.confidence()), r.answers(), r.version(), r.model(), r.source());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -41,28 +41,23 @@ public class SnapshotsController {
         this.json = json;
     }
 
-    /** Null for callers who may see any job, else the requester whose jobs they are. */
-    private static Long scope(Caller caller) {
-        return caller.has(Role.QUALITY_MANAGER) || caller.has(Role.ADMIN) ? null : caller.userId();
-    }
-
     /** Aggregates every answer so far and stores the labels as the job's next version. 409 before any answer. */
     @Post
     public HttpResponse<SnapshotService.Snapshot> create(@PathVariable long id, Authentication auth) {
         Caller caller = Caller.of(auth);
-        SnapshotService.Snapshot s = snapshots.create(scope(caller), caller.userId(), id);
+        SnapshotService.Snapshot s = snapshots.create(caller.jobScope(), caller.userId(), id);
         return HttpResponse.created(s, URI.create("/api/jobs/" + id + "/snapshots/" + s.version()));
     }
 
     /** The job's versions, newest first. */
     @Get
     public List<SnapshotService.Snapshot> list(@PathVariable long id, Authentication auth) {
-        return snapshots.list(scope(Caller.of(auth)), id);
+        return snapshots.list(Caller.of(auth).jobScope(), id);
     }
 
     @Get("/{version}")
     public SnapshotService.Snapshot get(@PathVariable long id, @PathVariable int version, Authentication auth) {
-        return snapshots.get(scope(Caller.of(auth)), id, version);
+        return snapshots.get(Caller.of(auth).jobScope(), id, version);
     }
 
     /**
@@ -80,7 +75,7 @@ public class SnapshotsController {
         }
         checkName("fromName", fromName);
         checkName("toName", toName);
-        SnapshotService.Items items = snapshots.items(scope(Caller.of(auth)), id, version);
+        SnapshotService.Items items = snapshots.items(Caller.of(auth).jobScope(), id, version);
         String file = "job-" + id + "-v" + version;
         try {
             switch (f) {
@@ -110,7 +105,7 @@ public class SnapshotsController {
     /** The worker models the version's labels came from: per worker the answers used and the confusion matrix. */
     @Get("/{version}/workers")
     public SnapshotService.Workers workers(@PathVariable long id, @PathVariable int version, Authentication auth) {
-        return snapshots.workers(scope(Caller.of(auth)), id, version);
+        return snapshots.workers(Caller.of(auth).jobScope(), id, version);
     }
 
     private static void checkName(String field, @Nullable String value) {

@@ -18,8 +18,6 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -44,33 +42,9 @@ class SnapshotsTest {
     @Inject
     JsonMapper json;
 
-    private static final Pattern NUMBER = Pattern.compile("review number (\\d+)");
-
-    /** The label an honest worker gives: even review numbers are positive. */
-    private static String truth(String taskJson) {
-        Matcher m = NUMBER.matcher(taskJson);
-        assertThat(m.find()).as("task shows its text: %s", taskJson).isTrue();
-        return Long.parseLong(m.group(1)) % 2 == 0 ? "positive" : "negative";
-    }
-
-    /** The worker takes up to {@code limit} tasks of the job and answers each (wrongly when {@code flip}); returns how many. */
-    private int work(Api api, Api.Session worker, long job, int limit, boolean flip) {
-        int done = 0;
-        while (done < limit) {
-            HttpResponse<String> task = client.toBlocking().exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, "")), String.class);
-            if (task.getStatus().getCode() == 204) {
-                break;
-            }
-            String body = task.body();
-            String label = truth(body);
-            if (flip) {
-                label = label.equals("positive") ? "negative" : "positive";
-            }
-            client.toBlocking().exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/" + Api.assignmentId(body) + "/answer",
-                    Map.of("label", label))), String.class);
-            done++;
-        }
-        return done;
+    /** The label an honest worker gives: even review numbers are positive; {@code flip} gives the other one. */
+    private static java.util.function.Function<String, String> labels(boolean flip) {
+        return task -> (Api.reviewNumber(task) % 2 == 0) != flip ? "positive" : "negative";
     }
 
     private static int status(HttpClientResponseException e) {
@@ -96,9 +70,9 @@ class SnapshotsTest {
         Api.Session w1 = api.signUp("WORKER");
         Api.Session w2 = api.signUp("WORKER");
         Api.Session spammer = api.signUp("WORKER");
-        work(api, w1, job, 100, false);
-        work(api, w2, job, 100, false);
-        work(api, spammer, job, 6, true);
+        api.work(w1, job, 100, labels(false));
+        api.work(w2, job, 100, labels(false));
+        api.work(spammer, job, 6, labels(true));
 
         HttpResponse<Map<String, Object>> created = api.exchange(api.as(requester, HttpRequest.POST(base, "")));
         assertThat(created.getStatus().getCode()).isEqualTo(201);
@@ -126,6 +100,7 @@ class SnapshotsTest {
             assertThat(item.get("label")).isEqualTo(liveLabels.get(item.get("item")));
             assertThat(Api.num(item.get("version"))).isEqualTo(1);
             assertThat(item.get("model")).isEqualTo(v1.get("model"));
+            assertThat(item.get("source")).isEqualTo("crowd");
             assertThat(((Number) item.get("confidence")).doubleValue()).isBetween(0.5, 1.0);
         }
         // Two honest workers answered every item, the spammer (who flips every label) at most once each.
@@ -135,7 +110,7 @@ class SnapshotsTest {
 
         // The CSV download is exactly what the stored SHA-256 covers.
         String csv1 = api.getText(requester, base + "/1/items?format=csv");
-        assertThat(csv1.lines().findFirst()).contains("item,label,confidence,answers,version,model");
+        assertThat(csv1.lines().findFirst()).contains("item,label,confidence,answers,version,model,source");
         assertThat(SnapshotService.sha256(csv1)).isEqualTo(v1.get("contentSha256"));
         assertThat(api.getText(requester, base + "/1/items?format=jsonl").lines().count()).isEqualTo(12);
 
@@ -169,7 +144,7 @@ class SnapshotsTest {
 
         // More answers, then version 2; version 1 is unchanged.
         Api.Session w3 = api.signUp("WORKER");
-        assertThat(work(api, w3, job, 3, false)).isEqualTo(3);
+        assertThat(api.work(w3, job, 3, labels(false))).isEqualTo(3);
         Map<String, Object> v2 = api.post(requester, base, Map.of());
         assertThat(Api.num(v2.get("version"))).isEqualTo(2);
         assertThat(Api.num(v2.get("answers"))).isEqualTo(answers + 3);

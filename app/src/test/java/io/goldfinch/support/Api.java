@@ -93,6 +93,34 @@ public final class Api {
         throw new AssertionError("expected " + request.getMethod() + " " + request.getPath() + " to fail");
     }
 
+    /**
+     * The worker takes up to {@code limit} tasks of the job, one after another, and answers each with
+     * {@code labelFor(task JSON)}; returns how many it answered (fewer when the job had no more for it).
+     */
+    public int work(Session worker, long jobId, int limit, java.util.function.Function<String, String> labelFor) {
+        int done = 0;
+        while (done < limit) {
+            HttpResponse<String> task = http.exchange(as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + jobId, "")), String.class);
+            if (task.getStatus().getCode() == 204) {
+                break;
+            }
+            String body = task.body();
+            http.exchange(as(worker, HttpRequest.POST("/api/worker/tasks/" + assignmentId(body) + "/answer",
+                    Map.of("label", labelFor.apply(body)))), String.class);
+            done++;
+        }
+        return done;
+    }
+
+    /** The number N in an {@link #itemsCsv} task ("review number N"). */
+    public static long reviewNumber(String taskJson) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("review number (\\d+)").matcher(taskJson);
+        if (!m.find()) {
+            throw new AssertionError("task shows no review number: " + taskJson);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
     /** Creates a draft job with sensible defaults, overridden by {@code overrides}. */
     public long createJob(Session requester, Map<String, Object> overrides) {
         Map<String, Object> spec = new java.util.HashMap<>(Map.of(
