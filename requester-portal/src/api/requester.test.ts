@@ -44,6 +44,23 @@ describe('dataset snapshots', () => {
   });
 });
 
+describe('adjudication', () => {
+  it('reads the queue and posts an item’s label (with a note only when given)', async () => {
+    const fetch = scriptedFetch(json(200, { items: [], pending: 0 }), json(200, { item: 'a/b', label: 'x' }), json(200, { item: 'c', label: 'y' }), json(200, {}));
+    const api = new RequesterApi(new HttpClient({ fetch }));
+    expect((await api.adjudicationQueue(3, 5)).pending).toBe(0);
+    expect((await api.adjudicate(3, 'a/b', 'x')).item).toBe('a/b');
+    await api.adjudicate(3, 'c', 'y', 'checked twice');
+    await expect(api.adjudicationQueue(3)).rejects.toThrow('no adjudication queue');
+    expect(fetch.requests.map((r) => `${r.init.method ?? 'GET'} ${r.url} ${r.init.body ?? ''}`.trim())).toEqual([
+      'GET /api/jobs/3/adjudication?limit=5',
+      'POST /api/jobs/3/adjudication {"item":"a/b","label":"x"}',
+      'POST /api/jobs/3/adjudication {"item":"c","label":"y","note":"checked twice"}',
+      'GET /api/jobs/3/adjudication?limit=20',
+    ]);
+  });
+});
+
 describe('gold health', () => {
   const g = (item: string, flag: string, shareCorrect: number | null): GoldStats => ({
     item, goldLabel: 'a', shown: 1, answered: 1, correct: 0, shareCorrect, crowdLabel: null, crowdConfidence: null, crowdAnswers: 0, flag,

@@ -86,6 +86,36 @@ export interface Snapshot {
   contentSha256: string;
 }
 
+/** An item the crowd left uncertain (GET /api/jobs/{id}/adjudication). */
+export interface QueueItem {
+  item: string;
+  data: Record<string, unknown>;
+  crowdLabel: string | null;
+  crowdConfidence: number;
+  answers: number;
+  votes: Record<string, number>;
+  closedAt: string;
+}
+
+export interface AdjudicationQueue {
+  jobId: Id;
+  labels: string[];
+  confidenceTarget: number;
+  pending: number;
+  items: QueueItem[];
+}
+
+/** An expert's label for an item (POST /api/jobs/{id}/adjudication). */
+export interface Adjudication {
+  item: string;
+  label: string;
+  note: string | null;
+  adjudicatedBy: Id;
+  adjudicatedAt: string;
+  crowdLabel: string | null;
+  crowdConfidence: number | null;
+}
+
 export type SnapshotFormat = 'csv' | 'jsonl' | 'label-studio';
 
 export const SNAPSHOT_FORMATS: readonly SnapshotFormat[] = ['csv', 'jsonl', 'label-studio'];
@@ -115,6 +145,23 @@ export class RequesterApi {
   async goldHealth(jobId: Id): Promise<GoldHealthReport> {
     const res = await this.http.request<GoldHealthReport>(`/api/jobs/${encodeURIComponent(String(jobId))}/golds/health`);
     if (!res.body || !Array.isArray(res.body.golds)) throw new Error('The server sent no gold statistics.');
+    return res.body;
+  }
+
+  /** Items waiting for an expert, least confident first. */
+  async adjudicationQueue(jobId: Id, limit = 20): Promise<AdjudicationQueue> {
+    const res = await this.http.request<AdjudicationQueue>(`/api/jobs/${encodeURIComponent(String(jobId))}/adjudication?limit=${limit}`);
+    if (!res.body || !Array.isArray(res.body.items)) throw new Error('The server sent no adjudication queue.');
+    return res.body;
+  }
+
+  /** Sets an item's label; it replaces the crowd's in results and new dataset versions. */
+  async adjudicate(jobId: Id, item: string, label: string, note?: string): Promise<Adjudication> {
+    const res = await this.http.request<Adjudication>(
+      `/api/jobs/${encodeURIComponent(String(jobId))}/adjudication`,
+      { method: 'POST', body: note ? { item, label, note } : { item, label } },
+    );
+    if (!res.body) throw new Error('The server sent no decision.');
     return res.body;
   }
 

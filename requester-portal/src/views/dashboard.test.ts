@@ -140,6 +140,53 @@ describe('dashboard', () => {
     expect(($('#create-snapshot') as HTMLButtonElement).disabled).toBe(false);
   });
 
+  it('shows the items waiting for an expert and records a label, one click per item', async () => {
+    const waiting = [
+      { item: 'i3', data: { text: 'review number 3' }, crowdLabel: 'negative', crowdConfidence: 0.5, answers: 2, votes: { negative: 1, positive: 1 }, closedAt: '2025-04-03T09:00:00Z' },
+      { item: 'i7', data: { text: 'review number 7', lang: 'en' }, crowdLabel: 'positive', crowdConfidence: 0.61, answers: 2, votes: { positive: 1, negative: 1 }, closedAt: '2025-04-03T09:00:00Z' },
+    ];
+    const requests: string[] = [];
+    let failNext = false;
+    const fetch = async (url: string, init?: RequestInit) => {
+      requests.push(`${init?.method ?? 'GET'} ${url}${init?.body ? ' ' + String(init.body) : ''}`);
+      if (url === '/api/account') return account();
+      if (url === '/api/jobs') return json(200, jobs);
+      if (url === '/api/jobs/1/progress') return json(200, progress);
+      if (url === '/api/jobs/1/adjudication?limit=20') return json(200, { jobId: 1, labels: ['positive', 'negative'], confidenceTarget: 0.9, pending: waiting.length, items: [...waiting] });
+      if (url === '/api/jobs/1/adjudication' && init?.method === 'POST') {
+        if (failNext) return problem(409, { title: 'Conflict', detail: 'item i7 is a gold: its label is its key' });
+        const { item, label } = JSON.parse(String(init.body)) as { item: string; label: string };
+        waiting.splice(waiting.findIndex((w) => w.item === item), 1);
+        return json(200, { item, label });
+      }
+      return problem(404, { title: 'Not found' });
+    };
+    view = dashboardView({ api: new RequesterApi(new HttpClient({ fetch })) });
+    document.body.replaceChildren(view.element);
+    await flush();
+    $('[data-job-id="1"] [data-testid=select-job]').click();
+    await flush();
+
+    expect($('[data-testid=queue-summary]').textContent).toMatch(/^2 items closed at their maximum overlap below the 90% confidence target/);
+    let rows = [...document.querySelectorAll<HTMLElement>('[data-testid=queue-item]')];
+    expect([...rows[0]!.children].slice(0, 4).map((c) => c.textContent)).toEqual(['i3', 'review number 3', 'negative 1, positive 1', 'negative (50%)']);
+    expect(rows[1]!.children[1]!.textContent).toBe('text: review number 7 · lang: en');
+
+    rows[0]!.querySelector<HTMLButtonElement>('[data-label=negative]')!.click();
+    await flush();
+    await flush();
+    expect(requests).toContain('POST /api/jobs/1/adjudication {"item":"i3","label":"negative"}');
+    rows = [...document.querySelectorAll<HTMLElement>('[data-testid=queue-item]')];
+    expect(rows.map((r) => r.dataset.item)).toEqual(['i7']);
+    expect($('#adjudication-status').textContent).toBe('i3: negative.');
+
+    failNext = true;
+    rows[0]!.querySelector<HTMLButtonElement>('[data-label=positive]')!.click();
+    await flush();
+    expect($('#adjudication-status [role=alert]').textContent).toBe('i7: Item i7 is a gold: its label is its key');
+    expect(rows[0]!.querySelector<HTMLButtonElement>('[data-label=positive]')!.disabled).toBe(false);
+  });
+
   it('shows a chosen job’s progress and result download links', async () => {
     const onSelect = vi.fn();
     const calls = mount(

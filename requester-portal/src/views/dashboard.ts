@@ -14,6 +14,7 @@ import {
   snapshotFileName,
   snapshotUrl,
   type Account,
+  type AdjudicationQueue,
   type GoldHealthReport,
   type Id,
   type Job,
@@ -170,16 +171,18 @@ export function dashboardView(options: DashboardOptions): View {
     let latestStatus: string | undefined;
     try {
       // Gold health is extra: when it cannot be read, the progress still shows, with a note.
-      const [progress, golds, versions] = await Promise.all([
+      const [progress, golds, versions, queue] = await Promise.all([
         api.progress(job.id),
         api.goldHealth(job.id).catch((e: unknown) => e),
         api.snapshots(job.id).catch((e: unknown) => e),
+        api.adjudicationQueue(job.id).catch((e: unknown) => e),
       ]);
       latestStatus = progress.status;
       content = [
         renderProgress(job, progress, currency),
         golds instanceof Error || !golds ? errorLine(`Gold health: ${describeError(golds)}`) : renderGoldHealth(golds as GoldHealthReport),
         renderSnapshots(job, versions, () => void freeze(job)),
+        renderAdjudication(queue, (item, label, button) => void decide(job, item, label, button)),
         h('p', { class: 'muted small' }, `Updated ${new Date().toLocaleTimeString()}`),
       ];
     } catch (e) {
@@ -208,6 +211,24 @@ export function dashboardView(options: DashboardOptions): View {
       if (disposed) return;
       if (button) button.disabled = false;
       if (status) replaceChildren(status, errorLine(describeError(e)));
+    }
+  }
+
+  /** Records an expert's label, then shows the panel again (the item leaves the queue), or the reason it failed. */
+  async function decide(job: Job, item: string, label: string, button: HTMLButtonElement): Promise<void> {
+    const row = button.closest<HTMLElement>('[data-testid=queue-item]');
+    row?.querySelectorAll('button').forEach((b) => (b.disabled = true));
+    try {
+      await api.adjudicate(job.id, item, label);
+      if (disposed) return;
+      await loadProgress(job);
+      const status = progressPanel.querySelector<HTMLElement>('#adjudication-status');
+      if (status) replaceChildren(status, h('span', { role: 'status' }, `${item}: ${label}.`));
+    } catch (e) {
+      if (disposed) return;
+      row?.querySelectorAll('button').forEach((b) => (b.disabled = false));
+      const status = progressPanel.querySelector<HTMLElement>('#adjudication-status');
+      if (status) replaceChildren(status, errorLine(`${item}: ${describeError(e)}`));
     }
   }
 
@@ -397,6 +418,74 @@ export function renderSnapshots(job: Job, versions: Snapshot[] | unknown, onCrea
               h('tbody', null, rows),
             ),
           ),
+  );
+}
+
+/** An item's data as short text: a single field's value, or field: value pairs. */
+export function describeData(data: Record<string, unknown>): string {
+  const entries = Object.entries(data);
+  const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+  return entries.length === 1 ? text(entries[0]![1]) : entries.map(([k, v]) => `${k}: ${text(v)}`).join(' · ');
+}
+
+/**
+ * The adjudication queue: items closed at their maximum overlap below the confidence target, least confident first,
+ * with the crowd's votes and one button per label. {@code queue} is the error when it could not be read.
+ */
+export function renderAdjudication(
+  queue: AdjudicationQueue | unknown,
+  onDecide: (item: string, label: string, button: HTMLButtonElement) => void,
+): HTMLElement {
+  const q = queue && typeof queue === 'object' && Array.isArray((queue as AdjudicationQueue).items) ? (queue as AdjudicationQueue) : null;
+  const rows = (q?.items ?? []).map((item) =>
+    h(
+      'tr',
+      { 'data-testid': 'queue-item', 'data-item': item.item },
+      h('th', { scope: 'row' }, item.item),
+      h('td', { class: 'item-data' }, describeData(item.data)),
+      h('td', null, Object.entries(item.votes).map(([label, n]) => `${label} ${formatCount(n)}`).join(', ')),
+      h('td', null, item.crowdLabel === null ? '—' : `${item.crowdLabel} (${formatPercent(item.crowdConfidence)})`),
+      h(
+        'td',
+        null,
+        h(
+          'div',
+          { class: 'actions' },
+          q!.labels.map((label) => {
+            const button = h('button', { type: 'button', class: 'btn btn-quiet', 'data-label': label }, label) as HTMLButtonElement;
+            button.addEventListener('click', () => onDecide(item.item, label, button));
+            return button;
+          }),
+        ),
+      ),
+    ),
+  );
+  return h(
+    'div',
+    { class: 'adjudication', id: 'adjudication' },
+    h('h3', null, 'Adjudication'),
+    q === null
+      ? errorLine(`Adjudication: ${describeError(queue)}`)
+      : h(
+          'p',
+          { 'data-testid': 'queue-summary' },
+          q.pending === 0
+            ? 'No item is waiting for an expert.'
+            : `${formatCount(q.pending)} items closed at their maximum overlap below the ${formatPercent(q.confidenceTarget)} confidence target. Your label replaces the crowd's in results and new dataset versions.`,
+        ),
+    h('span', { id: 'adjudication-status', 'aria-live': 'polite' }),
+    rows.length === 0
+      ? null
+      : h(
+          'div',
+          { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Adjudication queue' },
+          h(
+            'table',
+            { class: 'data-table' },
+            h('thead', null, h('tr', null, ['Item', 'Data', 'Votes', 'Crowd says', 'Label'].map((c) => h('th', { scope: 'col' }, c)))),
+            h('tbody', null, rows),
+          ),
+        ),
   );
 }
 

@@ -32,9 +32,10 @@ public class QualityController {
         this.adjudication = adjudication;
     }
 
-    /** An expert's label for an item; {@code note} is optional (at most 2,000 characters). */
+    /** An expert's label for an item (its id as uploaded); {@code note} is optional (at most 2,000 characters). */
     @Serdeable
-    public record Verdict(@NotBlank @Size(max = 200) String label, @Nullable @Size(max = 2000) String note) {
+    public record Verdict(@NotBlank @Size(max = 500) String item, @NotBlank @Size(max = 200) String label,
+                          @Nullable @Size(max = 2000) String note) {
     }
 
     /** Items the crowd left uncertain (closed at maximum overlap below the confidence target), least confident first. */
@@ -44,11 +45,10 @@ public class QualityController {
     }
 
     /** Sets an item's label; it replaces the crowd's in results and new dataset versions. */
-    @Post("/adjudication/{item}")
-    public AdjudicationService.Adjudication adjudicate(@PathVariable long id, @PathVariable String item, @Body @Valid Verdict body,
-                                                       Authentication auth) {
+    @Post("/adjudication")
+    public AdjudicationService.Adjudication adjudicate(@PathVariable long id, @Body @Valid Verdict body, Authentication auth) {
         Caller caller = Caller.of(auth);
-        return adjudication.adjudicate(caller.jobScope(), caller.userId(), id, item, body.label(), body.note());
+        return adjudication.adjudicate(caller.jobScope(), caller.userId(), id, body.item(), body.label(), body.note());
     }
 
     /** The job's current decisions (the latest per item), newest first. */

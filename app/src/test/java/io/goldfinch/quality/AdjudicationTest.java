@@ -88,8 +88,8 @@ class AdjudicationTest {
         assertThat((List<?>) api.get(requester, base + "/adjudication?limit=1").get("items")).hasSize(1);
 
         // The expert labels i3 wrongly, then corrects it: the latest decision counts, and i3 leaves the queue.
-        api.post(requester, base + "/adjudication/i3", Map.of("label", "positive"));
-        Map<String, Object> decided = api.post(admin, base + "/adjudication/i3", Map.of("label", "negative", "note", "  odd number: negative "));
+        api.post(requester, base + "/adjudication", Map.of("item", "i3", "label", "positive"));
+        Map<String, Object> decided = api.post(admin, base + "/adjudication", Map.of("item", "i3", "label", "negative", "note", "  odd number: negative "));
         assertThat(decided).containsEntry("label", "negative").containsEntry("note", "odd number: negative");
         assertThat(Api.num(decided.get("adjudicatedBy"))).isEqualTo(admin.id());
         assertThat(Api.num(api.get(requester, base + "/adjudication").get("pending"))).isEqualTo(waiting - 1);
@@ -109,14 +109,14 @@ class AdjudicationTest {
                 .satisfies(i -> assertThat(i).containsEntry("item", "i3").containsEntry("label", "negative").containsEntry("confidence", 1.0));
 
         // Refused: a label outside the job's, a blank one, a gold, an unknown item, someone else's job, a worker.
-        assertThat(status(api.failure(api.as(requester, HttpRequest.POST(base + "/adjudication/i0", Map.of("label", "neutral")))))).isEqualTo(422);
-        assertThat(status(api.failure(api.as(requester, HttpRequest.POST(base + "/adjudication/i0", Map.of("label", " ")))))).isIn(400, 422);
-        assertThat(status(api.failure(api.as(requester, HttpRequest.POST(base + "/adjudication/g0", Map.of("label", "positive")))))).isEqualTo(409);
-        assertThat(status(api.failure(api.as(requester, HttpRequest.POST(base + "/adjudication/nope", Map.of("label", "positive")))))).isEqualTo(404);
+        assertThat(status(api.failure(api.as(requester, HttpRequest.POST(base + "/adjudication", Map.of("item", "i0", "label", "neutral")))))).isEqualTo(422);
+        assertThat(status(api.failure(api.as(requester, HttpRequest.POST(base + "/adjudication", Map.of("item", "i0", "label", " ")))))).isIn(400, 422);
+        assertThat(status(api.failure(api.as(requester, HttpRequest.POST(base + "/adjudication", Map.of("item", "g0", "label", "positive")))))).isEqualTo(409);
+        assertThat(status(api.failure(api.as(requester, HttpRequest.POST(base + "/adjudication", Map.of("item", "nope", "label", "positive")))))).isEqualTo(404);
         assertThat(status(api.failure(api.as(requester, HttpRequest.GET(base + "/adjudication?limit=0"))))).isEqualTo(422);
         Api.Session other = api.signUp("REQUESTER");
         assertThat(status(api.failure(api.as(other, HttpRequest.GET(base + "/adjudication"))))).isEqualTo(404);
-        assertThat(status(api.failure(api.as(other, HttpRequest.POST(base + "/adjudication/i0", Map.of("label", "positive")))))).isEqualTo(404);
+        assertThat(status(api.failure(api.as(other, HttpRequest.POST(base + "/adjudication", Map.of("item", "i0", "label", "positive")))))).isEqualTo(404);
         assertThat(status(api.failure(api.as(honest, HttpRequest.GET(base + "/adjudication"))))).isEqualTo(403);
         assertThat(api.getList(requester, base + "/adjudications")).hasSize(1);
 
