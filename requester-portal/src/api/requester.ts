@@ -116,6 +116,30 @@ export interface Adjudication {
   crowdConfidence: number | null;
 }
 
+/** A webhook endpoint (GET /api/webhooks); {@code secret} only in the answer to its creation. */
+export interface WebhookEndpoint {
+  id: Id;
+  url: string;
+  events: string[];
+  active: boolean;
+  createdAt: string;
+  secret?: string;
+}
+
+/** One event sent (or to be sent) to an endpoint. */
+export interface WebhookDelivery {
+  id: Id;
+  eventId: Id;
+  type: string;
+  status: 'PENDING' | 'DELIVERED' | 'FAILED' | (string & {});
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  deliveredAt: string | null;
+  createdAt: string;
+}
+
 export type SnapshotFormat = 'csv' | 'jsonl' | 'label-studio';
 
 export const SNAPSHOT_FORMATS: readonly SnapshotFormat[] = ['csv', 'jsonl', 'label-studio'];
@@ -162,6 +186,37 @@ export class RequesterApi {
       { method: 'POST', body: note ? { item, label, note } : { item, label } },
     );
     if (!res.body) throw new Error('The server sent no decision.');
+    return res.body;
+  }
+
+  async webhooks(): Promise<WebhookEndpoint[]> {
+    const res = await this.http.request<WebhookEndpoint[]>('/api/webhooks');
+    return Array.isArray(res.body) ? res.body : [];
+  }
+
+  /** Registers an endpoint for every event type; the answer carries its signing secret, shown only this once. */
+  async createWebhook(url: string): Promise<WebhookEndpoint> {
+    const res = await this.http.request<WebhookEndpoint>('/api/webhooks', { method: 'POST', body: { url } });
+    if (!res.body || typeof res.body.secret !== 'string') throw new Error('The server sent no endpoint.');
+    return res.body;
+  }
+
+  async removeWebhook(id: Id): Promise<void> {
+    await this.http.request<void>(`/api/webhooks/${encodeURIComponent(String(id))}`, { method: 'DELETE' });
+  }
+
+  async pingWebhook(id: Id): Promise<void> {
+    await this.http.request<void>(`/api/webhooks/${encodeURIComponent(String(id))}/ping`, { method: 'POST' });
+  }
+
+  async webhookDeliveries(id: Id): Promise<WebhookDelivery[]> {
+    const res = await this.http.request<WebhookDelivery[]>(`/api/webhooks/${encodeURIComponent(String(id))}/deliveries`);
+    return Array.isArray(res.body) ? res.body : [];
+  }
+
+  async replayDelivery(id: Id): Promise<WebhookDelivery> {
+    const res = await this.http.request<WebhookDelivery>(`/api/webhooks/deliveries/${encodeURIComponent(String(id))}/replay`, { method: 'POST' });
+    if (!res.body) throw new Error('The server sent no delivery.');
     return res.body;
   }
 

@@ -26,6 +26,7 @@ import { h, replaceChildren, setLoadState } from '@common/lib/dom';
 import { formatCount, formatDateTime, formatMoney, formatPercent } from '@common/lib/format';
 import { describeError } from '@common/lib/http';
 import type { View } from '@common/views/view';
+import { webhooksSection } from './webhooks';
 
 export interface DashboardOptions {
   api: RequesterApi;
@@ -69,6 +70,7 @@ export function dashboardView(options: DashboardOptions): View {
     h('p', { class: 'muted' }, 'Choose a job to see its progress and download its results.'),
   );
   const refresh = h('button', { type: 'button', id: 'refresh', class: 'btn' }, 'Refresh');
+  const webhooks = webhooksSection(api);
   const balanceSection = h(
     'section',
     { id: 'balance', class: 'card', 'aria-labelledby': 'balance-title' },
@@ -93,6 +95,7 @@ export function dashboardView(options: DashboardOptions): View {
       ),
       progressPanel,
     ),
+    webhooks.element,
   );
 
   let disposed = false;
@@ -245,6 +248,7 @@ export function dashboardView(options: DashboardOptions): View {
 
   refresh.addEventListener('click', () => void loadAll());
   void loadAll();
+  void webhooks.reload();
 
   return {
     title: 'Dashboard',
