@@ -27,9 +27,21 @@ public class QualityController {
     private final GoldHealthService goldHealth;
     private final AdjudicationService adjudication;
 
-    public QualityController(GoldHealthService goldHealth, AdjudicationService adjudication) {
+    private final WorkerReportService workers;
+
+    public QualityController(GoldHealthService goldHealth, AdjudicationService adjudication, WorkerReportService workers) {
         this.goldHealth = goldHealth;
         this.adjudication = adjudication;
+        this.workers = workers;
+    }
+
+    /**
+     * The job's workers: gold accuracy with its 90% credible interval, speed, agreement with the crowd, and risk flags
+     * (LOW_GOLD_ACCURACY, TOO_FAST, STRAIGHT_LINING, COLLUSION), flagged first; and the pairs who agree suspiciously often.
+     */
+    @Get("/workers")
+    public WorkerReportService.Report workers(@PathVariable long id, Authentication auth) {
+        return workers.report(Caller.of(auth).jobScope(), id);
     }
 
     /** An expert's label for an item (its id as uploaded); {@code note} is optional (at most 2,000 characters). */

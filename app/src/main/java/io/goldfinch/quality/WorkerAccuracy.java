@@ -22,10 +22,17 @@ public final class WorkerAccuracy {
 
     /** Lower end of the central 90% credible interval, by the normal approximation to the Beta posterior. */
     public static double lowerBound(long goldCorrect, long goldAnswered) {
+        return Math.max(0, estimate(goldCorrect, goldAnswered) - 1.645 * sd(goldCorrect, goldAnswered));
+    }
+
+    /** Upper end of the central 90% credible interval (same approximation). */
+    public static double upperBound(long goldCorrect, long goldAnswered) {
+        return Math.min(1, estimate(goldCorrect, goldAnswered) + 1.645 * sd(goldCorrect, goldAnswered));
+    }
+
+    private static double sd(long goldCorrect, long goldAnswered) {
         double a = goldCorrect + PRIOR_CORRECT;
         double b = goldAnswered - goldCorrect + PRIOR_WRONG;
-        double mean = a / (a + b);
-        double sd = Math.sqrt(a * b / ((a + b) * (a + b) * (a + b + 1)));
-        return Math.max(0, mean - 1.645 * sd);
+        return Math.sqrt(a * b / ((a + b) * (a + b) * (a + b + 1)));
     }
 }

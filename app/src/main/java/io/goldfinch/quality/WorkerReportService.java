@@ -1,0 +1,72 @@
+package io.goldfinch.quality;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.goldfinch.common.ApiException;
+import io.goldfinch.common.Db;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import jakarta.inject.Singleton;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The workers of one job as a quality manager sees them: gold accuracy with its 90% credible interval, median time
+ * per task, agreement with the crowd, share of their most used label, and risk flags ({@link WorkerRisk}), flagged
+ * workers first; and the pairs of workers who agree suspiciously often. Scoped like the other quality views.
+ */
+@Singleton
+public class WorkerReportService {
+
+    /** Empty lists (no flags, no pairs) are sent as [] rather than left out. */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Worker(long worker, int answers, int goldAnswered, int goldCorrect, @Nullable Double goldAccuracy,
+                         @Nullable Double goldAccuracyLow, @Nullable Double goldAccuracyHigh, @Nullable Double medianSeconds,
+                         @Nullable Double crowdAgreement, double topLabelShare, List<String> flags) {
+    }
+
+    @Serdeable
+    public record Pair(long workerA, long workerB, int shared, double agreement, double expected) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Report(long jobId, double jobMedianSeconds, double jobTopLabelShare, double minAccuracy, List<Worker> workers,
+                         List<Pair> suspiciousPairs) {
+    }
+
+    private final Db db;
+
+    public WorkerReportService(Db db) {
+        this.db = db;
+    }
+
+    public Report report(@Nullable Long requesterId, long jobId) {
+        record Loaded(List<String> labels, double minAccuracy, List<WorkerRisk.Answer> answers) {
+        }
+        Loaded loaded = db.tx(c -> {
+            record JobInfo(List<String> labels, double minAccuracy) {
+            }
+            JobInfo job = Db.one(c, rs -> new JobInfo(Arrays.asList((String[]) rs.getArray(1).getArray()), rs.getDouble(2)),
+                            "SELECT labels, min_accuracy FROM job WHERE id = ? AND (?::bigint IS NULL OR requester_id = ?)", jobId, requesterId, requesterId)
+                    .orElseThrow(() -> ApiException.notFound("job"));
+            List<WorkerRisk.Answer> answers = Db.list(c, rs -> {
+                        String crowd = rs.getString(7);
+                        return new WorkerRisk.Answer(rs.getLong(1), rs.getLong(2), job.labels().indexOf(rs.getString(3)), rs.getBoolean(4),
+                                rs.getBoolean(5), rs.getDouble(6), crowd == null ? -1 : job.labels().indexOf(crowd));
+                    },
+                    "SELECT a.item_id, a.worker_id, a.label, a.is_gold, COALESCE(a.gold_correct, false), "
+                            + "GREATEST(0, extract(epoch FROM a.submitted_at - a.leased_at))::float8, i.posterior_label "
+                            + "FROM assignment a JOIN item i ON i.id = a.item_id "
+                            + "WHERE a.job_id = ? AND a.status IN ('SUBMITTED','ACCEPTED','REJECTED')", jobId);
+            return new Loaded(job.labels(), job.minAccuracy(), answers);
+        });
+        WorkerRisk.Report r = WorkerRisk.analyse(loaded.answers(), loaded.labels().size(), loaded.minAccuracy(), WorkerRisk.Settings.defaults());
+        return new Report(jobId, r.jobMedianSeconds(), r.jobTopLabelShare(), loaded.minAccuracy(),
+                r.workers().stream().map(w -> new Worker(w.worker(), w.answers(), w.goldAnswered(), w.goldCorrect(), w.goldAccuracy(),
+                        w.goldAccuracyLow(), w.goldAccuracyHigh(), w.medianSeconds(), w.crowdAgreement(), w.topLabelShare(),
+                        w.flags().stream().map(Enum::name).toList())).toList(),
+                r.pairs().stream().map(p -> new Pair(p.workerA(), p.workerB(), p.shared(), p.agreement(), p.expected())).toList());
+    }
+}
