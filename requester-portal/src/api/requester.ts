@@ -140,6 +140,30 @@ export interface WebhookDelivery {
   createdAt: string;
 }
 
+/** One worker of a job with risk flags (GET /api/jobs/{id}/workers). */
+export interface WorkerQuality {
+  worker: Id;
+  answers: number;
+  goldAnswered: number;
+  goldCorrect: number;
+  goldAccuracy: number | null;
+  goldAccuracyLow: number | null;
+  goldAccuracyHigh: number | null;
+  medianSeconds: number | null;
+  crowdAgreement: number | null;
+  topLabelShare: number;
+  flags: string[];
+}
+
+export interface WorkersReport {
+  jobId: Id;
+  jobMedianSeconds: number;
+  jobTopLabelShare: number;
+  minAccuracy: number;
+  workers: WorkerQuality[];
+  suspiciousPairs: { workerA: Id; workerB: Id; shared: number; agreement: number; expected: number }[];
+}
+
 export type SnapshotFormat = 'csv' | 'jsonl' | 'label-studio';
 
 export const SNAPSHOT_FORMATS: readonly SnapshotFormat[] = ['csv', 'jsonl', 'label-studio'];
@@ -217,6 +241,13 @@ export class RequesterApi {
   async replayDelivery(id: Id): Promise<WebhookDelivery> {
     const res = await this.http.request<WebhookDelivery>(`/api/webhooks/deliveries/${encodeURIComponent(String(id))}/replay`, { method: 'POST' });
     if (!res.body) throw new Error('The server sent no delivery.');
+    return res.body;
+  }
+
+  /** The job's workers, flagged first, and the pairs who agree suspiciously often. */
+  async workers(jobId: Id): Promise<WorkersReport> {
+    const res = await this.http.request<WorkersReport>(`/api/jobs/${encodeURIComponent(String(jobId))}/workers`);
+    if (!res.body || !Array.isArray(res.body.workers)) throw new Error('The server sent no workers report.');
     return res.body;
   }
 

@@ -187,6 +187,23 @@ describe('dashboard', () => {
     expect(rows[0]!.querySelector<HTMLButtonElement>('[data-label=positive]')!.disabled).toBe(false);
   });
 
+  it('shows the job’s workers with their risk flags, flagged first', async () => {
+    const worker = (id: number, flags: string[], goldAccuracy: number | null) => ({
+      worker: id, answers: 40, goldAnswered: goldAccuracy === null ? 0 : 8, goldCorrect: 6, goldAccuracy, goldAccuracyLow: goldAccuracy && goldAccuracy - 0.2,
+      goldAccuracyHigh: goldAccuracy && goldAccuracy + 0.1, medianSeconds: 1.25, crowdAgreement: 0.5, topLabelShare: 1, flags,
+    });
+    const report = { jobId: 1, jobMedianSeconds: 9, jobTopLabelShare: 0.5, minAccuracy: 0, workers: [worker(7, ['TOO_FAST', 'STRAIGHT_LINING'], 0.75), worker(8, [], null)], suspiciousPairs: [] };
+    mount({ '/api/account': account, '/api/jobs': () => json(200, jobs), '/api/jobs/1/progress': () => json(200, progress), '/api/jobs/1/workers': () => json(200, report) });
+    await flush();
+    $('[data-job-id="1"] [data-testid=select-job]').click();
+    await flush();
+    expect($('[data-testid=workers-summary]').textContent).toBe('2 workers, 1 flagged.');
+    const rows = [...document.querySelectorAll<HTMLElement>('[data-testid=worker]')];
+    expect([...rows[0]!.children].map((c) => c.textContent)).toEqual(['7', '40', '75% (55%–85%, 8 golds)', '1.3 s', '50%', 'Too fast, Same label every time']);
+    expect(rows[1]!.children[2]!.textContent).toBe('—');
+    expect(rows[1]!.children[5]!.textContent).toBe('—');
+  });
+
   it('shows a chosen job’s progress and result download links', async () => {
     const onSelect = vi.fn();
     const calls = mount(

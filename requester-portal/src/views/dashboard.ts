@@ -15,6 +15,7 @@ import {
   snapshotUrl,
   type Account,
   type AdjudicationQueue,
+  type WorkersReport,
   type GoldHealthReport,
   type Id,
   type Job,
@@ -174,11 +175,12 @@ export function dashboardView(options: DashboardOptions): View {
     let latestStatus: string | undefined;
     try {
       // Gold health is extra: when it cannot be read, the progress still shows, with a note.
-      const [progress, golds, versions, queue] = await Promise.all([
+      const [progress, golds, versions, queue, workers] = await Promise.all([
         api.progress(job.id),
         api.goldHealth(job.id).catch((e: unknown) => e),
         api.snapshots(job.id).catch((e: unknown) => e),
         api.adjudicationQueue(job.id).catch((e: unknown) => e),
+        api.workers(job.id).catch((e: unknown) => e),
       ]);
       latestStatus = progress.status;
       content = [
@@ -186,6 +188,7 @@ export function dashboardView(options: DashboardOptions): View {
         golds instanceof Error || !golds ? errorLine(`Gold health: ${describeError(golds)}`) : renderGoldHealth(golds as GoldHealthReport),
         renderSnapshots(job, versions, () => void freeze(job)),
         renderAdjudication(queue, (item, label, button) => void decide(job, item, label, button)),
+        renderWorkers(workers),
         h('p', { class: 'muted small' }, `Updated ${new Date().toLocaleTimeString()}`),
       ];
     } catch (e) {
@@ -422,6 +425,52 @@ export function renderSnapshots(job: Job, versions: Snapshot[] | unknown, onCrea
               h('tbody', null, rows),
             ),
           ),
+  );
+}
+
+const RISK_NAMES: Record<string, string> = {
+  LOW_GOLD_ACCURACY: 'Low gold accuracy',
+  TOO_FAST: 'Too fast',
+  STRAIGHT_LINING: 'Same label every time',
+  COLLUSION: 'Agrees suspiciously with another worker',
+};
+
+/** Workers with risk flags (flagged first, as the server orders them), at most 50 rows; the error when unreadable. */
+export function renderWorkers(report: WorkersReport | unknown): HTMLElement {
+  const r = report && typeof report === 'object' && Array.isArray((report as WorkersReport).workers) ? (report as WorkersReport) : null;
+  const flagged = r ? r.workers.filter((w) => w.flags.length > 0).length : 0;
+  const pct = (v: number | null) => (v === null ? '—' : formatPercent(v));
+  const rows = (r?.workers ?? []).slice(0, 50).map((w) =>
+    h(
+      'tr',
+      { 'data-testid': 'worker', 'data-flags': w.flags.join(' ') },
+      h('th', { scope: 'row' }, String(w.worker)),
+      h('td', { class: 'num' }, formatCount(w.answers)),
+      h('td', null, w.goldAccuracy === null ? '—' : `${pct(w.goldAccuracy)} (${pct(w.goldAccuracyLow)}–${pct(w.goldAccuracyHigh)}, ${formatCount(w.goldAnswered)} golds)`),
+      h('td', { class: 'num' }, w.medianSeconds === null ? '—' : `${w.medianSeconds.toFixed(1)} s`),
+      h('td', { class: 'num' }, pct(w.crowdAgreement)),
+      h('td', null, w.flags.length === 0 ? '—' : w.flags.map((f) => RISK_NAMES[f] ?? f).join(', ')),
+    ),
+  );
+  return h(
+    'div',
+    { class: 'workers', id: 'workers' },
+    h('h3', null, 'Workers'),
+    r === null
+      ? errorLine(`Workers: ${describeError(report)}`)
+      : h('p', { 'data-testid': 'workers-summary' }, `${formatCount(r.workers.length)} workers, ${formatCount(flagged)} flagged${r.suspiciousPairs.length > 0 ? `, ${formatCount(r.suspiciousPairs.length)} suspicious pairs` : ''}.`),
+    rows.length === 0
+      ? null
+      : h(
+          'div',
+          { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Workers table' },
+          h(
+            'table',
+            { class: 'data-table' },
+            h('thead', null, h('tr', null, ['Worker', 'Answers', 'Gold accuracy (90% interval)', 'Median time', 'Agrees with crowd', 'Flags'].map((c, i) => h('th', { scope: 'col', class: i === 1 || i === 3 || i === 4 ? 'num' : null }, c)))),
+            h('tbody', null, rows),
+          ),
+        ),
   );
 }
 
