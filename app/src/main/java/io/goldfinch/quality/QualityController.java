@@ -29,10 +29,35 @@ public class QualityController {
 
     private final WorkerReportService workers;
 
-    public QualityController(GoldHealthService goldHealth, AdjudicationService adjudication, WorkerReportService workers) {
+    private final WhatIfService whatIf;
+
+    public QualityController(GoldHealthService goldHealth, AdjudicationService adjudication, WorkerReportService workers, WhatIfService whatIf) {
         this.goldHealth = goldHealth;
         this.adjudication = adjudication;
         this.workers = workers;
+        this.whatIf = whatIf;
+    }
+
+    /**
+     * A rule to try: stop a worker whose gold accuracy falls below {@code minAccuracy} after {@code probationGolds} golds
+     * (default 5, as the engine does), and optionally one whose median time over his last {@code speedWindow} answers
+     * (default 10) falls below {@code minMedianSeconds}.
+     */
+    @Serdeable
+    public record WhatIfRule(double minAccuracy, @Nullable Integer probationGolds, @Nullable Double minMedianSeconds, @Nullable Integer speedWindow) {
+    }
+
+    /** What the rule would have done on the job's answers so far: workers stopped, answers and cost saved, labels changed. */
+    @Post("/what-if")
+    public WhatIfService.Report whatIf(@PathVariable long id, @Body WhatIfRule body, Authentication auth) {
+        RuleReplay.Rule rule;
+        try {
+            rule = new RuleReplay.Rule(body.minAccuracy(), body.probationGolds() == null ? io.goldfinch.matching.Eligibility.PROBATION_GOLDS : body.probationGolds(),
+                    body.minMedianSeconds() == null ? 0 : body.minMedianSeconds(), body.speedWindow() == null ? 10 : body.speedWindow());
+        } catch (IllegalArgumentException e) {
+            throw io.goldfinch.common.ApiException.invalid("rule", e.getMessage());
+        }
+        return whatIf.replay(Caller.of(auth).jobScope(), id, rule);
     }
 
     /**
