@@ -164,6 +164,24 @@ export interface WorkersReport {
   suspiciousPairs: { workerA: Id; workerB: Id; shared: number; agreement: number; expected: number }[];
 }
 
+/** What a quality rule would have done on a job's past answers (POST /api/jobs/{id}/what-if). */
+export interface WhatIfReport {
+  jobId: Id;
+  minAccuracy: number;
+  probationGolds: number;
+  minMedianSeconds: number;
+  speedWindow: number;
+  answers: number;
+  answersRemoved: number;
+  goldAnswersRemoved: number;
+  costSavedMinor: number;
+  stopped: { worker: Id; reason: string; stoppedAt: string; goldAnswered: number; goldCorrect: number; goldAccuracy: number; medianSeconds: number; answersRemoved: number }[];
+  itemsCompared: number;
+  labelsChanged: number;
+  itemsLeftWithoutAnswers: number;
+  examples: { item: string; before: string; after: string | null }[];
+}
+
 export type SnapshotFormat = 'csv' | 'jsonl' | 'label-studio';
 
 export const SNAPSHOT_FORMATS: readonly SnapshotFormat[] = ['csv', 'jsonl', 'label-studio'];
@@ -248,6 +266,13 @@ export class RequesterApi {
   async workers(jobId: Id): Promise<WorkersReport> {
     const res = await this.http.request<WorkersReport>(`/api/jobs/${encodeURIComponent(String(jobId))}/workers`);
     if (!res.body || !Array.isArray(res.body.workers)) throw new Error('The server sent no workers report.');
+    return res.body;
+  }
+
+  /** Replays the job's answers under a rule; changes nothing. */
+  async whatIf(jobId: Id, rule: { minAccuracy: number; minMedianSeconds?: number }): Promise<WhatIfReport> {
+    const res = await this.http.request<WhatIfReport>(`/api/jobs/${encodeURIComponent(String(jobId))}/what-if`, { method: 'POST', body: rule });
+    if (!res.body || !Array.isArray(res.body.stopped)) throw new Error('The server sent no replay.');
     return res.body;
   }
 

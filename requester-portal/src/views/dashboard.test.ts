@@ -204,6 +204,43 @@ describe('dashboard', () => {
     expect(rows[1]!.children[5]!.textContent).toBe('—');
   });
 
+  it('replays a rule on the job’s answers and shows what it would have done', async () => {
+    const bodies: string[] = [];
+    const fetch = async (url: string, init?: RequestInit) => {
+      if (url === '/api/account') return account();
+      if (url === '/api/jobs') return json(200, jobs);
+      if (url === '/api/jobs/1/progress') return json(200, progress);
+      if (url === '/api/jobs/1/what-if') {
+        bodies.push(String(init?.body));
+        const rule = JSON.parse(String(init?.body)) as { minAccuracy: number };
+        if (rule.minAccuracy > 0.99) return problem(422, { title: 'Invalid', detail: 'rule: minAccuracy in [0, 1)' });
+        return json(200, {
+          jobId: 1, minAccuracy: rule.minAccuracy, probationGolds: 5, minMedianSeconds: 0, speedWindow: 10, answers: 1010, answersRemoved: 90, goldAnswersRemoved: 9,
+          costSavedMinor: 990, itemsCompared: 300, labelsChanged: 12, itemsLeftWithoutAnswers: 3, examples: [],
+          stopped: [{ worker: 8, reason: 'accuracy', stoppedAt: '2025-04-03T09:00:00Z', goldAnswered: 5, goldCorrect: 1, goldAccuracy: 0.444, medianSeconds: 9, answersRemoved: 90 }],
+        });
+      }
+      return problem(404, { title: 'Not found' });
+    };
+    view = dashboardView({ api: new RequesterApi(new HttpClient({ fetch })) });
+    document.body.replaceChildren(view.element);
+    await flush();
+    $('[data-job-id="1"] [data-testid=select-job]').click();
+    await flush();
+    ($('#whatif-accuracy') as HTMLInputElement).value = '0.8';
+    $('#whatif-form').dispatchEvent(new Event('submit', { cancelable: true }));
+    await flush();
+    expect(bodies).toEqual(['{"minAccuracy":0.8}']);
+    expect($('[data-testid=whatif-summary]').textContent).toBe(
+      'This rule would have stopped 1 workers and not bought 90 of 1,010 answers ($9.90); 12 of 300 labels would differ and 3 items would have no answer yet.',
+    );
+    expect([...$('[data-testid=whatif-worker]').children].map((c) => c.textContent)).toEqual(['8', 'accuracy 44.4%', '1 of 5 right', '90']);
+    ($('#whatif-accuracy') as HTMLInputElement).value = '2';
+    $('#whatif-form').dispatchEvent(new Event('submit', { cancelable: true }));
+    await flush();
+    expect($('#whatif-result [role=alert]').textContent).toBe('rule: minAccuracy in [0, 1)');
+  });
+
   it('shows a chosen job’s progress and result download links', async () => {
     const onSelect = vi.fn();
     const calls = mount(

@@ -16,6 +16,7 @@ import {
   type Account,
   type AdjudicationQueue,
   type WorkersReport,
+  type WhatIfReport,
   type GoldHealthReport,
   type Id,
   type Job,
@@ -189,6 +190,7 @@ export function dashboardView(options: DashboardOptions): View {
         renderSnapshots(job, versions, () => void freeze(job)),
         renderAdjudication(queue, (item, label, button) => void decide(job, item, label, button)),
         renderWorkers(workers),
+        whatIfForm(job),
         h('p', { class: 'muted small' }, `Updated ${new Date().toLocaleTimeString()}`),
       ];
     } catch (e) {
@@ -218,6 +220,39 @@ export function dashboardView(options: DashboardOptions): View {
       if (button) button.disabled = false;
       if (status) replaceChildren(status, errorLine(describeError(e)));
     }
+  }
+
+  /** A rule to try on the job's past answers; the outcome shows under the form and stays until the next replay. */
+  function whatIfForm(job: Job): HTMLElement {
+    const accuracy = h('input', { id: 'whatif-accuracy', type: 'number', min: 0, max: 0.99, step: 0.01, value: 0.7, 'aria-label': 'Minimum gold accuracy' }) as HTMLInputElement;
+    const speed = h('input', { id: 'whatif-speed', type: 'number', min: 0, max: 3600, step: 0.5, value: 0, 'aria-label': 'Minimum median seconds per task' }) as HTMLInputElement;
+    const run = h('button', { type: 'submit', class: 'btn', id: 'whatif-run' }, 'Replay');
+    const out = h('div', { id: 'whatif-result', 'aria-live': 'polite' });
+    const form = h(
+      'form',
+      { class: 'inline-form', id: 'whatif-form' },
+      h('label', null, 'Stop workers below gold accuracy ', accuracy),
+      h('label', null, ' or faster than (median s) ', speed),
+      run,
+    );
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      run.disabled = true;
+      replaceChildren(out, h('p', { class: 'muted' }, 'Replaying every answer…'));
+      api
+        .whatIf(job.id, { minAccuracy: Number(accuracy.value), minMedianSeconds: Number(speed.value) || undefined })
+        .then((r) => replaceChildren(out, renderWhatIf(r, currency)))
+        .catch((e: unknown) => replaceChildren(out, errorLine(describeError(e))))
+        .finally(() => (run.disabled = false));
+    });
+    return h(
+      'div',
+      { class: 'what-if', id: 'what-if' },
+      h('h3', null, 'What if'),
+      h('p', { class: 'muted small' }, 'Try a rule on the answers so far, as if it had been on from the start. Nothing changes.'),
+      form,
+      out,
+    );
   }
 
   /** Records an expert's label, then shows the panel again (the item leaves the queue), or the reason it failed. */
@@ -425,6 +460,40 @@ export function renderSnapshots(job: Job, versions: Snapshot[] | unknown, onCrea
               h('tbody', null, rows),
             ),
           ),
+  );
+}
+
+/** A what-if outcome: a summary line and the workers the rule would have stopped (at most 20 rows). */
+export function renderWhatIf(r: WhatIfReport, currency: string): HTMLElement {
+  const summary =
+    r.stopped.length === 0
+      ? `This rule would have stopped nobody (${formatCount(r.answers)} answers replayed).`
+      : `This rule would have stopped ${formatCount(r.stopped.length)} workers and not bought ${formatCount(r.answersRemoved)} of ${formatCount(r.answers)} answers (${formatMoney(r.costSavedMinor, currency)}); ${formatCount(r.labelsChanged)} of ${formatCount(r.itemsCompared)} labels would differ and ${formatCount(r.itemsLeftWithoutAnswers)} items would have no answer yet.`;
+  return h(
+    'div',
+    null,
+    h('p', { 'data-testid': 'whatif-summary' }, summary),
+    r.stopped.length === 0
+      ? null
+      : h(
+          'table',
+          { class: 'data-table' },
+          h('thead', null, h('tr', null, ['Worker', 'Why', 'Gold record then', 'Answers not bought'].map((c) => h('th', { scope: 'col' }, c)))),
+          h(
+            'tbody',
+            null,
+            r.stopped.slice(0, 20).map((w) =>
+              h(
+                'tr',
+                { 'data-testid': 'whatif-worker' },
+                h('th', { scope: 'row' }, String(w.worker)),
+                h('td', null, w.reason === 'speed' ? `median ${w.medianSeconds.toFixed(1)} s` : `accuracy ${formatPercent(w.goldAccuracy)}`),
+                h('td', null, `${formatCount(w.goldCorrect)} of ${formatCount(w.goldAnswered)} right`),
+                h('td', { class: 'num' }, formatCount(w.answersRemoved)),
+              ),
+            ),
+          ),
+        ),
   );
 }
 
