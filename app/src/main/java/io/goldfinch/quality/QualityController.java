@@ -30,12 +30,29 @@ public class QualityController {
     private final WorkerReportService workers;
 
     private final WhatIfService whatIf;
+    private final GoldFixService goldFix;
 
-    public QualityController(GoldHealthService goldHealth, AdjudicationService adjudication, WorkerReportService workers, WhatIfService whatIf) {
+    public QualityController(GoldHealthService goldHealth, AdjudicationService adjudication, WorkerReportService workers, WhatIfService whatIf,
+                             GoldFixService goldFix) {
         this.goldHealth = goldHealth;
         this.adjudication = adjudication;
         this.workers = workers;
         this.whatIf = whatIf;
+        this.goldFix = goldFix;
+    }
+
+    /** A gold's corrected key. */
+    @Serdeable
+    public record GoldCorrection(@NotBlank @Size(max = 500) String item, @NotBlank @Size(max = 200) String label) {
+    }
+
+    /**
+     * Corrects a gold's key: its answers are re-scored, the workers' gold records follow, and the rejections the wrong
+     * key caused are reversed and paid. 409 for an item that is not a gold, or when the requester cannot pay a reversal.
+     */
+    @Post("/golds/corrections")
+    public GoldFixService.Fixed correctGold(@PathVariable long id, @Body @Valid GoldCorrection body, Authentication auth) {
+        return goldFix.fix(Caller.of(auth).jobScope(), id, body.item(), body.label());
     }
 
     /**

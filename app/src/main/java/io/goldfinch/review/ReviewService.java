@@ -225,34 +225,90 @@ public class ReviewService {
             if (!reverse) {
                 return "UPHELD";
             }
-            Due due = lockAny(c, ap.assignment());
-            Db.update(c, "UPDATE assignment SET status = 'ACCEPTED', reviewed_at = ?, review_reason = ? WHERE id = ?",
-                    Timestamp.from(now), "rejection reversed on appeal", due.id());
-            // The rejection returned reward and fee to the requester's balance; the reversal takes them back from there,
-            // or, when the requester has spent it, from the job's escrow (their money too), pausing the job if that leaves
-            // it short. When neither can pay, nothing happens and the appeal stays pending.
-            long owed = due.rewardMinor() + due.feeMinor();
-            String source = Ledger.requesterAvailable(due.requesterId());
-            boolean fromEscrow = false;
-            if (ledger.balance(c, source) < owed) {
-                if (ledger.balance(c, Ledger.jobEscrow(due.jobId())) < owed) {
-                    throw ApiException.conflict("requester-underfunded", "neither the requester's balance nor the job's escrow holds the "
-                            + owed + " minor units this reversal pays; the appeal stays pending until the requester adds funds");
-                }
-                source = Ledger.jobEscrow(due.jobId());
-                fromEscrow = true;
-            }
-            ledger.post(c, new Ledger.Transfer("appeal:" + due.id() + ":reward", source,
-                    Ledger.workerBalance(due.workerId()), due.rewardMinor(), "REWARD", due.jobId(), due.id(), "rejection reversed on appeal"));
-            if (due.feeMinor() > 0) {
-                ledger.post(c, new Ledger.Transfer("appeal:" + due.id() + ":fee", source, Ledger.FEES,
-                        due.feeMinor(), "FEE", due.jobId(), due.id(), "platform fee on a reversed rejection"));
-            }
-            if (fromEscrow) {
-                pauseIfShort(c, due);
-            }
+            reverse(c, lockAny(c, ap.assignment()), "rejection reversed on appeal", "appeal", now);
             return "REVERSED";
         });
+    }
+
+    /**
+     * Turns a rejected answer into an accepted one and pays it: the rejection returned reward and fee to the
+     * requester's balance; the reversal takes them back from there, or, when the requester has spent it, from the job's
+     * escrow (their money too), pausing the job if that leaves it short. When neither can pay, 409 and nothing happens.
+     * {@code keyPrefix} makes the ledger's idempotency keys ({@code <prefix>:<assignment>:reward|fee}).
+     */
+    private void reverse(Connection c, Due due, String reason, String keyPrefix, Instant now) throws SQLException {
+        if (!"REJECTED".equals(due.status())) {
+            // e.g. an appeal decided after a gold correction already reversed (and paid) the rejection
+            throw ApiException.conflict("not-rejected", "this answer is no longer rejected (" + due.status().toLowerCase() + ")");
+        }
+        Db.update(c, "UPDATE assignment SET status = 'ACCEPTED', reviewed_at = ?, review_reason = ? WHERE id = ?",
+                Timestamp.from(now), reason, due.id());
+        long owed = due.rewardMinor() + due.feeMinor();
+        String source = Ledger.requesterAvailable(due.requesterId());
+        boolean fromEscrow = false;
+        if (ledger.balance(c, source) < owed) {
+            if (ledger.balance(c, Ledger.jobEscrow(due.jobId())) < owed) {
+                throw ApiException.conflict("requester-underfunded", "neither the requester's balance nor the job's escrow holds the "
+                        + owed + " minor units this reversal pays; add funds first");
+            }
+            source = Ledger.jobEscrow(due.jobId());
+            fromEscrow = true;
+        }
+        ledger.post(c, new Ledger.Transfer(keyPrefix + ":" + due.id() + ":reward", source,
+                Ledger.workerBalance(due.workerId()), due.rewardMinor(), "REWARD", due.jobId(), due.id(), reason));
+        if (due.feeMinor() > 0) {
+            ledger.post(c, new Ledger.Transfer(keyPrefix + ":" + due.id() + ":fee", source, Ledger.FEES,
+                    due.feeMinor(), "FEE", due.jobId(), due.id(), "platform fee on a reversed rejection"));
+        }
+        if (fromEscrow) {
+            pauseIfShort(c, due);
+        }
+        // An appeal still waiting on this rejection is settled by the reversal.
+        Db.update(c, "UPDATE appeal SET status = 'REVERSED', decided_at = ?, note = ? WHERE assignment_id = ? AND status = 'PENDING'",
+                Timestamp.from(now), reason, due.id());
+    }
+
+    /** Rejections a corrected gold key no longer supports, reversed and paid: how many, and what the workers got. */
+    public record Reversals(int count, long paidMinor) {
+    }
+
+    /**
+     * After gold {@code goldItemId} of job {@code jobId} got a new key (and its answers were re-scored), in the caller's
+     * transaction: reverses (and pays) every rejection in the job that the old key caused and the new one no longer
+     * supports: a FAILED_GOLDS rejection citing this gold whose cited golds the worker no longer failed, and a rejection
+     * of an answer to this gold that matches the new key.
+     */
+    public Reversals reverseAfterGoldFix(Connection c, long jobId, long goldItemId, String goldExternalId, String newKey) throws SQLException {
+        Instant now = clock.instant();
+        record Rejected(UUID id, long worker, String evidence) {
+        }
+        List<Rejected> cited = Db.list(c, rs -> new Rejected(rs.getObject(1, UUID.class), rs.getLong(2), rs.getString(3)),
+                "SELECT id, worker_id, review_evidence::text FROM assignment WHERE job_id = ? AND status = 'REJECTED' "
+                        + "AND review_evidence->>'kind' = 'FAILED_GOLDS' AND jsonb_exists(review_evidence->'failedGolds', ?) ORDER BY id FOR UPDATE",
+                jobId, goldExternalId);
+        int count = 0;
+        long paid = 0;
+        for (Rejected r : cited) {
+            long stillFailed = Db.scalarLong(c, "SELECT count(*) FROM assignment a JOIN item i ON i.id = a.item_id "
+                            + "WHERE a.job_id = ? AND a.worker_id = ? AND a.is_gold AND a.gold_correct = FALSE "
+                            + "AND i.external_id IN (SELECT jsonb_array_elements_text(?::jsonb->'failedGolds'))",
+                    jobId, r.worker(), r.evidence());
+            if (stillFailed == 0) {
+                Due due = lockAny(c, r.id());
+                reverse(c, due, "rejection reversed: the gold it cited was corrected", "gold-fix", now);
+                count++;
+                paid += due.rewardMinor();
+            }
+        }
+        List<UUID> onGold = Db.list(c, rs -> rs.getObject(1, UUID.class),
+                "SELECT id FROM assignment WHERE item_id = ? AND status = 'REJECTED' AND label = ? ORDER BY id FOR UPDATE", goldItemId, newKey);
+        for (UUID id : onGold) {
+            Due due = lockAny(c, id);
+            reverse(c, due, "rejection reversed: the gold's key was corrected to this answer", "gold-fix", now);
+            count++;
+            paid += due.rewardMinor();
+        }
+        return new Reversals(count, paid);
     }
 
     private Due lockAny(Connection c, UUID assignmentId) throws SQLException {
