@@ -164,6 +164,17 @@ export interface WorkersReport {
   suspiciousPairs: { workerA: Id; workerB: Id; shared: number; agreement: number; expected: number }[];
 }
 
+/** The outcome of a gold correction. */
+export interface GoldCorrection {
+  item: string;
+  oldLabel: string;
+  newLabel: string;
+  answersRescored: number;
+  workersRescored: number;
+  rejectionsReversed: number;
+  paidMinor: number;
+}
+
 /** What a quality rule would have done on a job's past answers (POST /api/jobs/{id}/what-if). */
 export interface WhatIfReport {
   jobId: Id;
@@ -266,6 +277,16 @@ export class RequesterApi {
   async workers(jobId: Id): Promise<WorkersReport> {
     const res = await this.http.request<WorkersReport>(`/api/jobs/${encodeURIComponent(String(jobId))}/workers`);
     if (!res.body || !Array.isArray(res.body.workers)) throw new Error('The server sent no workers report.');
+    return res.body;
+  }
+
+  /** Corrects a gold's key: its answers are re-scored and the rejections the wrong key caused are reversed and paid. */
+  async correctGold(jobId: Id, item: string, label: string): Promise<GoldCorrection> {
+    const res = await this.http.request<GoldCorrection>(`/api/jobs/${encodeURIComponent(String(jobId))}/golds/corrections`, {
+      method: 'POST',
+      body: { item, label },
+    });
+    if (!res.body) throw new Error('The server sent no correction.');
     return res.body;
   }
 

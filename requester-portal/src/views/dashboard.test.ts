@@ -59,15 +59,25 @@ describe('dashboard', () => {
       jobId: 1, wrongConfidence: 0.95, ambiguousShare: 0.5, minAnswers: 5, probablyWrong: 1, ambiguous: 1,
       golds: [gold('g-ok', 'OK', 0.9, 'cat'), gold('g-split', 'AMBIGUOUS', 0.4, 'cat'), gold('g-new', 'TOO_FEW_ANSWERS', null, null), gold('g-bad', 'PROBABLY_WRONG', 0.1, 'dog')],
     };
-    mount({ '/api/account': account, '/api/jobs': () => json(200, jobs), '/api/jobs/1/progress': () => json(200, progress), '/api/jobs/1/golds/health': () => json(200, report) });
+    const calls = mount({
+      '/api/account': account, '/api/jobs': () => json(200, jobs), '/api/jobs/1/progress': () => json(200, progress), '/api/jobs/1/golds/health': () => json(200, report),
+      '/api/jobs/1/golds/corrections': () =>
+        json(200, { item: 'g-bad', oldLabel: 'cat', newLabel: 'dog', answersRescored: 8, workersRescored: 8, rejectionsReversed: 2, paidMinor: 20 }),
+    });
     await flush();
     $('[data-job-id="1"] [data-testid=select-job]').click();
     await flush();
     expect($('[data-testid=gold-summary]').textContent).toBe('4 golds: 1 probably wrong, 1 ambiguous.');
     const rows = [...document.querySelectorAll<HTMLElement>('[data-testid=gold]')];
     expect(rows.map((r) => r.dataset.flag)).toEqual(['PROBABLY_WRONG', 'AMBIGUOUS', 'OK', 'TOO_FEW_ANSWERS']);
-    expect([...rows[0]!.children].map((c) => c.textContent)).toEqual(['g-bad', 'cat', 'dog (97%)', '10% of 8', '9', 'Probably wrong']);
+    expect([...rows[0]!.children].map((c) => c.textContent)).toEqual(['g-bad', 'cat', 'dog (97%)', '10% of 8', '9', 'Probably wrong', 'Set key to dog']);
     expect(rows[3]!.children[2]!.textContent).toBe('—');
+    expect(rows.slice(1).every((r) => r.querySelector('[data-action=correct-gold]') === null)).toBe(true);
+    rows[0]!.querySelector<HTMLButtonElement>('[data-action=correct-gold]')!.click();
+    await flush();
+    await flush();
+    expect(calls).toContain('/api/jobs/1/golds/corrections');
+    expect($('#gold-fix-status').textContent).toBe('g-bad: key set to dog; 8 answers re-scored, 2 rejections reversed ($0.20 paid).');
 
     view?.dispose?.();
     mount({ '/api/account': account, '/api/jobs': () => json(200, jobs), '/api/jobs/1/progress': () => json(200, progress) });

@@ -186,7 +186,9 @@ export function dashboardView(options: DashboardOptions): View {
       latestStatus = progress.status;
       content = [
         renderProgress(job, progress, currency),
-        golds instanceof Error || !golds ? errorLine(`Gold health: ${describeError(golds)}`) : renderGoldHealth(golds as GoldHealthReport),
+        golds instanceof Error || !golds
+          ? errorLine(`Gold health: ${describeError(golds)}`)
+          : renderGoldHealth(golds as GoldHealthReport, (item, label, button) => void correctGold(job, item, label, button)),
         renderSnapshots(job, versions, () => void freeze(job)),
         renderAdjudication(queue, (item, label, button) => void decide(job, item, label, button)),
         renderWorkers(workers),
@@ -219,6 +221,28 @@ export function dashboardView(options: DashboardOptions): View {
       if (disposed) return;
       if (button) button.disabled = false;
       if (status) replaceChildren(status, errorLine(describeError(e)));
+    }
+  }
+
+  /** Sets a gold's key to the crowd's label, then shows the panel again with what the correction did. */
+  async function correctGold(job: Job, item: string, label: string, button: HTMLButtonElement): Promise<void> {
+    button.disabled = true;
+    try {
+      const fixed = await api.correctGold(job.id, item, label);
+      if (disposed) return;
+      await loadProgress(job);
+      const status = progressPanel.querySelector<HTMLElement>('#gold-fix-status');
+      if (status) {
+        replaceChildren(
+          status,
+          h('p', { role: 'status' }, `${item}: key set to ${fixed.newLabel}; ${formatCount(fixed.answersRescored)} answers re-scored, ${formatCount(fixed.rejectionsReversed)} rejections reversed (${formatMoney(fixed.paidMinor, currency)} paid).`),
+        );
+      }
+    } catch (e) {
+      if (disposed) return;
+      button.disabled = false;
+      const status = progressPanel.querySelector<HTMLElement>('#gold-fix-status');
+      if (status) replaceChildren(status, errorLine(`${item}: ${describeError(e)}`));
     }
   }
 
@@ -619,7 +643,10 @@ const FLAG_NAMES: Record<string, string> = {
 };
 
 /** Gold health: a summary line and a table of golds, flagged first; the key is shown beside what the crowd says. */
-export function renderGoldHealth(report: GoldHealthReport): HTMLElement {
+export function renderGoldHealth(
+  report: GoldHealthReport,
+  onCorrect?: (item: string, label: string, button: HTMLButtonElement) => void,
+): HTMLElement {
   const flagged = report.probablyWrong + report.ambiguous;
   const summary =
     report.golds.length === 0
@@ -637,13 +664,22 @@ export function renderGoldHealth(report: GoldHealthReport): HTMLElement {
       h('td', { class: 'num' }, g.shareCorrect === null ? '—' : `${formatPercent(g.shareCorrect)} of ${formatCount(g.answered)}`),
       h('td', { class: 'num' }, formatCount(g.shown)),
       h('td', null, h('span', { class: `badge badge-flag-${g.flag.toLowerCase()}` }, FLAG_NAMES[g.flag] ?? g.flag)),
+      h('td', null, fixButton(g)),
     ),
   );
+  function fixButton(g: GoldHealthReport['golds'][number]): HTMLElement | null {
+    if (!onCorrect || g.flag !== 'PROBABLY_WRONG' || g.crowdLabel === null || g.crowdLabel === g.goldLabel) return null;
+    const label = g.crowdLabel;
+    const button = h('button', { type: 'button', class: 'btn btn-quiet', 'data-action': 'correct-gold' }, `Set key to ${label}`) as HTMLButtonElement;
+    button.addEventListener('click', () => onCorrect(g.item, label, button));
+    return button;
+  }
   return h(
     'div',
     { class: 'gold-health', id: 'gold-health' },
     h('h3', null, 'Gold health'),
     h('p', { 'data-testid': 'gold-summary' }, summary),
+    h('div', { id: 'gold-fix-status', 'aria-live': 'polite' }),
     h(
       'p',
       { class: 'muted small' },
@@ -657,7 +693,7 @@ export function renderGoldHealth(report: GoldHealthReport): HTMLElement {
           h(
             'table',
             { class: 'data-table' },
-            h('thead', null, h('tr', null, ['Gold', 'Key', 'Crowd says', 'Matching the key', 'Shown', 'Flag'].map((c, i) => h('th', { scope: 'col', class: i === 3 || i === 4 ? 'num' : null }, c)))),
+            h('thead', null, h('tr', null, ['Gold', 'Key', 'Crowd says', 'Matching the key', 'Shown', 'Flag', ''].map((c, i) => h('th', { scope: 'col', class: i === 3 || i === 4 ? 'num' : null }, c)))),
             h('tbody', null, rows),
           ),
         ),
