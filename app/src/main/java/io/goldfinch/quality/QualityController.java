@@ -31,14 +31,22 @@ public class QualityController {
 
     private final WhatIfService whatIf;
     private final GoldFixService goldFix;
+    private final DriftService drift;
 
     public QualityController(GoldHealthService goldHealth, AdjudicationService adjudication, WorkerReportService workers, WhatIfService whatIf,
-                             GoldFixService goldFix) {
+                             GoldFixService goldFix, DriftService drift) {
         this.goldHealth = goldHealth;
         this.adjudication = adjudication;
         this.workers = workers;
         this.whatIf = whatIf;
         this.goldFix = goldFix;
+        this.drift = drift;
+    }
+
+    /** Per hour or day (UTC): answers, gold accuracy, and the label distribution of normal answers (the latest 1,000 buckets). */
+    @Get("/drift")
+    public DriftService.Drift drift(@PathVariable long id, @Nullable @QueryValue String bucket, Authentication auth) {
+        return drift.drift(Caller.of(auth).jobScope(), id, bucket == null ? "hour" : bucket);
     }
 
     /** A gold's corrected key. */
