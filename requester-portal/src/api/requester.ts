@@ -164,6 +164,14 @@ export interface WorkersReport {
   suspiciousPairs: { workerA: Id; workerB: Id; shared: number; agreement: number; expected: number }[];
 }
 
+/** A job's drift (GET /api/jobs/{id}/drift). */
+export interface DriftReport {
+  jobId: Id;
+  bucket: 'hour' | 'day' | (string & {});
+  labels: string[];
+  buckets: { start: string; answers: number; goldAnswers: number; goldCorrect: number; goldAccuracy: number | null; labels: Record<string, number> }[];
+}
+
 /** The outcome of a gold correction. */
 export interface GoldCorrection {
   item: string;
@@ -287,6 +295,12 @@ export class RequesterApi {
       body: { item, label },
     });
     if (!res.body) throw new Error('The server sent no correction.');
+    return res.body;
+  }
+
+  async drift(jobId: Id, bucket: 'hour' | 'day' = 'hour'): Promise<DriftReport> {
+    const res = await this.http.request<DriftReport>(`/api/jobs/${encodeURIComponent(String(jobId))}/drift?bucket=${bucket}`);
+    if (!res.body || !Array.isArray(res.body.buckets)) throw new Error('The server sent no drift.');
     return res.body;
   }
 

@@ -214,6 +214,27 @@ describe('dashboard', () => {
     expect(rows[1]!.children[5]!.textContent).toBe('—');
   });
 
+  it('shows the job’s drift by hour, newest first', async () => {
+    const drift = {
+      jobId: 1, bucket: 'hour', labels: ['cat', 'dog'],
+      buckets: [
+        { start: '2025-04-03T09:00:00Z', answers: 12, goldAnswers: 2, goldCorrect: 2, goldAccuracy: 1, labels: { cat: 5, dog: 5 } },
+        { start: '2025-04-03T10:00:00Z', answers: 12, goldAnswers: 2, goldCorrect: 1, goldAccuracy: 0.5, labels: { cat: 10, dog: 0 } },
+        { start: '2025-04-03T11:00:00Z', answers: 3, goldAnswers: 3, goldCorrect: 3, goldAccuracy: 1, labels: { cat: 0, dog: 0 } },
+      ],
+    };
+    mount({ '/api/account': account, '/api/jobs': () => json(200, jobs), '/api/jobs/1/progress': () => json(200, progress), '/api/jobs/1/drift?bucket=hour': () => json(200, drift) });
+    await flush();
+    $('[data-job-id="1"] [data-testid=select-job]').click();
+    await flush();
+    const rows = [...document.querySelectorAll<HTMLElement>('[data-testid=drift]')];
+    expect(rows.map((r) => [...r.children].slice(1).map((c) => c.textContent))).toEqual([
+      ['3', '100% of 3', 'cat — · dog —'],
+      ['12', '50% of 2', 'cat 100% · dog 0%'],
+      ['12', '100% of 2', 'cat 50% · dog 50%'],
+    ]);
+  });
+
   it('replays a rule on the job’s answers and shows what it would have done', async () => {
     const bodies: string[] = [];
     const fetch = async (url: string, init?: RequestInit) => {

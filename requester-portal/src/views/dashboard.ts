@@ -17,6 +17,7 @@ import {
   type AdjudicationQueue,
   type WorkersReport,
   type WhatIfReport,
+  type DriftReport,
   type GoldHealthReport,
   type Id,
   type Job,
@@ -176,12 +177,13 @@ export function dashboardView(options: DashboardOptions): View {
     let latestStatus: string | undefined;
     try {
       // Gold health is extra: when it cannot be read, the progress still shows, with a note.
-      const [progress, golds, versions, queue, workers] = await Promise.all([
+      const [progress, golds, versions, queue, workers, drift] = await Promise.all([
         api.progress(job.id),
         api.goldHealth(job.id).catch((e: unknown) => e),
         api.snapshots(job.id).catch((e: unknown) => e),
         api.adjudicationQueue(job.id).catch((e: unknown) => e),
         api.workers(job.id).catch((e: unknown) => e),
+        api.drift(job.id).catch((e: unknown) => e),
       ]);
       latestStatus = progress.status;
       content = [
@@ -192,6 +194,7 @@ export function dashboardView(options: DashboardOptions): View {
         renderSnapshots(job, versions, () => void freeze(job)),
         renderAdjudication(queue, (item, label, button) => void decide(job, item, label, button)),
         renderWorkers(workers),
+        renderDrift(drift),
         whatIfForm(job),
         h('p', { class: 'muted small' }, `Updated ${new Date().toLocaleTimeString()}`),
       ];
@@ -518,6 +521,42 @@ export function renderWhatIf(r: WhatIfReport, currency: string): HTMLElement {
             ),
           ),
         ),
+  );
+}
+
+/** The latest 24 buckets of drift, newest first: answers, gold accuracy, and the share of each label. */
+export function renderDrift(report: DriftReport | unknown): HTMLElement {
+  const r = report && typeof report === 'object' && Array.isArray((report as DriftReport).buckets) ? (report as DriftReport) : null;
+  const latest = r ? [...r.buckets].reverse().slice(0, 24) : [];
+  const rows = latest.map((b) => {
+    const normal = Object.values(b.labels).reduce((a, n) => a + n, 0);
+    return h(
+      'tr',
+      { 'data-testid': 'drift' },
+      h('th', { scope: 'row' }, formatDateTime(b.start)),
+      h('td', { class: 'num' }, formatCount(b.answers)),
+      h('td', { class: 'num' }, b.goldAccuracy === null ? '—' : `${formatPercent(b.goldAccuracy)} of ${formatCount(b.goldAnswers)}`),
+      h('td', null, r!.labels.map((l) => `${l} ${normal === 0 ? '—' : formatPercent((b.labels[l] ?? 0) / normal, undefined, 0)}`).join(' · ')),
+    );
+  });
+  return h(
+    'div',
+    { class: 'drift', id: 'drift' },
+    h('h3', null, 'Drift'),
+    r === null
+      ? errorLine(`Drift: ${describeError(report)}`)
+      : rows.length === 0
+        ? h('p', { class: 'muted' }, 'No answers yet.')
+        : h(
+            'div',
+            { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Drift by hour' },
+            h(
+              'table',
+              { class: 'data-table' },
+              h('thead', null, h('tr', null, ['Hour (newest first)', 'Answers', 'Gold right', 'Labels of normal answers'].map((c, i) => h('th', { scope: 'col', class: i === 1 || i === 2 ? 'num' : null }, c)))),
+              h('tbody', null, rows),
+            ),
+          ),
   );
 }
 
