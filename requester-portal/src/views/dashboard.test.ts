@@ -214,6 +214,27 @@ describe('dashboard', () => {
     expect(rows[1]!.children[5]!.textContent).toBe('—');
   });
 
+  it('refreshes the progress on its timer without reloading the quality sections or wiping a replay', async () => {
+    const calls = mount(
+      { '/api/account': account, '/api/jobs': () => json(200, jobs), '/api/jobs/1/progress': () => json(200, progress),
+        '/api/jobs/1/what-if': () => json(200, { answers: 5, answersRemoved: 0, stopped: [], itemsCompared: 3, labelsChanged: 0, itemsLeftWithoutAnswers: 0, examples: [] }) },
+      { refreshMs: 5, maxRefreshes: 2 },
+    );
+    await flush();
+    $('[data-job-id="1"] [data-testid=select-job]').click();
+    await flush();
+    $('#whatif-form').dispatchEvent(new Event('submit', { cancelable: true }));
+    await flush();
+    expect($('[data-testid=whatif-summary]').textContent).toMatch(/^This rule would have stopped nobody/);
+    await new Promise((r) => setTimeout(r, 40));
+    await flush();
+    const count = (url: string) => calls.filter((c) => c === url).length;
+    expect(count('/api/jobs/1/progress')).toBe(3);
+    expect(count('/api/jobs/1/workers')).toBe(1);
+    expect(count('/api/jobs/1/golds/health')).toBe(1);
+    expect($('[data-testid=whatif-summary]').textContent).toMatch(/^This rule would have stopped nobody/);
+  });
+
   it('shows the job’s drift by hour, newest first', async () => {
     const drift = {
       jobId: 1, bucket: 'hour', labels: ['cat', 'dog'],

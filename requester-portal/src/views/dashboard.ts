@@ -137,7 +137,7 @@ export function dashboardView(options: DashboardOptions): View {
       selected = jobs.find((j) => String(j.id) === String(wanted)) ?? null;
       renderJobs();
       setLoadState(jobsTable, 'ready');
-      if (selected) void loadProgress(selected);
+      if (selected) void loadProgress(selected, true);
     } else {
       replaceChildren(jobsStatus, errorLine(describeError(jobList.reason)));
       setLoadState(jobsTable, 'error');
@@ -158,12 +158,41 @@ export function dashboardView(options: DashboardOptions): View {
     refreshes = 0;
     renderJobs();
     options.onSelect?.(job.id);
-    void loadProgress(job);
+    void loadProgress(job, true);
     // The panel sits below the table: bring it into view (no-op in jsdom, which has no layout).
     progressPanel.scrollIntoView?.({ block: 'nearest', behavior: prefersReducedMotion() ? 'auto' : 'smooth' });
   }
 
-  async function loadProgress(job: Job): Promise<void> {
+  /**
+   * The shown job's quality sections (gold health, versions, adjudication, workers, drift) and its what-if form. They
+   * load when the job is chosen and after an action in them, not on every progress refresh: they cost the server more,
+   * and a refresh must not wipe what the user is reading (a replay's outcome, an action's message).
+   */
+  let quality: { jobId: string; sections: HTMLElement; whatIf: HTMLElement } | null = null;
+
+  async function qualitySections(job: Job): Promise<HTMLElement> {
+    // Each is extra: when one cannot be read, the others and the progress still show, with a note.
+    const [golds, versions, queue, workers, drift] = await Promise.all([
+      api.goldHealth(job.id).catch((e: unknown) => e),
+      api.snapshots(job.id).catch((e: unknown) => e),
+      api.adjudicationQueue(job.id).catch((e: unknown) => e),
+      api.workers(job.id).catch((e: unknown) => e),
+      api.drift(job.id).catch((e: unknown) => e),
+    ]);
+    return h(
+      'div',
+      { class: 'quality-sections' },
+      golds instanceof Error || !golds
+        ? errorLine(`Gold health: ${describeError(golds)}`)
+        : renderGoldHealth(golds as GoldHealthReport, (item, label, button) => void correctGold(job, item, label, button)),
+      renderSnapshots(job, versions, () => void freeze(job)),
+      renderAdjudication(queue, (item, label, button) => void decide(job, item, label, button)),
+      renderWorkers(workers),
+      renderDrift(drift),
+    );
+  }
+
+  async function loadProgress(job: Job, reloadQuality = false): Promise<void> {
     const token = ++progressToken;
     if (timer !== null) clearTimeout(timer);
     timer = null;
@@ -171,38 +200,29 @@ export function dashboardView(options: DashboardOptions): View {
       progressPanel.dataset.jobId = String(job.id);
       replaceChildren(progressPanel, progressHeading(job), h('p', { class: 'muted' }, 'Loading progress…'));
     }
+    const same = quality !== null && quality.jobId === String(job.id);
     setLoadState(progressPanel, 'loading');
     let content: Node[];
     let ok = true;
     let latestStatus: string | undefined;
     try {
-      // Gold health is extra: when it cannot be read, the progress still shows, with a note.
-      const [progress, golds, versions, queue, workers, drift] = await Promise.all([
-        api.progress(job.id),
-        api.goldHealth(job.id).catch((e: unknown) => e),
-        api.snapshots(job.id).catch((e: unknown) => e),
-        api.adjudicationQueue(job.id).catch((e: unknown) => e),
-        api.workers(job.id).catch((e: unknown) => e),
-        api.drift(job.id).catch((e: unknown) => e),
-      ]);
+      const [progress, sections] = await Promise.all([api.progress(job.id), same && !reloadQuality ? Promise.resolve(null) : qualitySections(job)]);
+      if (disposed || token !== progressToken) return; // another job was chosen meanwhile
+      if (sections) {
+        quality = { jobId: String(job.id), sections, whatIf: same ? quality!.whatIf : whatIfForm(job) };
+      }
       latestStatus = progress.status;
       content = [
         renderProgress(job, progress, currency),
-        golds instanceof Error || !golds
-          ? errorLine(`Gold health: ${describeError(golds)}`)
-          : renderGoldHealth(golds as GoldHealthReport, (item, label, button) => void correctGold(job, item, label, button)),
-        renderSnapshots(job, versions, () => void freeze(job)),
-        renderAdjudication(queue, (item, label, button) => void decide(job, item, label, button)),
-        renderWorkers(workers),
-        renderDrift(drift),
-        whatIfForm(job),
+        quality!.sections,
+        quality!.whatIf,
         h('p', { class: 'muted small' }, `Updated ${new Date().toLocaleTimeString()}`),
       ];
     } catch (e) {
       ok = false;
       content = [errorLine(describeError(e))];
     }
-    if (disposed || token !== progressToken) return; // another job was chosen meanwhile
+    if (disposed || token !== progressToken) return;
     replaceChildren(progressPanel, progressHeading(latestStatus ? { ...job, status: latestStatus } : job), content);
     setLoadState(progressPanel, ok ? 'ready' : 'error');
     scheduleRefresh(job);
@@ -217,7 +237,7 @@ export function dashboardView(options: DashboardOptions): View {
     try {
       const s = await api.createSnapshot(job.id);
       if (disposed) return;
-      await loadProgress(job);
+      await loadProgress(job, true);
       const after = progressPanel.querySelector<HTMLElement>('#snapshot-status');
       if (after) replaceChildren(after, h('span', { role: 'status' }, `Version ${s.version} saved: ${formatCount(s.items)} items.`));
     } catch (e) {
@@ -233,7 +253,7 @@ export function dashboardView(options: DashboardOptions): View {
     try {
       const fixed = await api.correctGold(job.id, item, label);
       if (disposed) return;
-      await loadProgress(job);
+      await loadProgress(job, true);
       const status = progressPanel.querySelector<HTMLElement>('#gold-fix-status');
       if (status) {
         replaceChildren(
@@ -289,7 +309,7 @@ export function dashboardView(options: DashboardOptions): View {
     try {
       await api.adjudicate(job.id, item, label);
       if (disposed) return;
-      await loadProgress(job);
+      await loadProgress(job, true);
       const status = progressPanel.querySelector<HTMLElement>('#adjudication-status');
       if (status) replaceChildren(status, h('span', { role: 'status' }, `${item}: ${label}.`));
     } catch (e) {
