@@ -106,6 +106,22 @@ export class WorkerApi implements TaskSource {
     });
   }
 
+  /** The worker's rejections, current and reversed, newest first. */
+  async rejections(): Promise<Rejection[]> {
+    const res = await this.http.request<Rejection[]>('/api/worker/rejections');
+    return Array.isArray(res.body) ? res.body : [];
+  }
+
+  /** Appeals a rejection; a quality manager decides it. */
+  async appeal(assignmentId: string, message: string): Promise<{ appealId: string; status: string }> {
+    const res = await this.http.request<{ appealId: string; status: string }>(`/api/worker/assignments/${encodeURIComponent(assignmentId)}/appeal`, {
+      method: 'POST',
+      body: { message },
+    });
+    if (!res.body) throw new Error('The server sent no appeal.');
+    return res.body;
+  }
+
   async earnings(): Promise<Earnings> {
     const res = await this.http.request<Earnings>('/api/worker/earnings');
     if (!res.body) throw new Error('The server sent no earnings.');
@@ -115,6 +131,23 @@ export class WorkerApi implements TaskSource {
   serverNow(): number {
     return this.http.serverNow();
   }
+}
+
+/** A rejection of one of the worker's answers, with the evidence a worker may see (GET /api/worker/rejections). */
+export interface Rejection {
+  assignmentId: string;
+  job: string;
+  yourLabel: string;
+  submittedAt: string;
+  reviewedAt: string | null;
+  reason: string;
+  evidence: 'FAILED_GOLDS' | 'POSTERIOR' | (string & {});
+  failedGolds: number | null;
+  crowdConfidence: number | null;
+  status: 'REJECTED' | 'ACCEPTED' | (string & {});
+  appealStatus: 'PENDING' | 'UPHELD' | 'REVERSED' | null | (string & {});
+  appealNote: string | null;
+  rewardMinor: number;
 }
 
 /** The answer result with `next` checked: a task that fails normaliseTask counts as no task. */

@@ -11,6 +11,7 @@ describe('jobs page', () => {
   it('lists eligible jobs with pay per task and shows earnings', async () => {
     const fetch = scriptedFetch(
       json(200, { pendingMinor: 125, balanceMinor: 4200, goldAnswered: 20, goldCorrect: 18, accuracyEstimate: 0.88 }),
+      json(200, []),
       json(200, [
         { id: 3, title: 'Cats vs dogs', instructions: 'Pick **one**', labels: ['cat', 'dog'], rewardMinor: 4, openTasks: 120 },
         { id: 9, title: 'Toxicity', instructions: '', labels: ['ok', 'toxic'], rewardMinor: 12, openTasks: 1 },
@@ -20,7 +21,8 @@ describe('jobs page', () => {
     document.body.replaceChildren(view.element);
     await settle();
 
-    expect(fetch.requests.map((r) => r.url)).toEqual(['/api/worker/earnings', '/api/worker/jobs']);
+    expect(fetch.requests.map((r) => r.url)).toEqual(['/api/worker/earnings', '/api/worker/rejections', '/api/worker/jobs']);
+    expect(document.getElementById('rejections')!.hidden).toBe(true);
     const earnings = document.getElementById('earnings')!;
     expect(earnings.dataset.state).toBe('ready');
     expect(document.getElementById('jobs')!.dataset.state).toBe('ready');
@@ -38,13 +40,62 @@ describe('jobs page', () => {
   });
 
   it('says when no jobs are open, and shows errors per section', async () => {
-    const fetch = scriptedFetch(problem(503, { title: 'Unavailable', detail: 'Earnings are being recalculated.' }), json(200, []));
+    const fetch = scriptedFetch(problem(503, { title: 'Unavailable', detail: 'Earnings are being recalculated.' }), json(200, []), json(200, []));
     const view = jobsView(new WorkerApi(new HttpClient({ fetch })));
     document.body.replaceChildren(view.element);
     await settle();
     expect(document.getElementById('no-jobs')!.textContent).toMatch(/No jobs are open to you/);
     expect(document.querySelector('#earnings [role=alert]')!.textContent).toBe('Earnings are being recalculated.');
     expect(document.getElementById('earnings')!.dataset.state).toBe('error');
+  });
+});
+
+describe('rejections', () => {
+  const rejection = (over: Record<string, unknown>) => ({
+    assignmentId: 'a-1', job: 'Cats vs dogs', yourLabel: 'cat', submittedAt: '2025-04-03T09:00:00Z', reviewedAt: '2025-04-03T10:00:00Z',
+    reason: 'failed checks', evidence: 'FAILED_GOLDS', failedGolds: 2, crowdConfidence: null, status: 'REJECTED', appealStatus: null, appealNote: null,
+    rewardMinor: 4, ...over,
+  });
+
+  it('shows each rejection with its evidence and lets the worker appeal one', async () => {
+    const fetch = scriptedFetch(
+      json(200, { pendingMinor: 0, balanceMinor: 0, goldAnswered: 2, goldCorrect: 0, accuracyEstimate: 0.5 }),
+      json(200, [
+        rejection({}),
+        rejection({ assignmentId: 'a-2', evidence: 'POSTERIOR', failedGolds: null, crowdConfidence: 0.97, appealStatus: 'UPHELD', appealNote: 'the crowd is right' }),
+        rejection({ assignmentId: 'a-3', status: 'ACCEPTED', appealStatus: 'REVERSED' }),
+      ]),
+      json(200, []),
+      problem(409, { title: 'Conflict', detail: 'this rejection was already appealed' }),
+      json(201, { appealId: 'p-1', status: 'PENDING' }),
+      json(200, [rejection({ appealStatus: 'PENDING' })]),
+    );
+    const view = jobsView(new WorkerApi(new HttpClient({ fetch })));
+    document.body.replaceChildren(view.element);
+    await settle();
+    const items = [...document.querySelectorAll<HTMLElement>('[data-testid=rejection]')];
+    expect(document.getElementById('rejections')!.hidden).toBe(false);
+    expect(items[0]!.textContent).toContain('You answered 2 check questions in this job wrongly.');
+    expect(items[1]!.textContent).toContain('Other workers chose a different label, with 97% confidence.');
+    expect(items.map((i) => i.querySelector('[data-testid=rejection-state]')!.textContent)).toEqual([
+      'Rejected', 'Appeal turned down (the crowd is right)', 'Reversed — paid $0.04',
+    ]);
+    expect(items.map((i) => i.querySelector('[data-action=appeal]') !== null)).toEqual([true, false, false]);
+
+    const form = items[0]!.querySelector('form')!;
+    form.dispatchEvent(new Event('submit', { cancelable: true }));
+    expect(form.querySelector('[role=alert]')!.textContent).toBe('Say in a few words why the rejection is wrong.');
+    form.querySelector('textarea')!.value = 'The picture shows a cat.';
+    form.dispatchEvent(new Event('submit', { cancelable: true }));
+    await settle();
+    expect(form.querySelector('[role=alert]')!.textContent).toBe('This rejection was already appealed');
+    form.dispatchEvent(new Event('submit', { cancelable: true }));
+    await settle();
+    await settle();
+    const appealRequest = fetch.requests.find((r) => r.url === '/api/worker/assignments/a-1/appeal' && r.init.method === 'POST')!;
+    expect(JSON.parse(String(appealRequest.init.body))).toEqual({ message: 'The picture shows a cat.' });
+    expect(document.querySelector('[data-testid=rejection-state]')!.textContent).toBe('Appeal pending');
+    view.dispose!();
   });
 });
 

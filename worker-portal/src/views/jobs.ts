@@ -1,5 +1,5 @@
 /** The worker's home: earnings summary and the jobs open to them, each with its pay per task. */
-import type { Earnings, WorkerApi, WorkerJob } from '../api/worker';
+import type { Earnings, Rejection, WorkerApi, WorkerJob } from '../api/worker';
 import { h, replaceChildren, setLoadState } from '@common/lib/dom';
 import { formatCount, formatMoney, formatPercent } from '@common/lib/format';
 import { describeError } from '@common/lib/http';
@@ -22,6 +22,15 @@ export function jobsView(api: WorkerApi): View {
     earningsBody,
   );
 
+  const rejectionsBody = h('div', { class: 'section-body', 'aria-live': 'polite' });
+  const rejectionsSection = h(
+    'section',
+    { id: 'rejections', class: 'card', 'aria-labelledby': 'rejections-title', hidden: true },
+    h('h2', { id: 'rejections-title' }, 'Rejections'),
+    h('p', { class: 'muted small' }, 'Every rejection must cite evidence. If you think one is wrong, appeal it: a quality manager decides, and a reversed rejection is paid.'),
+    rejectionsBody,
+  );
+
   const element = h(
     'div',
     { class: 'page' },
@@ -32,6 +41,7 @@ export function jobsView(api: WorkerApi): View {
       h('div', { class: 'actions' }, refresh, h('a', { href: labelHref(), id: 'start-labeling', class: 'btn btn-primary' }, 'Start labeling')),
     ),
     earningsSection,
+    rejectionsSection,
     h('section', { class: 'jobs-section', 'aria-labelledby': 'jobs-title' }, h('h2', { id: 'jobs-title' }, 'Jobs open to you'), jobsStatus, jobsList),
   );
 
@@ -53,6 +63,7 @@ export function jobsView(api: WorkerApi): View {
           setLoadState(earningsSection, 'error');
         },
       ),
+      loadRejections(),
       api.jobs().then(
         (jobs) => {
           if (disposed) return;
@@ -70,10 +81,77 @@ export function jobsView(api: WorkerApi): View {
     ]);
     refresh.disabled = false;
   };
+  async function loadRejections(): Promise<void> {
+    try {
+      const list = await api.rejections();
+      if (disposed) return;
+      rejectionsSection.hidden = list.length === 0;
+      replaceChildren(rejectionsBody, h('ul', { class: 'rejection-list' }, list.map((r) => renderRejection(r, appeal))));
+    } catch (e) {
+      if (disposed) return;
+      rejectionsSection.hidden = false;
+      replaceChildren(rejectionsBody, errorLine(describeError(e)));
+    }
+  }
+
+  async function appeal(r: Rejection, message: string, status: HTMLElement, button: HTMLButtonElement): Promise<void> {
+    button.disabled = true;
+    try {
+      await api.appeal(r.assignmentId, message);
+      if (disposed) return;
+      await loadRejections();
+    } catch (e) {
+      if (disposed) return;
+      button.disabled = false;
+      replaceChildren(status, errorLine(describeError(e)));
+    }
+  }
+
   refresh.addEventListener('click', () => void load());
   void load();
 
   return { title: 'Jobs', element, dispose: () => (disposed = true) };
+}
+
+/** What the evidence says, in words a worker can check. */
+export function describeEvidence(r: Rejection): string {
+  if (r.evidence === 'FAILED_GOLDS') {
+    const n = r.failedGolds ?? 0;
+    return `You answered ${formatCount(n)} check question${n === 1 ? '' : 's'} in this job wrongly.`;
+  }
+  return `Other workers chose a different label, with ${formatPercent(r.crowdConfidence ?? 0)} confidence.`;
+}
+
+const APPEAL_NAMES: Record<string, string> = { PENDING: 'Appeal pending', UPHELD: 'Appeal turned down', REVERSED: 'Appeal granted' };
+
+/** One rejection: job, answer, reason, evidence, state, and an appeal form while it can still be appealed. */
+export function renderRejection(r: Rejection, onAppeal: (r: Rejection, message: string, status: HTMLElement, button: HTMLButtonElement) => void): HTMLElement {
+  const reversed = r.status === 'ACCEPTED';
+  const state = reversed ? `Reversed — paid ${formatMoney(r.rewardMinor)}` : r.appealStatus ? APPEAL_NAMES[r.appealStatus] ?? r.appealStatus : 'Rejected';
+  let form: HTMLElement | null = null;
+  if (!reversed && r.appealStatus === null) {
+    const message = h('textarea', { rows: 2, minlength: 5, maxlength: 4000, 'aria-label': 'Why the rejection is wrong', placeholder: 'Why is this rejection wrong?' }) as HTMLTextAreaElement;
+    const button = h('button', { type: 'submit', class: 'btn', 'data-action': 'appeal' }, 'Appeal') as HTMLButtonElement;
+    const status = h('div', { 'aria-live': 'polite' });
+    form = h('form', { class: 'appeal-form' }, message, button, status);
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const text = message.value.trim();
+      if (text.length < 5) {
+        replaceChildren(status, errorLine('Say in a few words why the rejection is wrong.'));
+        return;
+      }
+      onAppeal(r, text, status, button);
+    });
+  }
+  return h(
+    'li',
+    { class: 'rejection', 'data-testid': 'rejection', 'data-status': r.status, 'data-appeal': r.appealStatus ?? '' },
+    h('p', null, h('strong', null, r.job), ` — your answer: ${r.yourLabel}`),
+    h('p', null, `Reason: ${r.reason}. ${describeEvidence(r)}`),
+    h('p', { 'data-testid': 'rejection-state' }, state, r.appealNote ? ` (${r.appealNote})` : ''),
+    form,
+  );
 }
 
 export function renderEarnings(e: Earnings): HTMLElement {

@@ -92,6 +92,13 @@ public class ReviewController {
         return new Appealed(reviews.appeal(Caller.of(auth).userId(), id, body.message()), "PENDING");
     }
 
+    /** The caller's rejections (current and reversed), with the evidence a worker may see and any appeal. */
+    @Get("/worker/rejections")
+    @Secured(Role.WORKER_NAME)
+    public List<ReviewService.WorkerRejection> myRejections(Authentication auth) {
+        return reviews.workerRejections(Caller.of(auth).userId());
+    }
+
     @Get("/qm/rejections")
     @Secured(Role.QUALITY_MANAGER_NAME)
     public List<Pending> pendingRejections() {

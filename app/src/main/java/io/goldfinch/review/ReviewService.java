@@ -188,6 +188,42 @@ public class ReviewService {
         });
     }
 
+    /**
+     * A rejection as its worker sees it: the job, their answer, the reason and the kind of evidence with what it may
+     * show a worker (how many golds they failed, the crowd's confidence; never which items were golds or a gold's key),
+     * the answer's status now (ACCEPTED after a reversal) and the appeal, if any.
+     */
+    @io.micronaut.serde.annotation.Serdeable
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
+    public record WorkerRejection(UUID assignmentId, String job, String yourLabel, Instant submittedAt, Instant reviewedAt, String reason,
+                                  String evidence, Integer failedGolds, Double crowdConfidence, String status, String appealStatus,
+                                  String appealNote, long rewardMinor) {
+    }
+
+    /** The worker's rejections (current and reversed), newest first, at most 200. */
+    public List<WorkerRejection> workerRejections(long workerId) {
+        return db.tx(c -> Db.list(c, rs -> {
+                    String evidence = rs.getString(7);
+                    String kind = evidence.contains("\"FAILED_GOLDS\"") ? "FAILED_GOLDS" : "POSTERIOR";
+                    Integer failed = null;
+                    Double confidence = null;
+                    if (kind.equals("FAILED_GOLDS")) {
+                        failed = rs.getInt(13);
+                    } else {
+                        confidence = rs.getDouble(14);
+                    }
+                    Timestamp reviewed = rs.getTimestamp(5);
+                    return new WorkerRejection(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant(),
+                            reviewed == null ? null : reviewed.toInstant(), rs.getString(6), kind, failed, confidence, rs.getString(8),
+                            rs.getString(9), rs.getString(10), rs.getLong(11));
+                },
+                "SELECT a.id, j.title, a.label, a.submitted_at, a.reviewed_at, a.review_reason, a.review_evidence::text, a.status, "
+                        + "ap.status, ap.note, a.reward_minor, a.reviewed_at, "
+                        + "COALESCE(jsonb_array_length(a.review_evidence->'failedGolds'), 0), COALESCE((a.review_evidence->>'confidence')::float8, 0) "
+                        + "FROM assignment a JOIN job j ON j.id = a.job_id LEFT JOIN appeal ap ON ap.assignment_id = a.id "
+                        + "WHERE a.worker_id = ? AND a.review_evidence IS NOT NULL ORDER BY a.reviewed_at DESC NULLS LAST, a.id LIMIT 200", workerId));
+    }
+
     /** The worker appeals a rejection of their own answer. */
     public UUID appeal(long workerId, UUID assignmentId, String message) {
         return db.tx(c -> {

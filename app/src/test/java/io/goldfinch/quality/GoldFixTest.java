@@ -72,6 +72,17 @@ class GoldFixTest {
         assertThat(api.post(requester, "/api/assignments/" + cNormal + "/reject", Map.of("reason", "failed a gold", "evidence", "FAILED_GOLDS")))
                 .containsEntry("status", "REJECTED");
         Map<String, Object> appeal = api.post(c, "/api/worker/assignments/" + cNormal + "/appeal", Map.of("message", "Review 901 is plainly negative."));
+        // What the workers see of their rejections: the evidence's kind and size, never which items were golds or a key.
+        List<Map<String, Object>> aSees = api.getList(a, "/api/worker/rejections");
+        assertThat(aSees).singleElement().satisfies(r -> {
+            assertThat(r).containsEntry("assignmentId", aNormal).containsEntry("evidence", "FAILED_GOLDS").containsEntry("status", "REJECTED")
+                    .containsEntry("reason", "failed a gold").containsEntry("appealStatus", null);
+            assertThat(Api.num(r.get("failedGolds"))).isEqualTo(1);
+        });
+        String bSees = api.getText(b, "/api/worker/rejections");
+        assertThat(bSees).contains("\"evidence\":\"POSTERIOR\"").contains("\"crowdConfidence\":1.0").doesNotContain("g1").doesNotContain("positive");
+        assertThat(api.getText(a, "/api/worker/rejections")).doesNotContain("g1");
+        assertThat(api.getList(c, "/api/worker/rejections")).singleElement().satisfies(r -> assertThat(r).containsEntry("appealStatus", "PENDING"));
         long[] correctBefore = workers.stream().mapToLong(w -> goldCorrect(w.id())).toArray();
         long[] balanceBefore = workers.stream().mapToLong(w -> Api.num(api.get(w, "/api/worker/earnings").get("balanceMinor"))).toArray();
         long reward = db.tx(x -> Db.scalarLong(x, "SELECT reward_minor FROM job WHERE id = ?", job));
@@ -91,6 +102,9 @@ class GoldFixTest {
             assertThat(status("assignment", id)).isEqualTo("ACCEPTED");
         }
         assertThat(status("appeal", appeal.get("appealId"))).isEqualTo("REVERSED");
+        assertThat(api.getList(a, "/api/worker/rejections")).singleElement().satisfies(r -> assertThat(r).containsEntry("status", "ACCEPTED"));
+        assertThat(api.getList(c, "/api/worker/rejections")).singleElement().satisfies(r -> assertThat(r).containsEntry("appealStatus", "REVERSED")
+                .containsEntry("status", "ACCEPTED"));
         Map<String, Object> g1 = ((List<Map<String, Object>>) api.get(requester, "/api/jobs/" + job + "/golds/health").get("golds")).stream()
                 .filter(g -> g.get("item").equals("g1")).findFirst().orElseThrow();
         assertThat(g1).containsEntry("goldLabel", "negative");
