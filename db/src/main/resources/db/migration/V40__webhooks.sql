@@ -37,9 +37,10 @@ CREATE INDEX webhook_delivery_due ON webhook_delivery (next_attempt_at) WHERE st
 CREATE INDEX webhook_delivery_endpoint ON webhook_delivery (endpoint_id, id);
 
 -- Per job, what has been announced: the last progress step (tenths done), items closed up to a (closed_at, id)
--- cursor, and whether job.completed went out.
+-- cursor, the status last seen (for job.paused / job.resumed), and whether job.completed went out.
 CREATE TABLE webhook_job_state (
     job_id          bigint PRIMARY KEY REFERENCES job (id),
+    last_status     text,
     progress_step   int         NOT NULL DEFAULT 0,
     items_closed_at timestamptz,
     items_after_id  bigint      NOT NULL DEFAULT 0,

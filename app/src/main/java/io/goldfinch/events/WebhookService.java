@@ -251,12 +251,24 @@ public class WebhookService {
 
     private int scanJob(Connection c, long jobId, long requesterId) throws SQLException {
         Db.update(c, "INSERT INTO webhook_job_state (job_id) VALUES (?) ON CONFLICT DO NOTHING", jobId);
-        record State(int step, Timestamp closedAt, long afterId, boolean completedSent, String status) {
+        record State(int step, Timestamp closedAt, long afterId, boolean completedSent, String status, String lastStatus) {
         }
-        State s = Db.one(c, rs -> new State(rs.getInt(1), rs.getTimestamp(2), rs.getLong(3), rs.getBoolean(4), rs.getString(5)),
-                "SELECT s.progress_step, s.items_closed_at, s.items_after_id, s.completed_sent, j.status FROM webhook_job_state s "
+        State s = Db.one(c, rs -> new State(rs.getInt(1), rs.getTimestamp(2), rs.getLong(3), rs.getBoolean(4), rs.getString(5), rs.getString(6)),
+                "SELECT s.progress_step, s.items_closed_at, s.items_after_id, s.completed_sent, j.status, s.last_status FROM webhook_job_state s "
                         + "JOIN job j ON j.id = s.job_id WHERE s.job_id = ? FOR UPDATE OF s", jobId).orElseThrow();
         int events = 0;
+        // Paused (its escrow ran short) and resumed (topped up): announced on the change, not on the first sight of a job.
+        if (s.lastStatus() != null && !s.lastStatus().equals(s.status())) {
+            if (s.status().equals("PAUSED")) {
+                emit(c, requesterId, jobId, "job.paused", Map.of("reason", "the job's escrow cannot pay for more tasks; top it up to resume",
+                        "topUp", "/api/jobs/" + jobId + "/top-up"), null);
+                events++;
+            } else if (s.status().equals("PUBLISHED") && s.lastStatus().equals("PAUSED")) {
+                emit(c, requesterId, jobId, "job.resumed", Map.of(), null);
+                events++;
+            }
+        }
+        Db.update(c, "UPDATE webhook_job_state SET last_status = ? WHERE job_id = ?", s.status(), jobId);
         // Items closed since the cursor, in (closed_at, id) order, settled.
         Timestamp cursorAt = s.closedAt() == null ? new Timestamp(0) : s.closedAt();
         long cursorId = s.afterId();

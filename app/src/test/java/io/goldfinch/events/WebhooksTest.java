@@ -191,4 +191,33 @@ class WebhooksTest {
         assertThat(api.getList(requester, "/api/webhooks")).singleElement().satisfies(e -> assertThat(e).containsEntry("active", false));
         assertThat(api.failure(api.as(requester, HttpRequest.POST("/api/webhooks/" + endpointId + "/ping", ""))).getStatus().getCode()).isEqualTo(409);
     }
+
+    @Test
+    void aPausedJobIsAnnouncedAndItsResumptionAfterATopUpToo() throws IOException {
+        Api api = new Api(client.toBlocking(), users);
+        Api.Session admin = api.admin();
+        Api.Session requester = api.signUp("REQUESTER");
+        api.credit(admin, requester.id(), 10_000_000);
+        String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+        Map<String, Object> endpoint = api.post(requester, "/api/webhooks", Map.of("url", url, "events", List.of("job.paused", "job.resumed")));
+        String secret = (String) endpoint.get("secret");
+        long job = api.createJob(requester, Map.of("goldRate", 0.0));
+        api.upload(requester, job, "items", "text/csv", Api.itemsCsv("i", 3));
+        api.post(requester, "/api/jobs/" + job + "/publish", Map.of());
+        webhooks.scanOnce();
+        assertThat(webhooks.dispatchOnce()).as("a running job is not news").isZero();
+
+        // The escrow ran short (as a reversal paid from it would leave it): the job pauses; a top-up resumes it.
+        db.tx(c -> Db.update(c, "UPDATE job SET status = 'PAUSED' WHERE id = ?", job));
+        webhooks.scanOnce();
+        webhooks.dispatchOnce();
+        api.post(requester, "/api/jobs/" + job + "/top-up", Map.of("amountMinor", 100, "reference", "t-" + job));
+        webhooks.scanOnce();
+        webhooks.dispatchOnce();
+        List<Map<String, Object>> sent = bodies(secret, 0);
+        assertThat(sent).extracting(b -> b.get("type")).containsExactly("job.paused", "job.resumed");
+        assertThat(sent).allSatisfy(b -> assertThat(Api.num(b.get("jobId"))).isEqualTo(job));
+        webhooks.scanOnce();
+        assertThat(webhooks.dispatchOnce()).isZero();
+    }
 }
