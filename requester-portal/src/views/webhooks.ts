@@ -17,7 +17,7 @@ export function webhooksSection(api: RequesterApi): { element: HTMLElement; relo
     'section',
     { id: 'webhooks', class: 'card', 'aria-labelledby': 'webhooks-title' },
     h('h2', { id: 'webhooks-title' }, 'Webhooks'),
-    h('p', { class: 'muted small' }, 'Goldfinch POSTs job progress, completed items and completed jobs to these URLs, signed with each endpoint’s secret (header Goldfinch-Signature), and retries until your endpoint answers 2xx.'),
+    h('p', { class: 'muted small' }, 'Goldfinch POSTs job progress, completed items, paused and resumed jobs and completed jobs to these URLs, signed with each endpoint’s secret (header Goldfinch-Signature), and retries until your endpoint answers 2xx.'),
     form,
     status,
     list,
