@@ -103,8 +103,7 @@ class WebhooksTest {
     void aJobsLifeReachesTheEndpointSignedRetriedAndReplayable() throws IOException {
         Api api = new Api(client.toBlocking(), users);
         Api.Session admin = api.admin();
-        Api.Session requester = api.signUp("REQUESTER");
-        api.credit(admin, requester.id(), 10_000_000);
+        Api.Session requester = api.fundedRequester(admin);
         String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
 
         Map<String, Object> endpoint = api.post(requester, "/api/webhooks", Map.of("url", url));
@@ -196,8 +195,7 @@ class WebhooksTest {
     void aPausedJobIsAnnouncedAndItsResumptionAfterATopUpToo() throws IOException {
         Api api = new Api(client.toBlocking(), users);
         Api.Session admin = api.admin();
-        Api.Session requester = api.signUp("REQUESTER");
-        api.credit(admin, requester.id(), 10_000_000);
+        Api.Session requester = api.fundedRequester(admin);
         String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
         Map<String, Object> endpoint = api.post(requester, "/api/webhooks", Map.of("url", url, "events", List.of("job.paused", "job.resumed")));
         String secret = (String) endpoint.get("secret");

@@ -49,8 +49,7 @@ class AdjudicationTest {
     void uncertainItemsWaitForAnExpertWhoseLatestLabelReplacesTheCrowds() {
         Api api = new Api(client.toBlocking(), users);
         Api.Session admin = api.admin();
-        Api.Session requester = api.signUp("REQUESTER");
-        api.credit(admin, requester.id(), 10_000_000);
+        Api.Session requester = api.fundedRequester(admin);
         long job = api.createJob(requester, Map.of("goldRate", 0.1, "overlapMin", 2, "overlapMax", 2, "confidenceTarget", 0.9));
         api.upload(requester, job, "items", "text/csv", Api.itemsCsv("i", 12));
         api.upload(requester, job, "golds", "text/csv", "id,text,label\ng0,\"review number 900\",positive\n");

@@ -42,8 +42,7 @@ class DriftTest {
     void eachHourShowsItsAnswersGoldAccuracyAndLabelMix() {
         Api api = new Api(client.toBlocking(), users);
         Api.Session admin = api.admin();
-        Api.Session requester = api.signUp("REQUESTER");
-        api.credit(admin, requester.id(), 10_000_000);
+        Api.Session requester = api.fundedRequester(admin);
         long job = api.createJob(requester, Map.of("goldRate", 0.3, "overlapMin", 2, "overlapMax", 2));
         api.upload(requester, job, "items", "text/csv", Api.itemsCsv("i", 10));
         api.upload(requester, job, "golds", "text/csv", "id,text,label\ng0,\"review number 900\",positive\ng1,\"review number 901\",negative\n");

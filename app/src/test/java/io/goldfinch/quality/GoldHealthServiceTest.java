@@ -45,8 +45,7 @@ class GoldHealthServiceTest {
     void aGoldTheCrowdContradictsIsFlaggedWithTheCrowdsViewOfIt() {
         Api api = new Api(client.toBlocking(), users);
         Api.Session admin = api.admin();
-        Api.Session requester = api.signUp("REQUESTER");
-        api.credit(admin, requester.id(), 10_000_000);
+        Api.Session requester = api.fundedRequester(admin);
         long job = api.createJob(requester, Map.of("goldRate", 0.5));
         api.upload(requester, job, "items", "text/csv", Api.itemsCsv("i", 30));
         // g0's key is right, g1's is wrong (every worker answers negative), g2 splits the crowd (2 of 6 match its key).

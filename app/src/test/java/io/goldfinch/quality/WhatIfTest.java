@@ -35,8 +35,7 @@ class WhatIfTest {
     void aMinimumAccuracyRuleReplayedOnPastAnswersStopsTheWorkerWhoFailsGolds() {
         Api api = new Api(client.toBlocking(), users);
         Api.Session admin = api.admin();
-        Api.Session requester = api.signUp("REQUESTER");
-        api.credit(admin, requester.id(), 10_000_000);
+        Api.Session requester = api.fundedRequester(admin);
         long job = api.createJob(requester, Map.of("goldRate", 0.3, "overlapMin", 3, "overlapMax", 3));
         api.upload(requester, job, "items", "text/csv", Api.itemsCsv("i", 20));
         StringBuilder golds = new StringBuilder("id,text,label\n");

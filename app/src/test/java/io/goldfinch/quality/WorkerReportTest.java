@@ -29,8 +29,7 @@ class WorkerReportTest {
     void aStraightLinerIsFlaggedAndHonestWorkersAreNot() {
         Api api = new Api(client.toBlocking(), users);
         Api.Session admin = api.admin();
-        Api.Session requester = api.signUp("REQUESTER");
-        api.credit(admin, requester.id(), 10_000_000);
+        Api.Session requester = api.fundedRequester(admin);
         long job = api.createJob(requester, Map.of("goldRate", 0.2, "overlapMin", 4, "overlapMax", 4));
         api.upload(requester, job, "items", "text/csv", Api.itemsCsv("i", 24));
         api.upload(requester, job, "golds", "text/csv", "id,text,label\n" + "g0,\"review number 900\",positive\ng1,\"review number 901\",negative\n"

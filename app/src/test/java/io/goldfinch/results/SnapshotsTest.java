@@ -56,8 +56,7 @@ class SnapshotsTest {
     void versionsFreezeTheLabelsWithProvenanceAndAnOldVersionNeverChanges() throws IOException {
         Api api = new Api(client.toBlocking(), users);
         Api.Session admin = api.admin();
-        Api.Session requester = api.signUp("REQUESTER");
-        api.credit(admin, requester.id(), 10_000_000);
+        Api.Session requester = api.fundedRequester(admin);
         long job = api.createJob(requester, Map.of("goldRate", 0.2, "overlapMin", 3, "overlapMax", 3));
         api.upload(requester, job, "items", "text/csv", Api.itemsCsv("i", 12));
         api.upload(requester, job, "golds", "text/csv", "id,text,label\ng0,\"review number 900\",positive\ng1,\"review number 901\",negative\n");

@@ -121,6 +121,13 @@ public final class Api {
         return Long.parseLong(m.group(1));
     }
 
+    /** A new requester whose balance {@code admin} credited with 100,000.00 (10,000,000 minor units). */
+    public Session fundedRequester(Session admin) {
+        Session requester = signUp("REQUESTER");
+        credit(admin, requester.id(), 10_000_000);
+        return requester;
+    }
+
     /** Creates a draft job with sensible defaults, overridden by {@code overrides}. */
     public long createJob(Session requester, Map<String, Object> overrides) {
         Map<String, Object> spec = new java.util.HashMap<>(Map.of(
