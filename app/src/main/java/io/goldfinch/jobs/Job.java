@@ -21,7 +21,7 @@ public record Job(long id, String title, String instructions, List<String> label
             + "j.confidence_target, j.min_accuracy, j.required_skills, j.max_tasks_per_worker, j.max_tasks_per_worker_per_day, j.priority, "
             + "j.exam_size, j.exam_pass_share, j.exam_seats, j.hourly_floor_minor, "
             + "(SELECT count(*) FROM item i WHERE i.job_id = j.id AND NOT i.is_gold) AS item_count, "
-            + "(SELECT count(*) FROM item i WHERE i.job_id = j.id AND i.is_gold) AS gold_count";
+            + "(SELECT count(*) FROM item i WHERE i.job_id = j.id AND i.is_gold AND i.gold_retired_at IS NULL) AS gold_count";
 
     public static Job map(ResultSet rs) throws SQLException {
         return new Job(rs.getLong("id"), rs.getString("title"), rs.getString("instructions"),

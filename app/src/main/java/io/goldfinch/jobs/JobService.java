@@ -102,15 +102,21 @@ public class JobService {
     }
 
     /**
-     * Streams rows into the job (a draft). Good rows are stored, bad rows are reported; the whole upload is one
+     * Streams rows into the job (a draft; golds also into a running job). {@code requesterId} scopes it to that
+     * requester's jobs, null for any job (quality managers and admins, golds only). Good rows are stored, bad rows are reported; the whole upload is one
      * transaction, so a failure midway leaves nothing half-stored.
      */
-    public UploadReport upload(long requesterId, long jobId, boolean gold, ItemParser.Format format, InputStream body) {
+    public UploadReport upload(Long requesterId, long jobId, boolean gold, ItemParser.Format format, InputStream body) {
         UploadReport report = db.tx(c -> {
-            Job job = Db.one(c, Job::map, "SELECT " + Job.COLUMNS + " FROM job j WHERE j.id = ? AND j.requester_id = ? FOR UPDATE", jobId, requesterId)
+            Job job = Db.one(c, Job::map, "SELECT " + Job.COLUMNS + " FROM job j WHERE j.id = ? AND (?::bigint IS NULL OR j.requester_id = ?) FOR UPDATE",
+                            jobId, requesterId, requesterId)
                     .orElseThrow(() -> ApiException.notFound("job"));
-            if (!"DRAFT".equals(job.status())) {
-                throw ApiException.conflict("job-not-draft", "items can be added only before the job is published");
+            // Golds may also be added while the job runs (more golds for a long job, or to replace retired ones): they
+            // take none of the escrow's money, which pays for the gold tasks the gold rate asks for, whichever golds they are.
+            boolean running = "PUBLISHED".equals(job.status()) || "PAUSED".equals(job.status());
+            if (!"DRAFT".equals(job.status()) && !(gold && running)) {
+                throw ApiException.conflict("job-not-draft", gold ? "golds can be added only to a draft, published or paused job"
+                        : "items can be added only before the job is published");
             }
             Set<String> existing = new HashSet<>(Db.list(c, rs -> rs.getString(1), "SELECT external_id FROM item WHERE job_id = ?", jobId));
             var sink = new Sink(c, jobId, gold, existing);
@@ -122,6 +128,9 @@ public class JobService {
             }
             return sink.report();
         });
+        if (gold && report.accepted() > 0) {
+            matching.syncGolds(jobId); // a running job serves them at once (a draft's are read when it is published)
+        }
         if (report.accepted() >= ANALYZE_AFTER_ROWS) {
             // Fresh statistics before the job is read page by page (publish, reconcile): planned on the counts of a
             // table that was empty or small, the page query sorted all of the job's items for every page (0.4 s a

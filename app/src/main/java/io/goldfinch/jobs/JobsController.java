@@ -59,10 +59,12 @@ public class JobsController {
         return jobs.upload(Caller.of(auth).userId(), id, false, format(request), body);
     }
 
-    @Operation(summary = "Upload gold items: like items, plus a 'label' column/field with the correct label")
+    @Operation(summary = "Upload gold items: like items, plus a 'label' column/field with the correct label (and an optional 'hint'). "
+            + "Golds may be added to a draft, published or paused job; quality managers and admins may add them to any job")
     @Post(value = "/{id}/golds", consumes = MediaType.ALL)
+    @Secured({Role.REQUESTER_NAME, Role.QUALITY_MANAGER_NAME, Role.ADMIN_NAME})
     public JobService.UploadReport uploadGolds(@PathVariable long id, HttpRequest<?> request, @Body InputStream body, Authentication auth) {
-        return jobs.upload(Caller.of(auth).userId(), id, true, format(request), body);
+        return jobs.upload(Caller.of(auth).jobScope(), id, true, format(request), body);
     }
 
     @Operation(summary = "What publishing will reserve: tasks, gold tasks, rewards and the platform fee")

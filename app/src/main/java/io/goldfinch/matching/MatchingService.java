@@ -599,10 +599,10 @@ public final class MatchingService {
 
     private static final long[] NO_WORKERS = new long[0];
 
-    /** The job's next {@code limit} golds with ids above {@code afterId}, with the workers who have them. */
+    /** The job's next {@code limit} golds in service (not retired) with ids above {@code afterId}, with the workers who have them. */
     private static List<ItemState> goldStates(Connection c, long jobId, long afterId, int limit) throws SQLException {
         return Db.list(c, rs -> new ItemState(rs.getString(1), 0, 0, 0, 0, workers(rs.getArray(2))),
-                "WITH page AS (SELECT id FROM item WHERE job_id = ? AND is_gold AND id > ? ORDER BY id LIMIT " + limit + ") "
+                "WITH page AS (SELECT id FROM item WHERE job_id = ? AND is_gold AND id > ? AND gold_retired_at IS NULL ORDER BY id LIMIT " + limit + ") "
                         + "SELECT p.id, x.workers FROM page p CROSS JOIN LATERAL "
                         + "(SELECT array_agg(a.worker_id) AS workers FROM assignment a WHERE a.item_id = p.id) x ORDER BY p.id",
                 jobId, afterId);
@@ -757,6 +757,7 @@ public final class MatchingService {
                 repaired++;
             }
         } while (page.size() == RECONCILE_PAGE);
+        repaired += syncGolds(jobId);
         suspects.put(jobId, now);
         completedPasses.put(jobId, new Instant[]{passes == null ? null : passes[1], started});
         if (LOG.isDebugEnabled()) {
@@ -793,6 +794,37 @@ public final class MatchingService {
         } catch (RuntimeException e) {
             LOG.warn("reconcile failed: {}", e.toString());
         }
+    }
+
+    /**
+     * Makes the job's gold set in Redis the golds in service in PostgreSQL: a retired gold leaves it, an added or restored
+     * one joins it. Called after a gold is retired, restored or added, and by every reconcile pass (a rebuild that read
+     * the golds just before such a change would otherwise put the old set back). A job not loaded in Redis is left to
+     * its rebuild. Returns how many golds were added or removed.
+     */
+    public int syncGolds(long jobId) {
+        if (redis().exists(meta(jobId)) == 0) {
+            return 0;
+        }
+        Set<String> inService = new HashSet<>(db.tx(c -> Db.list(c, rs -> rs.getString(1),
+                "SELECT id::text FROM item WHERE job_id = ? AND is_gold AND gold_retired_at IS NULL", jobId)));
+        if ("set".equals(redis().type(golds(jobId)))) {
+            return 0; // state written before golds were kept in order: the job's next rebuild brings it up to date
+        }
+        Set<String> inRedis = new HashSet<>(redis().zrange(golds(jobId), 0, -1));
+        List<String> gone = inRedis.stream().filter(id -> !inService.contains(id)).toList();
+        List<ScoredValue<String>> added = inService.stream().filter(id -> !inRedis.contains(id))
+                .map(id -> ScoredValue.just(Double.parseDouble(id), id)).toList();
+        if (!gone.isEmpty()) {
+            redis().zrem(golds(jobId), gone.toArray(new String[0]));
+        }
+        if (!added.isEmpty()) {
+            redis().zadd(golds(jobId), added.toArray(new ScoredValue[0]));
+        }
+        if (!gone.isEmpty() || !added.isEmpty()) {
+            LOG.info("job {}: gold set in Redis brought up to date: {} golds out, {} in", jobId, gone.size(), added.size());
+        }
+        return gone.size() + added.size();
     }
 
     /** Removes a job from matching (completed or cancelled). */

@@ -20,13 +20,14 @@ public class GoldHealthService {
     /** One gold's health. {@code crowdLabel}/{@code crowdConfidence} are null until an answer has been folded in. */
     @Serdeable
     public record Gold(String item, String goldLabel, long shown, long answered, long correct, Double shareCorrect,
-                       String crowdLabel, Double crowdConfidence, long crowdAnswers, GoldHealth.Flag flag) {
+                       String crowdLabel, Double crowdConfidence, long crowdAnswers, GoldHealth.Flag flag, String hint,
+                       java.time.Instant retiredAt) {
     }
 
-    /** The job's golds, the rule's thresholds, and how many golds carry each flag. */
+    /** The job's golds (retired ones too, with {@code retiredAt}), the rule's thresholds, and how many golds carry each flag. */
     @Serdeable
     public record Report(long jobId, double wrongConfidence, double ambiguousShare, int minAnswers, long probablyWrong,
-                         long ambiguous, List<Gold> golds) {
+                         long ambiguous, long inService, List<Gold> golds) {
     }
 
     private final Db db;
@@ -60,16 +61,19 @@ public class GoldHealthService {
                         return new Gold(rs.getString(1), rs.getString(2), rs.getLong(4), answered, correct,
                                 answered == 0 ? null : (double) correct / answered,
                                 crowd == null ? null : labels.get(crowd.label()), crowd == null ? null : crowd.confidence(), crowdAnswers,
-                                GoldHealth.flag(key, answered, correct, crowd, crowdAnswers, wrongConfidence, ambiguousShare));
+                                GoldHealth.flag(key, answered, correct, crowd, crowdAnswers, wrongConfidence, ambiguousShare),
+                                rs.getString(8), rs.getTimestamp(9) == null ? null : rs.getTimestamp(9).toInstant());
                     },
                     "SELECT i.external_id, i.gold_label, i.crowd_evidence, count(a.id), "
                             + "count(a.id) FILTER (WHERE a.status IN ('SUBMITTED','ACCEPTED','REJECTED')), "
-                            + "count(a.id) FILTER (WHERE a.status IN ('SUBMITTED','ACCEPTED','REJECTED') AND a.gold_correct), i.posterior_answers "
+                            + "count(a.id) FILTER (WHERE a.status IN ('SUBMITTED','ACCEPTED','REJECTED') AND a.gold_correct), i.posterior_answers, i.gold_hint, i.gold_retired_at "
                             + "FROM item i LEFT JOIN assignment a ON a.item_id = i.id "
                             + "WHERE i.job_id = ? AND i.is_gold GROUP BY i.id ORDER BY i.id", jobId);
-            long wrong = golds.stream().filter(g -> g.flag() == GoldHealth.Flag.PROBABLY_WRONG).count();
-            long ambiguous = golds.stream().filter(g -> g.flag() == GoldHealth.Flag.AMBIGUOUS).count();
-            return new Report(jobId, wrongConfidence, ambiguousShare, GoldHealth.MIN_ANSWERS, wrong, ambiguous, golds);
+            // The counts are of golds in service: a retired gold needs no more attention.
+            long wrong = golds.stream().filter(g -> g.retiredAt() == null && g.flag() == GoldHealth.Flag.PROBABLY_WRONG).count();
+            long ambiguous = golds.stream().filter(g -> g.retiredAt() == null && g.flag() == GoldHealth.Flag.AMBIGUOUS).count();
+            long inService = golds.stream().filter(g -> g.retiredAt() == null).count();
+            return new Report(jobId, wrongConfidence, ambiguousShare, GoldHealth.MIN_ANSWERS, wrong, ambiguous, inService, golds);
         });
     }
 }

@@ -32,9 +32,11 @@ public class QualityController {
     private final WhatIfService whatIf;
     private final GoldFixService goldFix;
     private final DriftService drift;
+    private final GoldRetirementService retirement;
 
     public QualityController(GoldHealthService goldHealth, AdjudicationService adjudication, WorkerReportService workers, WhatIfService whatIf,
-                             GoldFixService goldFix, DriftService drift) {
+                             GoldFixService goldFix, DriftService drift, GoldRetirementService retirement) {
+        this.retirement = retirement;
         this.goldHealth = goldHealth;
         this.adjudication = adjudication;
         this.workers = workers;
@@ -117,6 +119,28 @@ public class QualityController {
     @Get("/adjudications")
     public List<AdjudicationService.Adjudication> adjudications(@PathVariable long id, Authentication auth) {
         return adjudication.decisions(Caller.of(auth).jobScope(), id);
+    }
+
+    /** A gold, by its id as uploaded. */
+    @Serdeable
+    public record GoldRef(@NotBlank @Size(max = 500) String item) {
+    }
+
+    /**
+     * Takes a gold out of service: it is served to no one from now on, and the answers it has keep their scores (correct a
+     * wrong key instead). 409 for an item that is not a gold.
+     */
+    @Post("/golds/retire")
+    public GoldRetirementService.GoldState retireGold(@PathVariable long id, @Body @Valid GoldRef body, Authentication auth) {
+        Caller caller = Caller.of(auth);
+        return retirement.retire(caller.jobScope(), caller.userId(), id, body.item());
+    }
+
+    /** Puts a retired gold back in service. */
+    @Post("/golds/restore")
+    public GoldRetirementService.GoldState restoreGold(@PathVariable long id, @Body @Valid GoldRef body, Authentication auth) {
+        Caller caller = Caller.of(auth);
+        return retirement.restore(caller.jobScope(), caller.userId(), id, body.item());
     }
 
     /** Each gold's statistics and the crowd's view of it, with golds that look wrong or ambiguous flagged. */
