@@ -37,7 +37,6 @@ public class JobService {
     }
 
     public static final int MAX_REPORTED_ERRORS = 1000;
-    private static final int BATCH = 1000;
 
     private final Db db;
     private final Ledger ledger;
@@ -119,7 +118,17 @@ public class JobService {
                         : "items can be added only before the job is published");
             }
             Set<String> existing = new HashSet<>(Db.list(c, rs -> rs.getString(1), "SELECT external_id FROM item WHERE job_id = ?", jobId));
-            var sink = new Sink(c, jobId, gold, existing);
+            var sink = new RowSink(c.prepareStatement("INSERT INTO item (job_id, external_id, data, is_gold, gold_label, prelabel, model_uncertainty, gold_hint) "
+                    + "VALUES (?, ?, ?::jsonb, ?, ?, ?, ?, ?)"), existing, (insert, row) -> {
+                insert.setLong(1, jobId);
+                insert.setString(2, row.externalId());
+                insert.setString(3, row.dataJson());
+                insert.setBoolean(4, gold);
+                insert.setString(5, row.label());
+                insert.setString(6, row.modelLabel());
+                insert.setObject(7, row.modelUncertainty());
+                insert.setString(8, row.hint());
+            });
             try (sink) {
                 new ItemParser(json, gold, new HashSet<>(job.labels())).parse(body, format, sink);
                 sink.flush();
@@ -142,83 +151,6 @@ public class JobService {
 
     /** Uploads at least this large refresh the item table's planner statistics when they commit. */
     static final int ANALYZE_AFTER_ROWS = 10_000;
-
-    /** Batches accepted rows into the item table and collects row errors. */
-    private static final class Sink implements ItemParser.Sink, AutoCloseable {
-        private final PreparedStatement insert;
-        private final Set<String> ids;
-        private final List<RowError> errors = new ArrayList<>();
-        private long rows;
-        private long accepted;
-        private long rejected;
-        private int pending;
-
-        Sink(Connection c, long jobId, boolean gold, Set<String> ids) throws SQLException {
-            this.insert = c.prepareStatement("INSERT INTO item (job_id, external_id, data, is_gold, gold_label, prelabel, model_uncertainty, gold_hint) "
-                    + "VALUES (?, ?, ?::jsonb, ?, ?, ?, ?, ?)");
-            this.insert.setLong(1, jobId);
-            this.insert.setBoolean(4, gold);
-            this.ids = ids;
-        }
-
-        @Override
-        public void row(ItemParser.Row row) {
-            rows++;
-            if (!ids.add(row.externalId())) {
-                error(row.line(), "duplicate id '" + row.externalId() + "'", false);
-                return;
-            }
-            try {
-                insert.setString(2, row.externalId());
-                insert.setString(3, row.dataJson());
-                insert.setString(5, row.label());
-                insert.setString(6, row.modelLabel());
-                insert.setObject(7, row.modelUncertainty());
-                insert.setString(8, row.hint());
-                insert.addBatch();
-                accepted++;
-                if (++pending >= BATCH) {
-                    flush();
-                }
-            } catch (SQLException e) {
-                throw new Db.DataAccessException(e);
-            }
-        }
-
-        @Override
-        public void error(long line, String message) {
-            rows++;
-            error(line, message, true);
-        }
-
-        private void error(long line, String message, boolean counted) {
-            rejected++;
-            if (errors.size() < MAX_REPORTED_ERRORS) {
-                errors.add(new RowError(line, message));
-            }
-        }
-
-        void flush() {
-            if (pending == 0) {
-                return;
-            }
-            try {
-                insert.executeBatch();
-                pending = 0;
-            } catch (SQLException e) {
-                throw new Db.DataAccessException(e);
-            }
-        }
-
-        UploadReport report() {
-            return new UploadReport(rows, accepted, rejected, List.copyOf(errors), rejected > errors.size());
-        }
-
-        @Override
-        public void close() throws SQLException {
-            insert.close();
-        }
-    }
 
     public LedgerRules.Quote quote(long requesterId, long jobId) {
         return db.tx(c -> quote(get(c, requesterId, jobId)));

@@ -41,32 +41,40 @@ public class GoldFixService {
             if (!labels.contains(label)) {
                 throw ApiException.invalid("label", "must be one of " + labels);
             }
-            record Gold(long id, boolean gold, String key) {
-            }
-            Gold g = Db.one(c, rs -> new Gold(rs.getLong(1), rs.getBoolean(2), rs.getString(3)),
-                            "SELECT id, is_gold, gold_label FROM item WHERE job_id = ? AND external_id = ? FOR NO KEY UPDATE", jobId, item)
-                    .orElseThrow(() -> ApiException.notFound("item"));
-            if (!g.gold()) {
-                throw ApiException.conflict("not-a-gold", "item " + item + " is not a gold; adjudicate it instead");
-            }
-            if (g.key().equals(label)) {
-                return new Fixed(item, g.key(), label, 0, 0, 0, 0);
-            }
-            Db.update(c, "UPDATE item SET gold_label = ? WHERE id = ?", label, g.id());
-            Map<Long, Integer> delta = new HashMap<>();
-            List<long[]> rescored = Db.list(c, rs -> new long[]{rs.getLong(1), rs.getBoolean(2) ? 1 : -1},
-                    "UPDATE assignment SET gold_correct = (label = ?) WHERE item_id = ? AND status IN ('SUBMITTED','ACCEPTED','REJECTED') "
-                            + "AND gold_correct IS DISTINCT FROM (label = ?) RETURNING worker_id, gold_correct", label, g.id(), label);
-            for (long[] r : rescored) {
-                delta.merge(r[0], (int) r[1], Integer::sum);
-            }
-            for (Map.Entry<Long, Integer> d : new java.util.TreeMap<>(delta).entrySet()) {
-                if (d.getValue() != 0) {
-                    Db.update(c, "UPDATE worker_gold_stats SET gold_correct = gold_correct + ? WHERE worker_id = ?", d.getValue(), d.getKey());
-                }
-            }
-            ReviewService.Reversals reversed = reviews.reverseAfterGoldFix(c, jobId, g.id(), item, label);
-            return new Fixed(item, g.key(), label, rescored.size(), delta.size(), reversed.count(), reversed.paidMinor());
+            return fixIn(c, jobId, item, label);
         });
+    }
+
+    /**
+     * The correction within the caller's transaction, for a job whose row the caller has locked (FOR NO KEY UPDATE) and
+     * whose labels include {@code label}.
+     */
+    Fixed fixIn(java.sql.Connection c, long jobId, String item, String label) throws java.sql.SQLException {
+        record Gold(long id, boolean gold, String key) {
+        }
+        Gold g = Db.one(c, rs -> new Gold(rs.getLong(1), rs.getBoolean(2), rs.getString(3)),
+                        "SELECT id, is_gold, gold_label FROM item WHERE job_id = ? AND external_id = ? FOR NO KEY UPDATE", jobId, item)
+                .orElseThrow(() -> ApiException.notFound("item"));
+        if (!g.gold()) {
+            throw ApiException.conflict("not-a-gold", "item " + item + " is not a gold; adjudicate it instead");
+        }
+        if (g.key().equals(label)) {
+            return new Fixed(item, g.key(), label, 0, 0, 0, 0);
+        }
+        Db.update(c, "UPDATE item SET gold_label = ? WHERE id = ?", label, g.id());
+        Map<Long, Integer> delta = new HashMap<>();
+        List<long[]> rescored = Db.list(c, rs -> new long[]{rs.getLong(1), rs.getBoolean(2) ? 1 : -1},
+                "UPDATE assignment SET gold_correct = (label = ?) WHERE item_id = ? AND status IN ('SUBMITTED','ACCEPTED','REJECTED') "
+                        + "AND gold_correct IS DISTINCT FROM (label = ?) RETURNING worker_id, gold_correct", label, g.id(), label);
+        for (long[] r : rescored) {
+            delta.merge(r[0], (int) r[1], Integer::sum);
+        }
+        for (Map.Entry<Long, Integer> d : new java.util.TreeMap<>(delta).entrySet()) {
+            if (d.getValue() != 0) {
+                Db.update(c, "UPDATE worker_gold_stats SET gold_correct = gold_correct + ? WHERE worker_id = ?", d.getValue(), d.getKey());
+            }
+        }
+        ReviewService.Reversals reversed = reviews.reverseAfterGoldFix(c, jobId, g.id(), item, label);
+        return new Fixed(item, g.key(), label, rescored.size(), delta.size(), reversed.count(), reversed.paidMinor());
     }
 }
