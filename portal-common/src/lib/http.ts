@@ -56,6 +56,8 @@ export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Serialised as JSON when present. */
   body?: unknown;
+  /** A body sent as is with its media type (an upload of CSV or JSONL); ignored when {@link body} is present. */
+  text?: { content: string; contentType: string };
   query?: Record<string, string | number | undefined | null>;
   headers?: Record<string, string>;
   /** Lets a request outlive the page (used to release leases on page hide). */
@@ -114,6 +116,9 @@ export class HttpClient {
     if (options.body !== undefined) {
       headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(options.body);
+    } else if (options.text !== undefined) {
+      headers['Content-Type'] = options.text.contentType;
+      init.body = options.text.content;
     }
     const controller = typeof AbortController === 'function' ? new AbortController() : null;
     if (controller) init.signal = controller.signal;

@@ -53,6 +53,9 @@ export interface GoldStats {
   crowdConfidence: number | null;
   crowdAnswers: number;
   flag: GoldFlag;
+  hint?: string | null;
+  /** When the gold was taken out of service; absent while it is served. */
+  retiredAt?: string | null;
 }
 
 export interface GoldHealthReport {
@@ -62,7 +65,74 @@ export interface GoldHealthReport {
   minAnswers: number;
   probablyWrong: number;
   ambiguous: number;
+  /** Golds in service (not retired). */
+  inService?: number;
   golds: GoldStats[];
+}
+
+/** A gold's service state after retiring or restoring it (POST /api/jobs/{id}/golds/retire|restore). */
+export interface GoldState {
+  item: string;
+  retired: boolean;
+  retiredAt?: string | null;
+  goldsInService: number;
+}
+
+/** A gold set shared across jobs (GET /api/gold-sets). */
+export interface GoldSet {
+  id: Id;
+  name: string;
+  labels: string[];
+  ownerId: Id;
+  createdAt: string;
+  golds: number;
+  inService: number;
+  jobs: number;
+}
+
+/** A set gold with its statistics summed over the jobs that have it. */
+export interface SetGold {
+  item: string;
+  data: Record<string, unknown>;
+  label: string;
+  hint?: string | null;
+  retiredAt?: string | null;
+  jobs: number;
+  shown: number;
+  answered: number;
+  correct: number;
+  shareCorrect?: number | null;
+}
+
+export interface GoldSetDetail {
+  set: GoldSet;
+  golds: SetGold[];
+}
+
+/** What an upload stored and refused, per line. */
+export interface UploadReport {
+  rows: number;
+  accepted: number;
+  rejected: number;
+  errors: { line: number; message: string }[];
+  errorsTruncated: boolean;
+}
+
+/** What adding a set to a job did. */
+export interface SetAdded {
+  setId: Id;
+  jobId: Id;
+  added: number;
+  alreadyInJob: number;
+  retiredLeftOut: number;
+  goldsInService: number;
+}
+
+export interface SetGoldState {
+  item: string;
+  retired: boolean;
+  retiredAt?: string | null;
+  jobsChanged: number;
 }
 
 export type ResultFormat = 'csv' | 'jsonl';
@@ -295,6 +365,62 @@ export class RequesterApi {
       body: { item, label },
     });
     if (!res.body) throw new Error('The server sent no correction.');
+    return res.body;
+  }
+
+  /** Takes a gold out of service (retire = true) or puts it back. */
+  async setGoldInService(jobId: Id, item: string, retire: boolean): Promise<GoldState> {
+    const res = await this.http.request<GoldState>(`/api/jobs/${encodeURIComponent(String(jobId))}/golds/${retire ? 'retire' : 'restore'}`, {
+      method: 'POST',
+      body: { item },
+    });
+    if (!res.body) throw new Error('The server sent no gold state.');
+    return res.body;
+  }
+
+  async goldSets(): Promise<GoldSet[]> {
+    const res = await this.http.request<GoldSet[]>('/api/gold-sets');
+    return Array.isArray(res.body) ? res.body : [];
+  }
+
+  async createGoldSet(name: string, labels: string[]): Promise<GoldSet> {
+    const res = await this.http.request<GoldSet>('/api/gold-sets', { method: 'POST', body: { name, labels } });
+    if (!res.body) throw new Error('The server sent no gold set.');
+    return res.body;
+  }
+
+  async goldSet(setId: Id): Promise<GoldSetDetail> {
+    const res = await this.http.request<GoldSetDetail>(`/api/gold-sets/${encodeURIComponent(String(setId))}`);
+    if (!res.body || !Array.isArray(res.body.golds)) throw new Error('The server sent no gold set.');
+    return res.body;
+  }
+
+  /** Adds golds to a set from CSV (header row: id, label, optional hint; other columns are the data). */
+  async uploadSetGolds(setId: Id, csv: string): Promise<UploadReport> {
+    const res = await this.http.request<UploadReport>(`/api/gold-sets/${encodeURIComponent(String(setId))}/golds`, {
+      method: 'POST',
+      text: { content: csv, contentType: 'text/csv' },
+    });
+    if (!res.body) throw new Error('The server sent no upload report.');
+    return res.body;
+  }
+
+  async addSetToJob(setId: Id, jobId: Id): Promise<SetAdded> {
+    const res = await this.http.request<SetAdded>(
+      `/api/gold-sets/${encodeURIComponent(String(setId))}/jobs/${encodeURIComponent(String(jobId))}`,
+      { method: 'POST', body: {} },
+    );
+    if (!res.body) throw new Error('The server sent no answer.');
+    return res.body;
+  }
+
+  /** Retires a set gold in the set and every job that has it (retire = true), or puts it back. */
+  async setSetGoldInService(setId: Id, item: string, retire: boolean): Promise<SetGoldState> {
+    const res = await this.http.request<SetGoldState>(`/api/gold-sets/${encodeURIComponent(String(setId))}/${retire ? 'retire' : 'restore'}`, {
+      method: 'POST',
+      body: { item },
+    });
+    if (!res.body) throw new Error('The server sent no gold state.');
     return res.body;
   }
 

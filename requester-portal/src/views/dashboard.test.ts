@@ -61,6 +61,7 @@ describe('dashboard', () => {
     };
     const calls = mount({
       '/api/account': account, '/api/jobs': () => json(200, jobs), '/api/jobs/1/progress': () => json(200, progress), '/api/jobs/1/golds/health': () => json(200, report),
+      '/api/jobs/1/golds/retire': () => json(200, { item: 'g-split', retired: true, retiredAt: '2025-04-03T09:00:00Z', goldsInService: 3 }),
       '/api/jobs/1/golds/corrections': () =>
         json(200, { item: 'g-bad', oldLabel: 'cat', newLabel: 'dog', answersRescored: 8, workersRescored: 8, rejectionsReversed: 2, paidMinor: 20 }),
     });
@@ -70,7 +71,8 @@ describe('dashboard', () => {
     expect($('[data-testid=gold-summary]').textContent).toBe('4 golds: 1 probably wrong, 1 ambiguous.');
     const rows = [...document.querySelectorAll<HTMLElement>('[data-testid=gold]')];
     expect(rows.map((r) => r.dataset.flag)).toEqual(['PROBABLY_WRONG', 'AMBIGUOUS', 'OK', 'TOO_FEW_ANSWERS']);
-    expect([...rows[0]!.children].map((c) => c.textContent)).toEqual(['g-bad', 'cat', 'dog (97%)', '10% of 8', '9', 'Probably wrong', 'Set key to dog']);
+    expect([...rows[0]!.children].slice(0, 6).map((c) => c.textContent)).toEqual(['g-bad', 'cat', 'dog (97%)', '10% of 8', '9', 'Probably wrong']);
+    expect([...rows[0]!.querySelectorAll('button')].map((b) => b.textContent)).toEqual(['Set key to dog', 'Retire']);
     expect(rows[3]!.children[2]!.textContent).toBe('—');
     expect(rows.slice(1).every((r) => r.querySelector('[data-action=correct-gold]') === null)).toBe(true);
     rows[0]!.querySelector<HTMLButtonElement>('[data-action=correct-gold]')!.click();
@@ -78,6 +80,18 @@ describe('dashboard', () => {
     await flush();
     expect(calls).toContain('/api/jobs/1/golds/corrections');
     expect($('#gold-fix-status').textContent).toBe('g-bad: key set to dog; 8 answers re-scored, 2 rejections reversed ($0.20 paid).');
+    // Retiring the ambiguous gold: the server's answer is reported, the table shows it retired with a Restore button.
+    report.golds[1] = { ...report.golds[1]!, retiredAt: '2025-04-03T09:00:00Z' } as (typeof report.golds)[number];
+    document.querySelector<HTMLElement>('[data-flag=AMBIGUOUS] [data-action=retire-gold]')!.click();
+    await flush();
+    await flush();
+    expect(calls).toContain('/api/jobs/1/golds/retire');
+    expect($('#gold-fix-status').textContent).toBe('g-split: retired, served to no one from now on; 3 golds in service.');
+    const split = $('[data-flag=AMBIGUOUS]');
+    expect(split.dataset.retired).toBe('true');
+    expect(split.children[5]!.textContent).toBe('Retired');
+    expect(split.querySelector('[data-action=restore-gold]')).not.toBeNull();
+    expect($('[data-testid=gold-summary]').textContent).toBe('4 golds (1 retired): 1 probably wrong, 1 ambiguous.');
 
     view?.dispose?.();
     mount({ '/api/account': account, '/api/jobs': () => json(200, jobs), '/api/jobs/1/progress': () => json(200, progress) });

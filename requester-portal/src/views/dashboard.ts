@@ -29,6 +29,7 @@ import { h, replaceChildren, setLoadState } from '@common/lib/dom';
 import { formatCount, formatDateTime, formatMoney, formatPercent } from '@common/lib/format';
 import { describeError } from '@common/lib/http';
 import type { View } from '@common/views/view';
+import { goldSetsSection } from './goldSets';
 import { webhooksSection } from './webhooks';
 
 export interface DashboardOptions {
@@ -74,6 +75,7 @@ export function dashboardView(options: DashboardOptions): View {
   );
   const refresh = h('button', { type: 'button', id: 'refresh', class: 'btn' }, 'Refresh');
   const webhooks = webhooksSection(api);
+  const goldSets = goldSetsSection(api, () => jobs);
   const balanceSection = h(
     'section',
     { id: 'balance', class: 'card', 'aria-labelledby': 'balance-title' },
@@ -98,6 +100,7 @@ export function dashboardView(options: DashboardOptions): View {
       ),
       progressPanel,
     ),
+    goldSets.element,
     webhooks.element,
   );
 
@@ -184,7 +187,11 @@ export function dashboardView(options: DashboardOptions): View {
       { class: 'quality-sections' },
       golds instanceof Error || !golds
         ? errorLine(`Gold health: ${describeError(golds)}`)
-        : renderGoldHealth(golds as GoldHealthReport, (item, label, button) => void correctGold(job, item, label, button)),
+        : renderGoldHealth(
+            golds as GoldHealthReport,
+            (item, label, button) => void correctGold(job, item, label, button),
+            (item, retire, button) => void goldInService(job, item, retire, button),
+          ),
       renderSnapshots(job, versions, () => void freeze(job)),
       renderAdjudication(queue, (item, label, button) => void decide(job, item, label, button)),
       renderWorkers(workers),
@@ -269,6 +276,28 @@ export function dashboardView(options: DashboardOptions): View {
     }
   }
 
+  /** Retires a gold (or restores it), then shows the panel again with the outcome. */
+  async function goldInService(job: Job, item: string, retire: boolean, button: HTMLButtonElement): Promise<void> {
+    button.disabled = true;
+    try {
+      const state = await api.setGoldInService(job.id, item, retire);
+      if (disposed) return;
+      await loadProgress(job, true);
+      const status = progressPanel.querySelector<HTMLElement>('#gold-fix-status');
+      if (status) {
+        replaceChildren(
+          status,
+          h('p', { role: 'status' }, `${item}: ${state.retired ? 'retired, served to no one from now on' : 'back in service'}; ${formatCount(state.goldsInService)} golds in service.`),
+        );
+      }
+    } catch (e) {
+      if (disposed) return;
+      button.disabled = false;
+      const status = progressPanel.querySelector<HTMLElement>('#gold-fix-status');
+      if (status) replaceChildren(status, errorLine(`${item}: ${describeError(e)}`));
+    }
+  }
+
   /** A rule to try on the job's past answers; the outcome shows under the form and stays until the next replay. */
   function whatIfForm(job: Job): HTMLElement {
     const accuracy = h('input', { id: 'whatif-accuracy', type: 'number', min: 0, max: 0.99, step: 0.01, value: 0.7, 'aria-label': 'Minimum gold accuracy' }) as HTMLInputElement;
@@ -334,6 +363,7 @@ export function dashboardView(options: DashboardOptions): View {
   refresh.addEventListener('click', () => void loadAll());
   void loadAll();
   void webhooks.reload();
+  void goldSets.reload();
 
   return {
     title: 'Dashboard',
@@ -705,29 +735,45 @@ const FLAG_NAMES: Record<string, string> = {
 export function renderGoldHealth(
   report: GoldHealthReport,
   onCorrect?: (item: string, label: string, button: HTMLButtonElement) => void,
+  onService?: (item: string, retire: boolean, button: HTMLButtonElement) => void,
 ): HTMLElement {
   const flagged = report.probablyWrong + report.ambiguous;
+  const retired = report.golds.filter((g) => g.retiredAt).length;
+  const golds = retired === 0 ? `${formatCount(report.golds.length)} golds` : `${formatCount(report.golds.length)} golds (${formatCount(retired)} retired)`;
   const summary =
     report.golds.length === 0
       ? 'This job has no golds.'
       : flagged === 0
-        ? `${formatCount(report.golds.length)} golds, none flagged.`
-        : `${formatCount(report.golds.length)} golds: ${formatCount(report.probablyWrong)} probably wrong, ${formatCount(report.ambiguous)} ambiguous.`;
+        ? `${golds}, none flagged.`
+        : `${golds}: ${formatCount(report.probablyWrong)} probably wrong, ${formatCount(report.ambiguous)} ambiguous.`;
   const rows = goldsToReview(report.golds).map((g) =>
     h(
       'tr',
-      { 'data-testid': 'gold', 'data-flag': g.flag },
+      { 'data-testid': 'gold', 'data-flag': g.flag, 'data-retired': g.retiredAt ? 'true' : 'false' },
       h('th', { scope: 'row' }, g.item),
       h('td', null, g.goldLabel),
       h('td', null, g.crowdLabel === null ? '—' : `${g.crowdLabel} (${formatPercent(g.crowdConfidence ?? 0)})`),
       h('td', { class: 'num' }, g.shareCorrect === null ? '—' : `${formatPercent(g.shareCorrect)} of ${formatCount(g.answered)}`),
       h('td', { class: 'num' }, formatCount(g.shown)),
-      h('td', null, h('span', { class: `badge badge-flag-${g.flag.toLowerCase()}` }, FLAG_NAMES[g.flag] ?? g.flag)),
-      h('td', null, fixButton(g)),
+      h('td', null, g.retiredAt
+        ? h('span', { class: 'badge badge-other', title: `Retired ${formatDateTime(g.retiredAt)}` }, 'Retired')
+        : h('span', { class: `badge badge-flag-${g.flag.toLowerCase()}` }, FLAG_NAMES[g.flag] ?? g.flag)),
+      h('td', null, h('div', { class: 'actions' }, fixButton(g), serviceButton(g))),
     ),
   );
+  function serviceButton(g: GoldHealthReport['golds'][number]): HTMLElement | null {
+    if (!onService) return null;
+    const retire = !g.retiredAt;
+    const button = h(
+      'button',
+      { type: 'button', class: 'btn btn-quiet', 'data-action': retire ? 'retire-gold' : 'restore-gold', title: retire ? 'Serve it to no one from now on; its answers keep their scores' : 'Serve it again' },
+      retire ? 'Retire' : 'Restore',
+    ) as HTMLButtonElement;
+    button.addEventListener('click', () => onService(g.item, retire, button));
+    return button;
+  }
   function fixButton(g: GoldHealthReport['golds'][number]): HTMLElement | null {
-    if (!onCorrect || g.flag !== 'PROBABLY_WRONG' || g.crowdLabel === null || g.crowdLabel === g.goldLabel) return null;
+    if (!onCorrect || g.retiredAt || g.flag !== 'PROBABLY_WRONG' || g.crowdLabel === null || g.crowdLabel === g.goldLabel) return null;
     const label = g.crowdLabel;
     const button = h('button', { type: 'button', class: 'btn btn-quiet', 'data-action': 'correct-gold' }, `Set key to ${label}`) as HTMLButtonElement;
     button.addEventListener('click', () => onCorrect(g.item, label, button));
