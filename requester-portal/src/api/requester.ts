@@ -56,6 +56,8 @@ export interface GoldStats {
   hint?: string | null;
   /** When the gold was taken out of service; absent while it is served. */
   retiredAt?: string | null;
+  /** When its answers stopped counting (a voided gold stays retired). */
+  voidedAt?: string | null;
 }
 
 export interface GoldHealthReport {
@@ -75,7 +77,12 @@ export interface GoldState {
   item: string;
   retired: boolean;
   retiredAt?: string | null;
+  voidedAt?: string | null;
   goldsInService: number;
+  answersVoided?: number;
+  workersRescored?: number;
+  rejectionsReversed?: number;
+  paidMinor?: number;
 }
 
 /** A gold set shared across jobs (GET /api/gold-sets). */
@@ -368,11 +375,11 @@ export class RequesterApi {
     return res.body;
   }
 
-  /** Takes a gold out of service (retire = true) or puts it back. */
-  async setGoldInService(jobId: Id, item: string, retire: boolean): Promise<GoldState> {
+  /** Takes a gold out of service (retire = true; with voidAnswers its answers stop counting too) or puts it back. */
+  async setGoldInService(jobId: Id, item: string, retire: boolean, voidAnswers = false): Promise<GoldState> {
     const res = await this.http.request<GoldState>(`/api/jobs/${encodeURIComponent(String(jobId))}/golds/${retire ? 'retire' : 'restore'}`, {
       method: 'POST',
-      body: { item },
+      body: retire && voidAnswers ? { item, voidAnswers: true } : { item },
     });
     if (!res.body) throw new Error('The server sent no gold state.');
     return res.body;

@@ -59,9 +59,13 @@ describe('dashboard', () => {
       jobId: 1, wrongConfidence: 0.95, ambiguousShare: 0.5, minAnswers: 5, probablyWrong: 1, ambiguous: 1,
       golds: [gold('g-ok', 'OK', 0.9, 'cat'), gold('g-split', 'AMBIGUOUS', 0.4, 'cat'), gold('g-new', 'TOO_FEW_ANSWERS', null, null), gold('g-bad', 'PROBABLY_WRONG', 0.1, 'dog')],
     };
+    let voidResponse = false;
     const calls = mount({
       '/api/account': account, '/api/jobs': () => json(200, jobs), '/api/jobs/1/progress': () => json(200, progress), '/api/jobs/1/golds/health': () => json(200, report),
-      '/api/jobs/1/golds/retire': () => json(200, { item: 'g-split', retired: true, retiredAt: '2025-04-03T09:00:00Z', goldsInService: 3 }),
+      '/api/jobs/1/golds/retire': () =>
+        voidResponse
+          ? json(200, { item: 'g-split', retired: true, retiredAt: '2025-04-03T09:05:00Z', voidedAt: '2025-04-03T09:05:00Z', goldsInService: 2, answersVoided: 8, workersRescored: 8, rejectionsReversed: 1, paidMinor: 10 })
+          : json(200, { item: 'g-ok', retired: true, retiredAt: '2025-04-03T09:00:00Z', goldsInService: 3 }),
       '/api/jobs/1/golds/corrections': () =>
         json(200, { item: 'g-bad', oldLabel: 'cat', newLabel: 'dog', answersRescored: 8, workersRescored: 8, rejectionsReversed: 2, paidMinor: 20 }),
     });
@@ -80,18 +84,29 @@ describe('dashboard', () => {
     await flush();
     expect(calls).toContain('/api/jobs/1/golds/corrections');
     expect($('#gold-fix-status').textContent).toBe('g-bad: key set to dog; 8 answers re-scored, 2 rejections reversed ($0.20 paid).');
-    // Retiring the ambiguous gold: the server's answer is reported, the table shows it retired with a Restore button.
-    report.golds[1] = { ...report.golds[1]!, retiredAt: '2025-04-03T09:00:00Z' } as (typeof report.golds)[number];
-    document.querySelector<HTMLElement>('[data-flag=AMBIGUOUS] [data-action=retire-gold]')!.click();
+    // Retiring a gold: the server's answer is reported, the table shows it retired with a Restore button.
+    report.golds[0] = { ...report.golds[0]!, retiredAt: '2025-04-03T09:00:00Z' } as (typeof report.golds)[number];
+    document.querySelector<HTMLElement>('[data-flag=OK] [data-action=retire-gold]')!.click();
     await flush();
     await flush();
     expect(calls).toContain('/api/jobs/1/golds/retire');
-    expect($('#gold-fix-status').textContent).toBe('g-split: retired, served to no one from now on; 3 golds in service.');
-    const split = $('[data-flag=AMBIGUOUS]');
-    expect(split.dataset.retired).toBe('true');
-    expect(split.children[5]!.textContent).toBe('Retired');
-    expect(split.querySelector('[data-action=restore-gold]')).not.toBeNull();
+    expect($('#gold-fix-status').textContent).toBe('g-ok: retired, served to no one from now on; 3 golds in service.');
+    const ok = $('[data-flag=OK]');
+    expect(ok.dataset.retired).toBe('true');
+    expect(ok.children[5]!.textContent).toBe('Retired');
+    expect(ok.querySelector('[data-action=restore-gold]')).not.toBeNull();
     expect($('[data-testid=gold-summary]').textContent).toBe('4 golds (1 retired): 1 probably wrong, 1 ambiguous.');
+    // Only the ambiguous gold offers to void its answers; voided, it offers nothing more.
+    expect(document.querySelectorAll('[data-action=void-gold]')).toHaveLength(1);
+    voidResponse = true;
+    report.golds[1] = { ...report.golds[1]!, retiredAt: '2025-04-03T09:05:00Z', voidedAt: '2025-04-03T09:05:00Z' } as (typeof report.golds)[number];
+    $('[data-flag=AMBIGUOUS] [data-action=void-gold]').click();
+    await flush();
+    await flush();
+    expect($('#gold-fix-status').textContent).toBe('g-split: retired and voided: 8 answers no longer count, 1 rejections reversed ($0.10 paid); 2 golds in service.');
+    const split = $('[data-flag=AMBIGUOUS]');
+    expect(split.children[5]!.textContent).toBe('Voided');
+    expect(split.querySelectorAll('button')).toHaveLength(0);
 
     view?.dispose?.();
     mount({ '/api/account': account, '/api/jobs': () => json(200, jobs), '/api/jobs/1/progress': () => json(200, progress) });

@@ -190,7 +190,7 @@ export function dashboardView(options: DashboardOptions): View {
         : renderGoldHealth(
             golds as GoldHealthReport,
             (item, label, button) => void correctGold(job, item, label, button),
-            (item, retire, button) => void goldInService(job, item, retire, button),
+            (item, retire, button, voidAnswers) => void goldInService(job, item, retire, button, voidAnswers),
           ),
       renderSnapshots(job, versions, () => void freeze(job)),
       renderAdjudication(queue, (item, label, button) => void decide(job, item, label, button)),
@@ -277,18 +277,20 @@ export function dashboardView(options: DashboardOptions): View {
   }
 
   /** Retires a gold (or restores it), then shows the panel again with the outcome. */
-  async function goldInService(job: Job, item: string, retire: boolean, button: HTMLButtonElement): Promise<void> {
+  async function goldInService(job: Job, item: string, retire: boolean, button: HTMLButtonElement, voidAnswers: boolean): Promise<void> {
     button.disabled = true;
     try {
-      const state = await api.setGoldInService(job.id, item, retire);
+      const state = await api.setGoldInService(job.id, item, retire, voidAnswers);
       if (disposed) return;
       await loadProgress(job, true);
       const status = progressPanel.querySelector<HTMLElement>('#gold-fix-status');
       if (status) {
-        replaceChildren(
-          status,
-          h('p', { role: 'status' }, `${item}: ${state.retired ? 'retired, served to no one from now on' : 'back in service'}; ${formatCount(state.goldsInService)} golds in service.`),
-        );
+        const what = state.voidedAt
+          ? `retired and voided: ${formatCount(state.answersVoided ?? 0)} answers no longer count, ${formatCount(state.rejectionsReversed ?? 0)} rejections reversed (${formatMoney(state.paidMinor ?? 0, currency)} paid)`
+          : state.retired
+            ? 'retired, served to no one from now on'
+            : 'back in service';
+        replaceChildren(status, h('p', { role: 'status' }, `${item}: ${what}; ${formatCount(state.goldsInService)} golds in service.`));
       }
     } catch (e) {
       if (disposed) return;
@@ -735,7 +737,7 @@ const FLAG_NAMES: Record<string, string> = {
 export function renderGoldHealth(
   report: GoldHealthReport,
   onCorrect?: (item: string, label: string, button: HTMLButtonElement) => void,
-  onService?: (item: string, retire: boolean, button: HTMLButtonElement) => void,
+  onService?: (item: string, retire: boolean, button: HTMLButtonElement, voidAnswers: boolean) => void,
 ): HTMLElement {
   const flagged = report.probablyWrong + report.ambiguous;
   const retired = report.golds.filter((g) => g.retiredAt).length;
@@ -755,21 +757,34 @@ export function renderGoldHealth(
       h('td', null, g.crowdLabel === null ? '—' : `${g.crowdLabel} (${formatPercent(g.crowdConfidence ?? 0)})`),
       h('td', { class: 'num' }, g.shareCorrect === null ? '—' : `${formatPercent(g.shareCorrect)} of ${formatCount(g.answered)}`),
       h('td', { class: 'num' }, formatCount(g.shown)),
-      h('td', null, g.retiredAt
-        ? h('span', { class: 'badge badge-other', title: `Retired ${formatDateTime(g.retiredAt)}` }, 'Retired')
-        : h('span', { class: `badge badge-flag-${g.flag.toLowerCase()}` }, FLAG_NAMES[g.flag] ?? g.flag)),
-      h('td', null, h('div', { class: 'actions' }, fixButton(g), serviceButton(g))),
+      h('td', null, g.voidedAt
+        ? h('span', { class: 'badge badge-other', title: `Voided ${formatDateTime(g.voidedAt)}: its answers count for no one` }, 'Voided')
+        : g.retiredAt
+          ? h('span', { class: 'badge badge-other', title: `Retired ${formatDateTime(g.retiredAt)}` }, 'Retired')
+          : h('span', { class: `badge badge-flag-${g.flag.toLowerCase()}` }, FLAG_NAMES[g.flag] ?? g.flag)),
+      h('td', null, h('div', { class: 'actions' }, fixButton(g), serviceButton(g), voidButton(g))),
     ),
   );
+  function voidButton(g: GoldHealthReport['golds'][number]): HTMLElement | null {
+    // For a gold with no right key: its answers stop counting, and the rejections they supported are reversed and paid.
+    if (!onService || g.voidedAt || g.flag !== 'AMBIGUOUS') return null;
+    const button = h(
+      'button',
+      { type: 'button', class: 'btn btn-quiet', 'data-action': 'void-gold', title: 'Retire it, and take its answers out of every worker’s record' },
+      'Retire and void answers',
+    ) as HTMLButtonElement;
+    button.addEventListener('click', () => onService(g.item, true, button, true));
+    return button;
+  }
   function serviceButton(g: GoldHealthReport['golds'][number]): HTMLElement | null {
-    if (!onService) return null;
+    if (!onService || g.voidedAt) return null;
     const retire = !g.retiredAt;
     const button = h(
       'button',
       { type: 'button', class: 'btn btn-quiet', 'data-action': retire ? 'retire-gold' : 'restore-gold', title: retire ? 'Serve it to no one from now on; its answers keep their scores' : 'Serve it again' },
       retire ? 'Retire' : 'Restore',
     ) as HTMLButtonElement;
-    button.addEventListener('click', () => onService(g.item, retire, button));
+    button.addEventListener('click', () => onService(g.item, retire, button, false));
     return button;
   }
   function fixButton(g: GoldHealthReport['golds'][number]): HTMLElement | null {

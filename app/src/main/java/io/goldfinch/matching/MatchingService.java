@@ -265,7 +265,7 @@ public final class MatchingService {
         if (req.examSize() > 0) {
             long[] exam = db.tx(c -> Db.one(c, rs -> new long[]{rs.getLong(1), rs.getLong(2)},
                     "SELECT count(*), count(*) FILTER (WHERE gold_correct) FROM (SELECT gold_correct FROM assignment "
-                            + "WHERE worker_id = ? AND job_id = ? AND is_gold AND status IN ('SUBMITTED','ACCEPTED','REJECTED') "
+                            + "WHERE worker_id = ? AND job_id = ? AND is_gold AND gold_correct IS NOT NULL AND status IN ('SUBMITTED','ACCEPTED','REJECTED') "
                             + "ORDER BY submitted_at, id LIMIT ?) exam", workerId, job.id(), req.examSize()).orElseThrow());
             examAnswered = exam[0];
             examCorrect = exam[1];

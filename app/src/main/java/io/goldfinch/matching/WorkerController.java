@@ -122,7 +122,7 @@ public class WorkerController {
         long worker = Caller.of(auth).userId();
         return db.tx(c -> {
             long pending = Db.scalarLong(c, "SELECT COALESCE(SUM(reward_minor), 0) FROM assignment WHERE worker_id = ? AND status = 'SUBMITTED'", worker);
-            long answered = Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE worker_id = ? AND is_gold AND status IN ('ACCEPTED','REJECTED')", worker);
+            long answered = Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE worker_id = ? AND is_gold AND gold_correct IS NOT NULL AND status IN ('ACCEPTED','REJECTED')", worker);
             long correct = Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE worker_id = ? AND is_gold AND gold_correct AND status IN ('ACCEPTED','REJECTED')", worker);
             long balance = ledger.balance(c, Ledger.workerBalance(worker));
             double estimate = WorkerAccuracy.estimate(correct, answered);

@@ -53,7 +53,7 @@ public class DriftService {
             List<Row> rows = Db.list(c, rs -> new Row(rs.getTimestamp(1).toInstant(), rs.getString(2), rs.getBoolean(3), rs.getLong(4), rs.getLong(5)),
                     "SELECT b, label, is_gold, n, correct FROM (SELECT date_trunc(?, a.submitted_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS b, a.label, "
                             + "a.is_gold, count(*) AS n, count(*) FILTER (WHERE a.gold_correct) AS correct FROM assignment a "
-                            + "WHERE a.job_id = ? AND a.status IN ('SUBMITTED','ACCEPTED','REJECTED') GROUP BY 1, 2, 3) t "
+                            + "WHERE a.job_id = ? AND a.status IN ('SUBMITTED','ACCEPTED','REJECTED') AND (NOT a.is_gold OR a.gold_correct IS NOT NULL) GROUP BY 1, 2, 3) t "
                             + "WHERE b >= (SELECT COALESCE(max(date_trunc(?, submitted_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'), now()) "
                             + "- ?::interval FROM assignment WHERE job_id = ? AND status IN ('SUBMITTED','ACCEPTED','REJECTED')) ORDER BY b",
                     bucket, jobId, bucket, (MAX_BUCKETS - 1) + " " + bucket + "s", jobId);

@@ -21,7 +21,7 @@ public class GoldHealthService {
     @Serdeable
     public record Gold(String item, String goldLabel, long shown, long answered, long correct, Double shareCorrect,
                        String crowdLabel, Double crowdConfidence, long crowdAnswers, GoldHealth.Flag flag, String hint,
-                       java.time.Instant retiredAt) {
+                       java.time.Instant retiredAt, java.time.Instant voidedAt) {
     }
 
     /** The job's golds (retired ones too, with {@code retiredAt}), the rule's thresholds, and how many golds carry each flag. */
@@ -62,11 +62,12 @@ public class GoldHealthService {
                                 answered == 0 ? null : (double) correct / answered,
                                 crowd == null ? null : labels.get(crowd.label()), crowd == null ? null : crowd.confidence(), crowdAnswers,
                                 GoldHealth.flag(key, answered, correct, crowd, crowdAnswers, wrongConfidence, ambiguousShare),
-                                rs.getString(8), rs.getTimestamp(9) == null ? null : rs.getTimestamp(9).toInstant());
+                                rs.getString(8), rs.getTimestamp(9) == null ? null : rs.getTimestamp(9).toInstant(),
+                                rs.getTimestamp(10) == null ? null : rs.getTimestamp(10).toInstant());
                     },
                     "SELECT i.external_id, i.gold_label, i.crowd_evidence, count(a.id), "
                             + "count(a.id) FILTER (WHERE a.status IN ('SUBMITTED','ACCEPTED','REJECTED')), "
-                            + "count(a.id) FILTER (WHERE a.status IN ('SUBMITTED','ACCEPTED','REJECTED') AND a.gold_correct), i.posterior_answers, i.gold_hint, i.gold_retired_at "
+                            + "count(a.id) FILTER (WHERE a.status IN ('SUBMITTED','ACCEPTED','REJECTED') AND a.label = i.gold_label), i.posterior_answers, i.gold_hint, i.gold_retired_at, i.gold_voided_at "
                             + "FROM item i LEFT JOIN assignment a ON a.item_id = i.id "
                             + "WHERE i.job_id = ? AND i.is_gold GROUP BY i.id ORDER BY i.id", jobId);
             // The counts are of golds in service: a retired gold needs no more attention.

@@ -126,14 +126,21 @@ public class QualityController {
     public record GoldRef(@NotBlank @Size(max = 500) String item) {
     }
 
+    /** A gold to retire; with {@code voidAnswers}, its answers also stop counting for or against anyone. */
+    @Serdeable
+    public record Retirement(@NotBlank @Size(max = 500) String item, @Nullable Boolean voidAnswers) {
+    }
+
     /**
-     * Takes a gold out of service: it is served to no one from now on, and the answers it has keep their scores (correct a
-     * wrong key instead). 409 for an item that is not a gold.
+     * Takes a gold out of service: it is served to no one from now on. Its answers keep their scores (correct a wrong key
+     * instead) unless {@code voidAnswers} is true: then they stop counting, the workers' gold records lose them, and the
+     * rejections they supported are reversed and paid (for an ambiguous gold, which has no right key). 409 for an item
+     * that is not a gold.
      */
     @Post("/golds/retire")
-    public GoldRetirementService.GoldState retireGold(@PathVariable long id, @Body @Valid GoldRef body, Authentication auth) {
+    public GoldRetirementService.GoldState retireGold(@PathVariable long id, @Body @Valid Retirement body, Authentication auth) {
         Caller caller = Caller.of(auth);
-        return retirement.retire(caller.jobScope(), caller.userId(), id, body.item());
+        return retirement.retire(caller.jobScope(), caller.userId(), id, body.item(), Boolean.TRUE.equals(body.voidAnswers()));
     }
 
     /** Puts a retired gold back in service. */

@@ -66,7 +66,8 @@ public class WhatIfService {
                     "SELECT i.external_id, a.worker_id, a.label, a.is_gold, COALESCE(a.gold_correct, false), "
                             + "GREATEST(0, extract(epoch FROM a.submitted_at - a.leased_at))::float8, a.reward_minor + a.fee_minor, a.submitted_at "
                             + "FROM assignment a JOIN item i ON i.id = a.item_id "
-                            + "WHERE a.job_id = ? AND a.status IN ('SUBMITTED','ACCEPTED') ORDER BY a.submitted_at, a.id", jobId);
+                            + "WHERE a.job_id = ? AND a.status IN ('SUBMITTED','ACCEPTED') AND (NOT a.is_gold OR a.gold_correct IS NOT NULL) "
+                            + "ORDER BY a.submitted_at, a.id", jobId); // a voided gold's answers count for nothing
             Map<String, String> gold = new HashMap<>();
             Db.list(c, rs -> gold.put(rs.getString(1), rs.getString(2)), "SELECT external_id, gold_label FROM item WHERE job_id = ? AND is_gold", jobId);
             return new Loaded(job.labels(), job.method(), gold, rows, answers);

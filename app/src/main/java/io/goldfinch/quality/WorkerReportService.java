@@ -59,7 +59,7 @@ public class WorkerReportService {
                     "SELECT a.item_id, a.worker_id, a.label, a.is_gold, COALESCE(a.gold_correct, false), "
                             + "GREATEST(0, extract(epoch FROM a.submitted_at - a.leased_at))::float8, i.posterior_label "
                             + "FROM assignment a JOIN item i ON i.id = a.item_id "
-                            + "WHERE a.job_id = ? AND a.status IN ('SUBMITTED','ACCEPTED','REJECTED')", jobId);
+                            + "WHERE a.job_id = ? AND a.status IN ('SUBMITTED','ACCEPTED','REJECTED') AND (NOT a.is_gold OR a.gold_correct IS NOT NULL)", jobId);
             return new Loaded(job.labels(), job.minAccuracy(), answers);
         });
         WorkerRisk.Report r = WorkerRisk.analyse(loaded.answers(), loaded.labels().size(), loaded.minAccuracy(), WorkerRisk.Settings.defaults());

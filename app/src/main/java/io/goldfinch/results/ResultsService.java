@@ -60,7 +60,7 @@ public class ResultsService {
             long items = Db.scalarLong(c, "SELECT count(*) FROM item WHERE job_id = ? AND NOT is_gold", jobId);
             long done = Db.scalarLong(c, "SELECT count(*) FROM item WHERE job_id = ? AND NOT is_gold AND closed_at IS NOT NULL", jobId);
             long answers = Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE job_id = ? AND NOT is_gold AND status IN ('SUBMITTED','ACCEPTED','REJECTED')", jobId);
-            long goldAnswers = Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE job_id = ? AND is_gold AND status IN ('SUBMITTED','ACCEPTED','REJECTED')", jobId);
+            long goldAnswers = Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE job_id = ? AND is_gold AND gold_correct IS NOT NULL AND status IN ('SUBMITTED','ACCEPTED','REJECTED')", jobId);
             long goldCorrect = Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE job_id = ? AND is_gold AND gold_correct AND status IN ('SUBMITTED','ACCEPTED','REJECTED')", jobId);
             long spent = Db.scalarLong(c, "SELECT COALESCE(SUM(amount_minor), 0) FROM ledger_transfer WHERE job_id = ? AND kind IN ('REWARD','FEE','FLOOR_TOPUP')", jobId);
             long reserved = ledger.balance(c, Ledger.jobEscrow(jobId));

@@ -131,8 +131,10 @@ public class ReviewService {
         }
         record Posterior(String answer, String label, double confidence, boolean gold, String goldLabel) {
         }
+        // A voided gold's key is evidence of nothing: no truth to contradict.
         Posterior p = Db.one(c, rs -> new Posterior(rs.getString(1), rs.getString(2), rs.getDouble(3), rs.getBoolean(4), rs.getString(5)),
-                "SELECT a.label, i.posterior_label, COALESCE(i.posterior_confidence, 0), i.is_gold, i.gold_label "
+                "SELECT a.label, i.posterior_label, COALESCE(i.posterior_confidence, 0), i.is_gold, "
+                        + "CASE WHEN i.gold_voided_at IS NULL THEN i.gold_label END "
                         + "FROM assignment a JOIN item i ON i.id = a.item_id WHERE a.id = ?", due.id()).orElseThrow();
         String truth = p.gold() ? p.goldLabel() : p.label();
         double confidence = p.gold() ? 1.0 : p.confidence();
@@ -316,6 +318,22 @@ public class ReviewService {
      */
     public Reversals reverseAfterGoldFix(Connection c, long jobId, long goldItemId, String goldExternalId, String newKey) throws SQLException {
         Instant now = clock.instant();
+        Reversals cited = reverseCitedRejections(c, jobId, goldExternalId, "rejection reversed: the gold it cited was corrected", "gold-fix", now);
+        int count = cited.count();
+        long paid = cited.paidMinor();
+        List<UUID> onGold = Db.list(c, rs -> rs.getObject(1, UUID.class),
+                "SELECT id FROM assignment WHERE item_id = ? AND status = 'REJECTED' AND label = ? ORDER BY id FOR UPDATE", goldItemId, newKey);
+        for (UUID id : onGold) {
+            Due due = lockAny(c, id);
+            reverse(c, due, "rejection reversed: the gold's key was corrected to this answer", "gold-fix", now);
+            count++;
+            paid += due.rewardMinor();
+        }
+        return new Reversals(count, paid);
+    }
+
+    /** Reverses the FAILED_GOLDS rejections in the job citing the gold whose cited golds the worker no longer fails. */
+    private Reversals reverseCitedRejections(Connection c, long jobId, String goldExternalId, String why, String keyPrefix, Instant now) throws SQLException {
         record Rejected(UUID id, long worker, String evidence) {
         }
         List<Rejected> cited = Db.list(c, rs -> new Rejected(rs.getObject(1, UUID.class), rs.getLong(2), rs.getString(3)),
@@ -331,16 +349,28 @@ public class ReviewService {
                     jobId, r.worker(), r.evidence());
             if (stillFailed == 0) {
                 Due due = lockAny(c, r.id());
-                reverse(c, due, "rejection reversed: the gold it cited was corrected", "gold-fix", now);
+                reverse(c, due, why, keyPrefix, now);
                 count++;
                 paid += due.rewardMinor();
             }
         }
+        return new Reversals(count, paid);
+    }
+
+    /**
+     * After a gold's answers were voided: reverses and pays the FAILED_GOLDS rejections citing it that cite no gold the
+     * worker still fails, and the rejections of answers to the gold itself (its key no longer counts as evidence).
+     */
+    public Reversals reverseAfterGoldVoid(Connection c, long jobId, long goldItemId, String goldExternalId) throws SQLException {
+        Instant now = clock.instant();
+        Reversals cited = reverseCitedRejections(c, jobId, goldExternalId, "rejection reversed: the gold it cited was voided", "gold-void", now);
         List<UUID> onGold = Db.list(c, rs -> rs.getObject(1, UUID.class),
-                "SELECT id FROM assignment WHERE item_id = ? AND status = 'REJECTED' AND label = ? ORDER BY id FOR UPDATE", goldItemId, newKey);
+                "SELECT id FROM assignment WHERE item_id = ? AND status = 'REJECTED' ORDER BY id FOR UPDATE", goldItemId);
+        int count = cited.count();
+        long paid = cited.paidMinor();
         for (UUID id : onGold) {
             Due due = lockAny(c, id);
-            reverse(c, due, "rejection reversed: the gold's key was corrected to this answer", "gold-fix", now);
+            reverse(c, due, "rejection reversed: the gold it answered was voided", "gold-void", now);
             count++;
             paid += due.rewardMinor();
         }
