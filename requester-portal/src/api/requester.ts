@@ -1,5 +1,5 @@
 /** The requester's side of the API: account balance, jobs, progress and result exports. */
-import type { HttpClient } from '@common/lib/http';
+import { problemFromResponse, type HttpClient } from '@common/lib/http';
 
 export type Id = number | string;
 
@@ -284,8 +284,146 @@ export const SNAPSHOT_FORMATS: readonly SnapshotFormat[] = ['csv', 'jsonl', 'lab
 
 export const RESULT_FORMATS: readonly ResultFormat[] = ['csv', 'jsonl'];
 
+/** What a new job needs (POST /api/jobs); money in minor units. */
+export interface JobSpec {
+  title: string;
+  instructions: string;
+  labels: string[];
+  rewardMinor: number;
+  overlapMin: number;
+  overlapMax: number;
+  goldRate: number;
+  reviewWindowHours: number;
+  aggregationMethod?: 'auto' | 'mv' | 'one-coin' | 'ds';
+  confidenceTarget?: number;
+  minAccuracy?: number;
+}
+
+/** What publishing will reserve (GET /api/jobs/{id}/quote). */
+export interface Quote {
+  normalTasks: number;
+  goldTasks: number;
+  rewardPerTaskMinor: number;
+  feePerTaskMinor: number;
+  rewardsMinor: number;
+  feesMinor: number;
+  totalMinor: number;
+}
+
+export interface ApiKeyView {
+  id: Id;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  revokedAt?: string | null;
+}
+
+/** A new API key: {@link key} is shown only once. */
+export interface IssuedKey {
+  id: Id;
+  name: string;
+  prefix: string;
+  key: string;
+}
+
+/**
+ * Sends a file to the server with upload progress (fetch reports none), resolving to the parsed JSON answer; a
+ * non-2xx answer rejects with the server's problem (ApiError).
+ */
+export type Uploader = (path: string, file: Blob, contentType: string, onProgress: (share: number) => void) => Promise<unknown>;
+
+export const xhrUploader: Uploader = (path, file, contentType, onProgress) =>
+  new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('Content-Type', contentType);
+    xhr.setRequestHeader('Accept', 'application/json, application/problem+json');
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
+    };
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) {
+        try {
+          resolve(xhr.responseText ? JSON.parse(xhr.responseText) : null);
+        } catch {
+          reject(new Error('The server sent an answer that is not JSON.'));
+        }
+      } else {
+        reject(problemFromResponse(xhr.status, xhr.statusText, xhr.responseText));
+      }
+    };
+    xhr.onerror = () => reject(new Error('The upload did not reach the server. Check the connection and try again.'));
+    xhr.send(file);
+  });
+
+/** The media type of an items or golds file, from its name: .jsonl/.ndjson are JSON lines, anything else CSV. */
+export function uploadContentType(fileName: string): string {
+  return /\.(jsonl|ndjson)$/i.test(fileName) ? 'application/x-ndjson' : 'text/csv';
+}
+
 export class RequesterApi {
-  constructor(private readonly http: HttpClient) {}
+  constructor(
+    private readonly http: HttpClient,
+    private readonly uploader: Uploader = xhrUploader,
+  ) {}
+
+  async createJob(spec: JobSpec): Promise<Job> {
+    const res = await this.http.request<Job>('/api/jobs', { method: 'POST', body: spec });
+    if (!res.body) throw new Error('The server sent no job.');
+    return res.body;
+  }
+
+  /** Uploads a CSV or JSONL file of items (or golds) to a job, reporting the upload's progress in [0, 1]. */
+  async uploadToJob(jobId: Id, kind: 'items' | 'golds', file: File, onProgress: (share: number) => void = () => {}): Promise<UploadReport> {
+    const report = (await this.uploader(`/api/jobs/${encodeURIComponent(String(jobId))}/${kind}`, file, uploadContentType(file.name), onProgress)) as UploadReport | null;
+    if (!report || typeof report.accepted !== 'number') throw new Error('The server sent no upload report.');
+    return report;
+  }
+
+  async quote(jobId: Id): Promise<Quote> {
+    const res = await this.http.request<Quote>(`/api/jobs/${encodeURIComponent(String(jobId))}/quote`);
+    if (!res.body) throw new Error('The server sent no quote.');
+    return res.body;
+  }
+
+  async publish(jobId: Id): Promise<Job> {
+    const res = await this.http.request<Job>(`/api/jobs/${encodeURIComponent(String(jobId))}/publish`, { method: 'POST', body: {} });
+    if (!res.body) throw new Error('The server sent no job.');
+    return res.body;
+  }
+
+  /** Moves money from the balance to the job's escrow; {@code reference} makes a retried request count once. */
+  async topUp(jobId: Id, amountMinor: number, reference: string): Promise<Job> {
+    const res = await this.http.request<Job>(`/api/jobs/${encodeURIComponent(String(jobId))}/top-up`, {
+      method: 'POST',
+      body: { amountMinor, reference },
+    });
+    if (!res.body) throw new Error('The server sent no job.');
+    return res.body;
+  }
+
+  /** Starts a Stripe Checkout top-up of the balance; the answer holds the page to send the requester to. */
+  async checkout(amountMinor: number): Promise<{ checkoutId: string; checkoutUrl: string }> {
+    const res = await this.http.request<{ checkoutId: string; checkoutUrl: string }>('/api/account/checkout', { method: 'POST', body: { amountMinor } });
+    if (!res.body?.checkoutUrl) throw new Error('The server sent no checkout page.');
+    return res.body;
+  }
+
+  async apiKeys(): Promise<ApiKeyView[]> {
+    const res = await this.http.request<ApiKeyView[]>('/api/api-keys');
+    return Array.isArray(res.body) ? res.body : [];
+  }
+
+  async createApiKey(name: string): Promise<IssuedKey> {
+    const res = await this.http.request<IssuedKey>('/api/api-keys', { method: 'POST', body: { name } });
+    if (!res.body?.key) throw new Error('The server sent no key.');
+    return res.body;
+  }
+
+  async revokeApiKey(id: Id): Promise<void> {
+    await this.http.request(`/api/api-keys/${encodeURIComponent(String(id))}`, { method: 'DELETE' });
+  }
 
   async account(): Promise<Account> {
     const res = await this.http.request<Account>('/api/account');

@@ -30,6 +30,7 @@ import { formatCount, formatDateTime, formatMoney, formatPercent } from '@common
 import { describeError } from '@common/lib/http';
 import type { View } from '@common/views/view';
 import { goldSetsSection } from './goldSets';
+import { apiKeysSection, fundsForm, jobSetup, newJobSection } from './setup';
 import { webhooksSection } from './webhooks';
 
 export interface DashboardOptions {
@@ -76,11 +77,17 @@ export function dashboardView(options: DashboardOptions): View {
   const refresh = h('button', { type: 'button', id: 'refresh', class: 'btn' }, 'Refresh');
   const webhooks = webhooksSection(api);
   const goldSets = goldSetsSection(api, () => jobs);
+  const apiKeys = apiKeysSection(api);
+  const newJob = newJobSection(api, () => currency, (job) => {
+    selected = job;
+    void loadAll();
+  });
   const balanceSection = h(
     'section',
     { id: 'balance', class: 'card', 'aria-labelledby': 'balance-title' },
     h('h2', { id: 'balance-title' }, 'Balance'),
     balanceBody,
+    fundsForm(api, () => currency),
   );
 
   const element = h(
@@ -88,6 +95,7 @@ export function dashboardView(options: DashboardOptions): View {
     { class: 'page' },
     h('div', { class: 'page-head' }, h('h1', { tabindex: -1 }, 'Dashboard'), h('div', { class: 'actions' }, refresh)),
     balanceSection,
+    newJob,
     h(
       'div',
       { class: 'dashboard-grid' },
@@ -102,6 +110,7 @@ export function dashboardView(options: DashboardOptions): View {
     ),
     goldSets.element,
     webhooks.element,
+    apiKeys.element,
   );
 
   let disposed = false;
@@ -132,7 +141,7 @@ export function dashboardView(options: DashboardOptions): View {
       replaceChildren(
         jobsStatus,
         jobs.length === 0
-          ? h('p', { id: 'no-jobs', class: 'empty-state' }, 'You have no jobs yet. Jobs you create through the API appear here.')
+          ? h('p', { id: 'no-jobs', class: 'empty-state' }, 'You have no jobs yet. Create one above, or through the API.')
           : null,
       );
       jobsTable.hidden = jobs.length === 0;
@@ -172,6 +181,7 @@ export function dashboardView(options: DashboardOptions): View {
    * and a refresh must not wipe what the user is reading (a replay's outcome, an action's message).
    */
   let quality: { jobId: string; sections: HTMLElement; whatIf: HTMLElement } | null = null;
+  let setup: { jobId: string; status: string; element: HTMLElement | null } | null = null;
 
   async function qualitySections(job: Job): Promise<HTMLElement> {
     // Each is extra: when one cannot be read, the others and the progress still show, with a note.
@@ -219,8 +229,15 @@ export function dashboardView(options: DashboardOptions): View {
         quality = { jobId: String(job.id), sections, whatIf: same ? quality!.whatIf : whatIfForm(job) };
       }
       latestStatus = progress.status;
+      // The setup part is kept between refreshes (an upload may be under way in it), and made again when the job's
+      // status changes.
+      const status = progress.status ?? job.status;
+      if (setup === null || setup.jobId !== String(job.id) || setup.status !== status) {
+        setup = { jobId: String(job.id), status, element: jobSetup(api, { ...job, status }, currency, () => void loadAll()) };
+      }
       content = [
         renderProgress(job, progress, currency),
+        ...(setup.element ? [setup.element] : []),
         quality!.sections,
         quality!.whatIf,
         h('p', { class: 'muted small' }, `Updated ${new Date().toLocaleTimeString()}`),
@@ -365,6 +382,7 @@ export function dashboardView(options: DashboardOptions): View {
   refresh.addEventListener('click', () => void loadAll());
   void loadAll();
   void webhooks.reload();
+  void apiKeys.reload();
   void goldSets.reload();
 
   return {

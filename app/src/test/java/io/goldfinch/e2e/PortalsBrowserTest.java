@@ -121,4 +121,35 @@ class PortalsBrowserTest {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("jobs"), title));
         assertThat(browser.findElement(By.id("balance")).getText()).contains("1,234.56");
     }
+
+    @Test
+    void aRequesterCreatesAJobUploadsItsItemsAndPublishesItFromThePortal() throws Exception {
+        Api api = new Api(client.toBlocking(), users);
+        Api.Session requester = api.signUp("REQUESTER");
+        api.credit(api.admin(), requester.id(), 100_000);
+        String title = "Portal job " + System.nanoTime();
+        File items = Files.createTempFile("items", ".csv").toFile();
+        Files.writeString(items.toPath(), "id,text\np1,\"first review\"\np2,\"second review\"\np1,\"the first again\"\np3,\"third review\"\n");
+
+        signIn("requester", requester.email());
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#new-job summary"))).click();
+        browser.findElement(By.id("job-title")).sendKeys(title);
+        browser.findElement(By.id("job-labels")).sendKeys("positive, negative");
+        browser.findElement(By.id("job-gold-rate")).clear();
+        browser.findElement(By.id("job-gold-rate")).sendKeys("0");
+        browser.findElement(By.id("job-create")).click();
+        // The draft is chosen: upload its items from a file (XHR with the session cookie), see the refused row, publish.
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("upload-items-file"))).sendKeys(items.getAbsolutePath());
+        browser.findElement(By.id("upload-items")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("upload-items-result"), "3 of 4 rows stored, 1 refused."));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("quote"), "15 tasks"));
+        browser.findElement(By.id("publish")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("progress"), "Top up escrow"));
+        java.util.List<Map<String, Object>> jobs = api.getList(requester, "/api/jobs");
+        assertThat(jobs).singleElement().satisfies(j -> {
+            assertThat(j).containsEntry("title", title).containsEntry("status", "PUBLISHED");
+            assertThat(Api.num(j.get("itemCount"))).isEqualTo(3);
+        });
+    }
 }

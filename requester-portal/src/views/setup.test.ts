@@ -1,0 +1,213 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { HttpClient } from '@common/lib/http';
+import { flush, json, problem } from '@common/test/fakes';
+import { RequesterApi, uploadContentType, type Job, type Uploader } from '../api/requester';
+import { apiKeysSection, fundsForm, jobSetup, newJobSection, parseLabels, toMinor } from './setup';
+
+afterEach(() => document.body.replaceChildren());
+const $ = (s: string) => document.querySelector<HTMLElement>(s)!;
+const set = (selector: string, value: string) => (($(selector) as HTMLInputElement).value = value);
+const submit = (selector: string) => $(selector).dispatchEvent(new Event('submit', { cancelable: true }));
+
+type Route = (init?: RequestInit) => Response;
+
+/** A fake server answering by "METHOD path", recording each request with its body. */
+function server(routes: Record<string, Route>, uploader?: Uploader) {
+  const requests: string[] = [];
+  const fetch = async (url: string, init?: RequestInit) => {
+    const key = `${init?.method ?? 'GET'} ${url}`;
+    requests.push(`${key}${init?.body ? ' ' + String(init.body) : ''}`);
+    const route = routes[key];
+    return route ? route(init) : problem(404, { title: 'Not found' });
+  };
+  return { api: new RequesterApi(new HttpClient({ fetch }), uploader), requests };
+}
+
+const job = (status: string): Job => ({ id: 7, title: 'Reviews', status }) as unknown as Job;
+
+function chooseFile(selector: string, name: string, content: string): void {
+  const input = $(selector) as HTMLInputElement;
+  Object.defineProperty(input, 'files', { value: [new File([content], name)], configurable: true });
+}
+
+describe('amounts and labels typed by a requester', () => {
+  it('reads amounts in the currency’s major units, refusing what is not one', () => {
+    expect(toMinor('0.05', 'USD')).toBe(5);
+    expect(toMinor(' 12 ', 'USD')).toBe(1200);
+    expect(toMinor('3,5', 'EUR')).toBe(350);
+    expect(toMinor('1.234', 'USD')).toBeNull();
+    expect(toMinor('-1', 'USD')).toBeNull();
+    expect(toMinor('ten', 'USD')).toBeNull();
+    expect(toMinor('500', 'JPY')).toBe(500);
+    expect(toMinor('5.5', 'JPY')).toBeNull();
+    expect(parseLabels(' cat, dog,, cat ,bird')).toEqual(['cat', 'dog', 'bird']);
+    expect(uploadContentType('items.JSONL')).toBe('application/x-ndjson');
+    expect(uploadContentType('items.csv')).toBe('text/csv');
+  });
+});
+
+describe('new job', () => {
+  it('says what is wrong before sending, then creates the draft with the typed settings', async () => {
+    const created: Job[] = [];
+    const { api, requests } = server({ 'POST /api/jobs': () => json(201, { id: 9, title: 'Cats', status: 'DRAFT' }) });
+    document.body.replaceChildren(newJobSection(api, () => 'USD', (j) => created.push(j)));
+    set('#job-title', 'Cats');
+    set('#job-labels', 'cat');
+    set('#job-reward', '0');
+    submit('#new-job-form');
+    await flush();
+    expect([...document.querySelectorAll('#new-job-status [role=alert] p')].map((p) => p.textContent)).toEqual([
+      'Give at least two labels.',
+      'The reward must be an amount in USD, more than zero.',
+    ]);
+    expect(requests).toEqual([]);
+
+    set('#job-labels', 'cat, dog');
+    set('#job-reward', '0.04');
+    set('#job-min-accuracy', '0.7');
+    submit('#new-job-form');
+    await flush();
+    await flush();
+    const sent = JSON.parse(requests[0]!.slice('POST /api/jobs '.length)) as Record<string, unknown>;
+    expect(sent).toMatchObject({ title: 'Cats', labels: ['cat', 'dog'], rewardMinor: 4, overlapMin: 3, overlapMax: 5, goldRate: 0.1, reviewWindowHours: 72, aggregationMethod: 'auto', confidenceTarget: 0.95, minAccuracy: 0.7 });
+    expect(created.map((j) => j.id)).toEqual([9]);
+    expect($('#new-job-status').textContent).toBe('Draft “Cats” created: upload its items and golds, then publish it.');
+  });
+});
+
+describe('a draft job', () => {
+  it('uploads items with progress and the refused rows, shows the price, and publishes once funds allow', async () => {
+    const progress: number[] = [];
+    const uploads: string[] = [];
+    const files: Blob[] = [];
+    const uploader: Uploader = async (path, file, contentType, onProgress) => {
+      uploads.push(`${path} ${contentType}`);
+      files.push(file);
+      onProgress(0.5);
+      progress.push(Number(($('#upload-items-progress') as HTMLProgressElement).value));
+      onProgress(1);
+      return { rows: 3, accepted: 2, rejected: 1, errors: [{ line: 4, message: 'missing id' }], errorsTruncated: false };
+    };
+    let funded = false;
+    const { api, requests } = server(
+      {
+        'GET /api/jobs/7/quote': () => json(200, { normalTasks: 10, goldTasks: 2, rewardPerTaskMinor: 5, feePerTaskMinor: 1, rewardsMinor: 60, feesMinor: 6, totalMinor: 66 }),
+        'POST /api/jobs/7/publish': () =>
+          funded ? json(200, { id: 7, status: 'PUBLISHED' }) : problem(409, { title: 'Conflict', detail: 'the balance does not cover the budget of 0.66' }),
+      },
+      uploader,
+    );
+    let changed = 0;
+    document.body.replaceChildren(jobSetup(api, job('DRAFT'), 'USD', () => changed++)!);
+    await flush();
+    expect($('[data-testid=quote]').textContent).toBe(
+      'Publishing reserves $0.66: 10 tasks and 2 gold tasks at $0.05, plus $0.06 in fees. What is not spent comes back when the job ends.',
+    );
+
+    submit('#upload-items-form');
+    await flush();
+    expect($('#upload-items-result [role=alert]').textContent).toBe('Choose a CSV or JSONL file first.');
+    chooseFile('#upload-items-file', 'items.csv', 'id,text\na,x\nb,y\n,z\n');
+    submit('#upload-items-form');
+    await flush();
+    await flush();
+    expect(uploads).toEqual(['/api/jobs/7/items text/csv']);
+    expect((files[0] as File).name).toBe('items.csv');
+    expect(files[0]!.size).toBe('id,text\na,x\nb,y\n,z\n'.length); // the file itself, not a copy read into memory
+    expect(progress).toEqual([0.5]);
+    expect($('[data-testid=upload-report-items] p').textContent).toBe('2 of 3 rows stored, 1 refused.');
+    expect($('[data-testid=upload-report-items] li').textContent).toBe('Line 4: missing id');
+    expect(changed).toBe(1);
+    expect(requests.filter((r) => r === 'GET /api/jobs/7/quote')).toHaveLength(2); // the price follows the upload
+
+    $('#publish').click();
+    await flush();
+    expect($('#setup-status [role=alert]').textContent).toBe('The balance does not cover the budget of 0.66');
+    funded = true;
+    $('#publish').click();
+    await flush();
+    expect($('#setup-status').textContent).toBe('Published: workers can take its tasks now.');
+    expect(changed).toBe(2);
+  });
+
+  it('tops a running job’s escrow up with one reference per amount', async () => {
+    const { api, requests } = server({ 'POST /api/jobs/7/top-up': () => json(200, { id: 7, status: 'PUBLISHED' }) });
+    let changed = 0;
+    document.body.replaceChildren(jobSetup(api, job('PAUSED'), 'USD', () => changed++)!);
+    expect(document.querySelector('#publish')).toBeNull();
+    expect(document.querySelector('#upload-golds-form')).not.toBeNull();
+    set('#topup-amount', 'lots');
+    submit('#topup-form');
+    await flush();
+    expect($('#setup-status [role=alert]').textContent).toBe('Type an amount in USD, more than zero.');
+    set('#topup-amount', '25.50');
+    submit('#topup-form');
+    await flush();
+    await flush();
+    const body = JSON.parse(requests[0]!.slice('POST /api/jobs/7/top-up '.length)) as { amountMinor: number; reference: string };
+    expect(body.amountMinor).toBe(2550);
+    expect(body.reference).toMatch(/^[0-9a-f-]{36}$/);
+    expect($('#setup-status').textContent).toBe('$25.50 moved to the job’s escrow; it runs.');
+    expect(changed).toBe(1);
+    expect(jobSetup(api, job('COMPLETED'), 'USD', () => {})).toBeNull();
+  });
+});
+
+describe('funds and API keys', () => {
+  it('sends the requester to Stripe Checkout, or says why an offline installation cannot take a payment', async () => {
+    let offline = true;
+    const { api } = server({
+      'POST /api/account/checkout': () =>
+        offline
+          ? problem(409, { title: 'Conflict', detail: 'payments run offline here: an admin credits balances' })
+          : json(200, { checkoutId: 'c1', checkoutUrl: 'https://checkout.stripe.com/c/pay/cs_1' }),
+    });
+    const went: string[] = [];
+    document.body.replaceChildren(fundsForm(api, () => 'USD', (url) => went.push(url)));
+    set('#funds-amount', '0.50');
+    submit('#funds-form');
+    await flush();
+    expect($('#funds-status [role=alert]').textContent).toBe('Type an amount in USD of at least $1.00.');
+    set('#funds-amount', '100');
+    submit('#funds-form');
+    await flush();
+    expect($('#funds-status [role=alert]').textContent).toBe('Payments run offline here: an admin credits balances');
+    offline = false;
+    submit('#funds-form');
+    await flush();
+    expect(went).toEqual(['https://checkout.stripe.com/c/pay/cs_1']);
+  });
+
+  it('creates a key and shows it once, and revokes one', async () => {
+    const keys: { id: number; name: string; prefix: string; createdAt: string; revokedAt?: string }[] = [];
+    const { api, requests } = server({
+      'GET /api/api-keys': () => json(200, keys),
+      'POST /api/api-keys': () => {
+        keys.push({ id: 1, name: 'pipeline', prefix: 'gf_ab12', createdAt: '2025-04-03T09:00:00Z' });
+        return json(201, { id: 1, name: 'pipeline', prefix: 'gf_ab12', key: 'gf_ab12secret' });
+      },
+      'DELETE /api/api-keys/1': () => {
+        keys[0]!.revokedAt = '2025-04-03T10:00:00Z';
+        return new Response(null, { status: 204 });
+      },
+    });
+    const section = apiKeysSection(api);
+    document.body.replaceChildren(section.element);
+    await section.reload();
+    expect($('#no-api-keys').textContent).toBe('No keys yet.');
+    set('#api-key-name', ' pipeline ');
+    submit('#api-key-form');
+    await flush();
+    await flush();
+    expect(requests).toContain('POST /api/api-keys {"name":"pipeline"}');
+    expect($('[data-testid=api-key-secret] code').textContent).toBe('gf_ab12secret');
+    expect([...$('[data-testid=api-key]').children].slice(0, 2).map((c) => c.textContent)).toEqual(['pipeline', 'gf_ab12…']);
+    $('[data-action=revoke-key]').click();
+    await flush();
+    await flush();
+    expect(requests).toContain('DELETE /api/api-keys/1');
+    expect($('[data-testid=api-key]').children[3]!.textContent).toMatch(/^Revoked /);
+    expect(document.querySelector('[data-testid=api-key-secret]')).toBeNull();
+    expect($('#api-key-status').textContent).toBe('“pipeline” revoked: requests with it are refused from now on.');
+  });
+});
