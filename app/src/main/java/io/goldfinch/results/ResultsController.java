@@ -22,7 +22,7 @@ import java.util.List;
 
 /** Progress, labels and raw answers of a job, as JSON, CSV or JSONL. */
 @Controller("/api/jobs/{id}")
-@Secured(Role.REQUESTER_NAME)
+@Secured({Role.REQUESTER_NAME, Role.QUALITY_MANAGER_NAME, Role.ADMIN_NAME})
 @Tag(name = "results")
 public class ResultsController {
 
@@ -36,19 +36,19 @@ public class ResultsController {
 
     @Get("/progress")
     public ResultsService.Progress progress(@PathVariable long id, Authentication auth) {
-        return results.progress(Caller.of(auth).userId(), id);
+        return results.progress(Caller.of(auth).jobScope(), id);
     }
 
     @Get(value = "/results", produces = {"application/json", "text/csv", "application/x-ndjson"})
     public HttpResponse<?> results(@PathVariable long id, @Nullable @QueryValue String format, Authentication auth) {
-        List<ResultsService.ItemResult> rows = results.results(Caller.of(auth).userId(), id);
+        List<ResultsService.ItemResult> rows = results.results(Caller.of(auth).jobScope(), id);
         return export(rows, format, "job-" + id + "-results", List.of("item", "label", "confidence", "answers", "method"),
                 r -> List.of(r.item(), r.label(), r.confidence(), r.answers(), r.method()));
     }
 
     @Get(value = "/answers", produces = {"application/json", "text/csv", "application/x-ndjson"})
     public HttpResponse<?> answers(@PathVariable long id, @Nullable @QueryValue String format, Authentication auth) {
-        List<ResultsService.RawAnswer> rows = results.answers(Caller.of(auth).userId(), id);
+        List<ResultsService.RawAnswer> rows = results.answers(Caller.of(auth).jobScope(), id);
         return export(rows, format, "job-" + id + "-answers", List.of("item", "worker", "label", "gold", "status", "submitted_at"),
                 r -> List.of(r.item(), r.worker(), r.label(), r.gold(), r.status(), r.submittedAt().toString()));
     }

@@ -47,14 +47,16 @@ public class ResultsService {
         this.ledger = ledger;
     }
 
-    private static JobInfo owned(Connection c, long requesterId, long jobId) throws SQLException {
+    /** The job, scoped to {@code requesterId}'s jobs; null for any job (quality managers, admins). */
+    private static JobInfo owned(Connection c, Long requesterId, long jobId) throws SQLException {
         return Db.one(c, rs -> new JobInfo(rs.getLong(1), Arrays.asList((String[]) rs.getArray(2).getArray()), rs.getInt(3),
                                 rs.getString(4), rs.getString(5)),
-                        "SELECT id, labels, overlap_max, aggregation_method, status FROM job WHERE id = ? AND requester_id = ?", jobId, requesterId)
+                        "SELECT id, labels, overlap_max, aggregation_method, status FROM job WHERE id = ? AND (?::bigint IS NULL OR requester_id = ?)",
+                        jobId, requesterId, requesterId)
                 .orElseThrow(() -> ApiException.notFound("job"));
     }
 
-    public Progress progress(long requesterId, long jobId) {
+    public Progress progress(Long requesterId, long jobId) {
         return db.tx(c -> {
             JobInfo job = owned(c, requesterId, jobId);
             long items = Db.scalarLong(c, "SELECT count(*) FROM item WHERE job_id = ? AND NOT is_gold", jobId);
@@ -76,7 +78,7 @@ public class ResultsService {
      * item an expert adjudicated has the expert's label, confidence 1 and method {@code adjudicated}; it is clamped in
      * the fit like a gold.
      */
-    public List<ItemResult> results(long requesterId, long jobId) {
+    public List<ItemResult> results(Long requesterId, long jobId) {
         record Loaded(JobInfo job, List<LabelAggregation.Answer> answers, Map<String, String> gold, Map<String, String> adjudicated) {
         }
         Loaded loaded = db.tx(c -> {
@@ -112,7 +114,7 @@ public class ResultsService {
         return out;
     }
 
-    public List<RawAnswer> answers(long requesterId, long jobId) {
+    public List<RawAnswer> answers(Long requesterId, long jobId) {
         return db.tx(c -> {
             owned(c, requesterId, jobId);
             return Db.list(c, rs -> new RawAnswer(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getBoolean(4), rs.getString(5),

@@ -53,8 +53,10 @@ public class ReviewController {
     public record Decision(@Size(max = 2000) String note) {
     }
 
+    /** A pending rejection request or appeal: the requester's reason or the worker's message, the evidence, and the answer. */
     @Serdeable
-    public record Pending(UUID id, UUID assignmentId, String text, String evidence, Instant createdAt) {
+    public record Pending(UUID id, UUID assignmentId, String text, String evidence, Instant createdAt, long jobId, long workerId,
+                          String label, String item) {
     }
 
     private final ReviewService reviews;
@@ -102,9 +104,10 @@ public class ReviewController {
     @Get("/qm/rejections")
     @Secured(Role.QUALITY_MANAGER_NAME)
     public List<Pending> pendingRejections() {
-        return db.tx(c -> Db.list(c, rs -> new Pending(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
-                        rs.getString(4), rs.getTimestamp(5).toInstant()),
-                "SELECT id, assignment_id, reason, evidence::text, created_at FROM rejection_request WHERE status = 'PENDING' ORDER BY created_at LIMIT 500"));
+        return db.tx(c -> Db.list(c, ReviewController::pending,
+                "SELECT r.id, r.assignment_id, r.reason, r.evidence::text, r.created_at, a.job_id, a.worker_id, a.label, i.external_id "
+                        + "FROM rejection_request r JOIN assignment a ON a.id = r.assignment_id JOIN item i ON i.id = a.item_id "
+                        + "WHERE r.status = 'PENDING' ORDER BY r.created_at LIMIT 500"));
     }
 
     @Post("/qm/rejections/{id}/approve")
@@ -124,10 +127,15 @@ public class ReviewController {
     @Get("/qm/appeals")
     @Secured(Role.QUALITY_MANAGER_NAME)
     public List<Pending> pendingAppeals() {
-        return db.tx(c -> Db.list(c, rs -> new Pending(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
-                        rs.getString(4), rs.getTimestamp(5).toInstant()),
-                "SELECT p.id, p.assignment_id, p.message, a.review_evidence::text, p.created_at FROM appeal p "
-                        + "JOIN assignment a ON a.id = p.assignment_id WHERE p.status = 'PENDING' ORDER BY p.created_at LIMIT 500"));
+        return db.tx(c -> Db.list(c, ReviewController::pending,
+                "SELECT p.id, p.assignment_id, p.message, a.review_evidence::text, p.created_at, a.job_id, a.worker_id, a.label, i.external_id "
+                        + "FROM appeal p JOIN assignment a ON a.id = p.assignment_id JOIN item i ON i.id = a.item_id "
+                        + "WHERE p.status = 'PENDING' ORDER BY p.created_at LIMIT 500"));
+    }
+
+    private static Pending pending(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Pending(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4), rs.getTimestamp(5).toInstant(),
+                rs.getLong(6), rs.getLong(7), rs.getString(8), rs.getString(9));
     }
 
     @Post("/qm/appeals/{id}/uphold")
