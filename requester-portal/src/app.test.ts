@@ -67,4 +67,42 @@ describe('RequesterApp', () => {
     await boot({ 'GET /api/me': () => json(200, { ...requester, roles: ['WORKER'] }) });
     expect(document.getElementById('wrong-portal')!.textContent).toContain('not a requester account');
   });
+
+  it('opens the quality console for a quality manager: every requester’s jobs and the decisions waiting, no balance', async () => {
+    const appeal = {
+      id: 'a1', assignmentId: 'x1', text: 'Review 901 is negative.', evidence: '{"kind":"FAILED_GOLDS","failedGolds":["g1"]}',
+      createdAt: '2025-04-03T09:00:00Z', jobId: 3, workerId: 8, label: 'negative', item: 'i4',
+    };
+    const api = await boot({
+      'GET /api/me': () => json(200, { ...requester, roles: ['QUALITY_MANAGER'] }),
+      'GET /api/qm/jobs': () => json(200, [{ job: { id: 3, title: 'Their job', status: 'PUBLISHED', rewardMinor: 5, overlapMin: 1, overlapMax: 3, goldRate: 0.1, itemCount: 10, goldCount: 2, createdAt: '2025-04-01T09:00:00Z' }, requesterId: 2, requesterEmail: 'owner@example.org' }]),
+      'GET /api/qm/appeals': () => json(200, [appeal]),
+      'GET /api/qm/rejections': () => json(200, []),
+      'GET /api/gold-sets': () => json(200, []),
+      'POST /api/qm/appeals/a1/reverse': () => json(200, { assignmentId: 'a1', status: 'REVERSED' }),
+    });
+    await flush(5);
+    expect(location.hash).toBe('#/quality');
+    expect(document.querySelector('h1')!.textContent).toBe('Quality console');
+    expect(document.getElementById('balance')).toBeNull();
+    expect(document.getElementById('new-job')).toBeNull();
+    expect(api.calls).not.toContain('GET /api/account');
+    const row = document.querySelector<HTMLElement>('[data-testid=job]')!;
+    expect(row.querySelector('th')!.textContent).toBe('Their jobowner@example.org');
+    const pending = document.querySelector<HTMLElement>('[data-testid=pending-appeals]')!;
+    expect([...pending.children].slice(1, 7).map((c) => c.textContent)).toEqual(['3', '8', 'i4', 'negative', 'Review 901 is negative.', 'Failed golds: g1']);
+    expect(document.querySelector('[data-testid=no-rejections]')!.textContent).toBe('Nothing waiting.');
+    pending.querySelector<HTMLButtonElement>('[data-action=reverse]')!.click();
+    await flush(5);
+    expect(api.calls).toContain('POST /api/qm/appeals/a1/reverse');
+    expect(document.getElementById('queue-status')!.textContent).toBe('i4: reversed.');
+    expect(document.getElementById('switch-view')).toBeNull();
+  });
+
+  it('lets a requester who is also a quality manager switch between his jobs and the console', async () => {
+    history.replaceState(null, '', '#/jobs');
+    await boot({ 'GET /api/me': () => json(200, { ...requester, roles: ['REQUESTER', 'QUALITY_MANAGER'] }), ...dashboardRoutes });
+    expect(document.querySelector('h1')!.textContent).toBe('Dashboard');
+    expect(document.getElementById('switch-view')!.getAttribute('href')).toBe('#/quality');
+  });
 });

@@ -3,7 +3,7 @@
  * sign-up, deep links kept across sign-in, a 401 mid-session, the wrong kind of account and an unreachable server.
  * A portal supplies its pages (signedInPage) and the "wrong portal" page.
  */
-import { AuthApi, hasRole, type User } from '../api/auth';
+import { AuthApi, hasRole, type Role, type User } from '../api/auth';
 import { h, replaceChildren } from '../lib/dom';
 import { HttpClient, describeError } from '../lib/http';
 import { navigate, parseRoute, type Route } from '../lib/router';
@@ -21,6 +21,8 @@ export interface PortalOptions {
   portalName: string;
   /** Shown in the sign-in / sign-up headings: "worker" / "requester". */
   audience: string;
+  /** Other roles that may use this portal too (quality managers and admins use the requester portal's console). */
+  alsoFor?: readonly Role[];
 }
 
 /** Where the brand link points and where signing in lands without a deep link. */
@@ -58,6 +60,11 @@ export abstract class PortalShell {
       h('header', { class: 'topbar' }, h('a', { href: HOME, class: 'brand' }, 'Goldfinch ', h('span', { class: 'brand-tag' }, options.portalName)), this.userNav),
       this.main,
     );
+  }
+
+  /** Who is signed in (null before sign-in). */
+  protected currentUser(): User | null {
+    return this.user;
   }
 
   /** The page for a route once a user with the portal's role is signed in. */
@@ -105,7 +112,7 @@ export abstract class PortalShell {
       this.mount(route.name === 'signup' ? this.signUp() : this.signIn());
       return;
     }
-    if (!hasRole(this.user, this.options.role)) {
+    if (!hasRole(this.user, this.options.role) && !(this.options.alsoFor ?? []).some((r) => hasRole(this.user, r))) {
       this.mount(this.wrongPortal());
       return;
     }

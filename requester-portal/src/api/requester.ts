@@ -15,6 +15,8 @@ export type JobStatus = 'DRAFT' | 'PUBLISHED' | 'PAUSED' | 'COMPLETED' | 'CANCEL
 export interface Job {
   id: Id;
   title: string;
+  /** Whose job it is (the quality console's list only). */
+  requesterEmail?: string;
   status: JobStatus;
   rewardMinor: number;
   overlapMin: number;
@@ -284,6 +286,21 @@ export const SNAPSHOT_FORMATS: readonly SnapshotFormat[] = ['csv', 'jsonl', 'lab
 
 export const RESULT_FORMATS: readonly ResultFormat[] = ['csv', 'jsonl'];
 
+/** A held rejection or an appeal waiting for a quality manager, with the answer it is about. */
+export interface PendingDecision {
+  id: string;
+  assignmentId: string;
+  /** The requester's reason (rejections) or the worker's message (appeals). */
+  text: string;
+  /** The evidence as stored JSON. */
+  evidence: string | null;
+  createdAt: string;
+  jobId: Id;
+  workerId: Id;
+  label: string | null;
+  item: string;
+}
+
 /** What a new job needs (POST /api/jobs); money in minor units. */
 export interface JobSpec {
   title: string;
@@ -367,6 +384,37 @@ export class RequesterApi {
     private readonly http: HttpClient,
     private readonly uploader: Uploader = xhrUploader,
   ) {}
+
+  /** Every requester's jobs, for the quality console (quality managers and admins). */
+  async qmJobs(): Promise<Job[]> {
+    const res = await this.http.request<{ job: Job; requesterId: Id; requesterEmail: string }[]>('/api/qm/jobs');
+    return Array.isArray(res.body) ? res.body.map((o) => ({ ...o.job, requesterEmail: o.requesterEmail })) : [];
+  }
+
+  async pendingAppeals(): Promise<PendingDecision[]> {
+    const res = await this.http.request<PendingDecision[]>('/api/qm/appeals');
+    return Array.isArray(res.body) ? res.body : [];
+  }
+
+  async pendingRejections(): Promise<PendingDecision[]> {
+    const res = await this.http.request<PendingDecision[]>('/api/qm/rejections');
+    return Array.isArray(res.body) ? res.body : [];
+  }
+
+  /** Decides an appeal (reverse = the worker is right: accepted and paid) or a held rejection (approve = rejected). */
+  async decide(kind: 'appeals' | 'rejections', id: string, verdict: 'uphold' | 'reverse' | 'approve' | 'deny', note?: string): Promise<{ status: string }> {
+    const res = await this.http.request<{ status: string }>(`/api/qm/${kind}/${encodeURIComponent(id)}/${verdict}`, {
+      method: 'POST',
+      body: kind === 'appeals' ? { note: note ?? null } : {},
+    });
+    if (!res.body) throw new Error('The server sent no decision.');
+    return res.body;
+  }
+
+  /** Blocks a worker from every job (true) or lets him work again. */
+  async setBlocked(userId: Id, blocked: boolean): Promise<void> {
+    await this.http.request(`/api/admin/users/${encodeURIComponent(String(userId))}/blocked`, { method: 'PUT', body: { blocked } });
+  }
 
   async createJob(spec: JobSpec): Promise<Job> {
     const res = await this.http.request<Job>('/api/jobs', { method: 'POST', body: spec });

@@ -30,6 +30,7 @@ import { formatCount, formatDateTime, formatMoney, formatPercent } from '@common
 import { describeError } from '@common/lib/http';
 import type { View } from '@common/views/view';
 import { goldSetsSection } from './goldSets';
+import { queuesSection } from './queues';
 import { apiKeysSection, fundsForm, jobSetup, newJobSection } from './setup';
 import { webhooksSection } from './webhooks';
 
@@ -39,6 +40,13 @@ export interface DashboardOptions {
   selectedJobId?: string;
   /** Called when the requester picks a job, so the URL can follow. */
   onSelect?: (jobId: Id) => void;
+  /**
+   * The quality console (quality managers and admins): every requester's jobs and the queues of decisions, without the
+   * requester's own money, setup, keys and webhooks.
+   */
+  console?: boolean;
+  /** A link to the other view for a user who may use both (the dashboard and the console). */
+  switchTo?: { href: string; label: string };
   /** Progress refresh period while a job is shown, and how many refreshes at most. */
   refreshMs?: number;
   maxRefreshes?: number;
@@ -76,8 +84,10 @@ export function dashboardView(options: DashboardOptions): View {
   );
   const refresh = h('button', { type: 'button', id: 'refresh', class: 'btn' }, 'Refresh');
   const webhooks = webhooksSection(api);
+  const consoleMode = options.console === true;
   const goldSets = goldSetsSection(api, () => jobs);
   const apiKeys = apiKeysSection(api);
+  const queues = queuesSection(api);
   const newJob = newJobSection(api, () => currency, (job) => {
     selected = job;
     void loadAll();
@@ -93,9 +103,9 @@ export function dashboardView(options: DashboardOptions): View {
   const element = h(
     'div',
     { class: 'page' },
-    h('div', { class: 'page-head' }, h('h1', { tabindex: -1 }, 'Dashboard'), h('div', { class: 'actions' }, refresh)),
-    balanceSection,
-    newJob,
+    h('div', { class: 'page-head' }, h('h1', { tabindex: -1 }, consoleMode ? 'Quality console' : 'Dashboard'), h('div', { class: 'actions' }, options.switchTo ? h('a', { href: options.switchTo.href, class: 'btn btn-quiet', id: 'switch-view' }, options.switchTo.label) : null, refresh)),
+    consoleMode ? queues.element : balanceSection,
+    consoleMode ? null : newJob,
     h(
       'div',
       { class: 'dashboard-grid' },
@@ -109,8 +119,8 @@ export function dashboardView(options: DashboardOptions): View {
       progressPanel,
     ),
     goldSets.element,
-    webhooks.element,
-    apiKeys.element,
+    consoleMode ? null : webhooks.element,
+    consoleMode ? null : apiKeys.element,
   );
 
   let disposed = false;
@@ -125,23 +135,27 @@ export function dashboardView(options: DashboardOptions): View {
     refresh.disabled = true;
     setLoadState(balanceSection, 'loading');
     setLoadState(jobsTable, 'loading');
-    const [account, jobList] = await Promise.allSettled([api.account(), api.jobs()]);
+    const [account, jobList] = await Promise.allSettled([
+      consoleMode ? Promise.resolve(null) : api.account(),
+      consoleMode ? api.qmJobs() : api.jobs(),
+    ]);
     if (disposed) return;
     refresh.disabled = false;
-    if (account.status === 'fulfilled') {
+    if (account.status === 'rejected') {
+      replaceChildren(balanceBody, errorLine(describeError(account.reason)));
+      setLoadState(balanceSection, 'error');
+    } else if (account.value) {
       currency = account.value.currency || 'USD';
       replaceChildren(balanceBody, renderBalance(account.value));
       setLoadState(balanceSection, 'ready');
-    } else {
-      replaceChildren(balanceBody, errorLine(describeError(account.reason)));
-      setLoadState(balanceSection, 'error');
-    }
+    } // else the console, which has no balance of its own: amounts show in the default currency
+
     if (jobList.status === 'fulfilled') {
       jobs = jobList.value;
       replaceChildren(
         jobsStatus,
         jobs.length === 0
-          ? h('p', { id: 'no-jobs', class: 'empty-state' }, 'You have no jobs yet. Create one above, or through the API.')
+          ? h('p', { id: 'no-jobs', class: 'empty-state' }, consoleMode ? 'No requester has a job yet.' : 'You have no jobs yet. Create one above, or through the API.')
           : null,
       );
       jobsTable.hidden = jobs.length === 0;
@@ -233,7 +247,7 @@ export function dashboardView(options: DashboardOptions): View {
       // status changes.
       const status = progress.status ?? job.status;
       if (setup === null || setup.jobId !== String(job.id) || setup.status !== status) {
-        setup = { jobId: String(job.id), status, element: jobSetup(api, { ...job, status }, currency, () => void loadAll()) };
+        setup = { jobId: String(job.id), status, element: consoleMode ? null : jobSetup(api, { ...job, status }, currency, () => void loadAll()) };
       }
       content = [
         renderProgress(job, progress, currency),
@@ -381,8 +395,12 @@ export function dashboardView(options: DashboardOptions): View {
 
   refresh.addEventListener('click', () => void loadAll());
   void loadAll();
-  void webhooks.reload();
-  void apiKeys.reload();
+  if (consoleMode) {
+    void queues.reload();
+  } else {
+    void webhooks.reload();
+    void apiKeys.reload();
+  }
   void goldSets.reload();
 
   return {
@@ -419,6 +437,7 @@ export function renderJobRow(job: Job, currency: string, isSelected: boolean, on
         { type: 'button', class: 'link-button', 'data-testid': 'select-job', 'aria-pressed': String(isSelected), onclick: onSelect },
         job.title,
       ),
+      job.requesterEmail ? h('span', { class: 'muted small job-owner' }, job.requesterEmail) : null,
     ),
     h('td', null, statusBadge(job.status)),
     h('td', { class: 'num' }, formatMoney(job.rewardMinor, currency)),
