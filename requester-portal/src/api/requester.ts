@@ -232,6 +232,8 @@ export interface WorkerQuality {
   crowdAgreement: number | null;
   topLabelShare: number;
   flags: string[];
+  /** Blocked from every job (quality managers block and unblock in the console). */
+  blocked?: boolean;
 }
 
 export interface WorkersReport {

@@ -243,6 +243,40 @@ describe('dashboard', () => {
     expect(rows[1]!.children[5]!.textContent).toBe('—');
   });
 
+  it('in the quality console, lists every requester’s jobs and blocks a flagged worker from the workers table', async () => {
+    const worker = (id: number, flags: string[], blocked: boolean) => ({
+      worker: id, answers: 40, goldAnswered: 8, goldCorrect: 6, goldAccuracy: 0.75, goldAccuracyLow: 0.55, goldAccuracyHigh: 0.85,
+      medianSeconds: 1.25, crowdAgreement: 0.5, topLabelShare: 1, flags, blocked,
+    });
+    let blocked = false;
+    const report = () => ({ jobId: 1, jobMedianSeconds: 9, jobTopLabelShare: 0.5, minAccuracy: 0, workers: [worker(7, ['TOO_FAST'], blocked), worker(8, [], false)], suspiciousPairs: [] });
+    const calls = mount(
+      {
+        '/api/qm/jobs': () => json(200, [{ job: jobs[0], requesterId: 3, requesterEmail: 'owner@example.org' }]),
+        '/api/qm/appeals': () => json(200, []),
+        '/api/qm/rejections': () => json(200, []),
+        '/api/jobs/1/progress': () => json(200, progress),
+        '/api/jobs/1/workers': () => json(200, report()),
+        '/api/admin/users/7/blocked': () => ((blocked = true), json(200, { id: 7, blocked: true })),
+      },
+      { console: true },
+    );
+    await flush();
+    expect(calls).not.toContain('/api/account');
+    expect($('[data-job-id="1"] .job-owner').textContent).toBe('owner@example.org');
+    $('[data-job-id="1"] [data-testid=select-job]').click();
+    await flush();
+    expect(document.querySelector('#job-setup')).toBeNull(); // no uploads or top-ups from the console
+    const first = () => document.querySelector<HTMLElement>('[data-testid=worker]')!;
+    expect(first().querySelector('[data-action=block]')).not.toBeNull();
+    first().querySelector<HTMLButtonElement>('[data-action=block]')!.click();
+    await flush();
+    await flush();
+    expect(calls).toContain('/api/admin/users/7/blocked');
+    expect($('#block-status').textContent).toBe('Worker 7 blocked from every job.');
+    expect(first().querySelector('[data-action=unblock]')).not.toBeNull();
+  });
+
   it('refreshes the progress on its timer without reloading the quality sections or wiping a replay', async () => {
     const calls = mount(
       { '/api/account': account, '/api/jobs': () => json(200, jobs), '/api/jobs/1/progress': () => json(200, progress),

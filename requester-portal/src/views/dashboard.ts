@@ -218,7 +218,7 @@ export function dashboardView(options: DashboardOptions): View {
           ),
       renderSnapshots(job, versions, () => void freeze(job)),
       renderAdjudication(queue, (item, label, button) => void decide(job, item, label, button)),
-      renderWorkers(workers),
+      renderWorkers(workers, consoleMode ? (worker, blocked, button) => void block(job, worker, blocked, button) : undefined),
       renderDrift(drift),
     );
   }
@@ -304,6 +304,23 @@ export function dashboardView(options: DashboardOptions): View {
       button.disabled = false;
       const status = progressPanel.querySelector<HTMLElement>('#gold-fix-status');
       if (status) replaceChildren(status, errorLine(`${item}: ${describeError(e)}`));
+    }
+  }
+
+  /** Blocks a worker from every job (or lets him work again), then shows the panel again. */
+  async function block(job: Job, worker: Id, blocked: boolean, button: HTMLButtonElement): Promise<void> {
+    button.disabled = true;
+    try {
+      await api.setBlocked(worker, blocked);
+      if (disposed) return;
+      await loadProgress(job, true);
+      progressPanel
+        .querySelector<HTMLElement>('#workers h3')
+        ?.after(h('p', { role: 'status', id: 'block-status' }, `Worker ${String(worker)} ${blocked ? 'blocked from every job' : 'may take tasks again'}.`));
+    } catch (e) {
+      if (disposed) return;
+      button.disabled = false;
+      progressPanel.querySelector<HTMLElement>('#workers h3')?.after(errorLine(`Worker ${String(worker)}: ${describeError(e)}`));
     }
   }
 
@@ -657,7 +674,10 @@ const RISK_NAMES: Record<string, string> = {
 };
 
 /** Workers with risk flags (flagged first, as the server orders them), at most 50 rows; the error when unreadable. */
-export function renderWorkers(report: WorkersReport | unknown): HTMLElement {
+export function renderWorkers(
+  report: WorkersReport | unknown,
+  onBlock?: (worker: Id, blocked: boolean, button: HTMLButtonElement) => void,
+): HTMLElement {
   const r = report && typeof report === 'object' && Array.isArray((report as WorkersReport).workers) ? (report as WorkersReport) : null;
   const flagged = r ? r.workers.filter((w) => w.flags.length > 0).length : 0;
   const pct = (v: number | null) => (v === null ? '—' : formatPercent(v));
@@ -671,8 +691,19 @@ export function renderWorkers(report: WorkersReport | unknown): HTMLElement {
       h('td', { class: 'num' }, w.medianSeconds === null ? '—' : `${w.medianSeconds.toFixed(1)} s`),
       h('td', { class: 'num' }, pct(w.crowdAgreement)),
       h('td', null, w.flags.length === 0 ? '—' : w.flags.map((f) => RISK_NAMES[f] ?? f).join(', ')),
+      onBlock ? h('td', null, blockButton(w)) : null,
     ),
   );
+  function blockButton(w: WorkersReport['workers'][number]): HTMLElement {
+    const blocked = w.blocked === true;
+    const button = h(
+      'button',
+      { type: 'button', class: 'btn btn-quiet', 'data-action': blocked ? 'unblock' : 'block', title: blocked ? 'Let this worker take tasks again' : 'Stop this worker taking tasks in any job' },
+      blocked ? 'Unblock' : 'Block',
+    ) as HTMLButtonElement;
+    button.addEventListener('click', () => onBlock!(w.worker, !blocked, button));
+    return button;
+  }
   return h(
     'div',
     { class: 'workers', id: 'workers' },
@@ -688,7 +719,7 @@ export function renderWorkers(report: WorkersReport | unknown): HTMLElement {
           h(
             'table',
             { class: 'data-table' },
-            h('thead', null, h('tr', null, ['Worker', 'Answers', 'Gold accuracy (90% interval)', 'Median time', 'Agrees with crowd', 'Flags'].map((c, i) => h('th', { scope: 'col', class: i === 1 || i === 3 || i === 4 ? 'num' : null }, c)))),
+            h('thead', null, h('tr', null, ['Worker', 'Answers', 'Gold accuracy (90% interval)', 'Median time', 'Agrees with crowd', 'Flags', ...(onBlock ? [''] : [])].map((c, i) => h('th', { scope: 'col', class: i === 1 || i === 3 || i === 4 ? 'num' : null }, c)))),
             h('tbody', null, rows),
           ),
         ),

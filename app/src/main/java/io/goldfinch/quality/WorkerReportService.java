@@ -23,7 +23,7 @@ public class WorkerReportService {
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Worker(long worker, int answers, int goldAnswered, int goldCorrect, @Nullable Double goldAccuracy,
                          @Nullable Double goldAccuracyLow, @Nullable Double goldAccuracyHigh, @Nullable Double medianSeconds,
-                         @Nullable Double crowdAgreement, double topLabelShare, List<String> flags) {
+                         @Nullable Double crowdAgreement, double topLabelShare, List<String> flags, boolean blocked) {
     }
 
     @Serdeable
@@ -43,7 +43,7 @@ public class WorkerReportService {
     }
 
     public Report report(@Nullable Long requesterId, long jobId) {
-        record Loaded(List<String> labels, double minAccuracy, List<WorkerRisk.Answer> answers) {
+        record Loaded(List<String> labels, double minAccuracy, List<WorkerRisk.Answer> answers, java.util.Set<Long> blocked) {
         }
         Loaded loaded = db.tx(c -> {
             record JobInfo(List<String> labels, double minAccuracy) {
@@ -60,13 +60,16 @@ public class WorkerReportService {
                             + "GREATEST(0, extract(epoch FROM a.submitted_at - a.leased_at))::float8, i.posterior_label "
                             + "FROM assignment a JOIN item i ON i.id = a.item_id "
                             + "WHERE a.job_id = ? AND a.status IN ('SUBMITTED','ACCEPTED','REJECTED') AND (NOT a.is_gold OR a.gold_correct IS NOT NULL)", jobId);
-            return new Loaded(job.labels(), job.minAccuracy(), answers);
+            // Whether each worker is blocked (from every job), for the quality console's block and unblock.
+            java.util.Set<Long> blocked = new java.util.HashSet<>(Db.list(c, rs -> rs.getLong(1),
+                    "SELECT u.id FROM app_user u WHERE u.blocked AND u.id IN (SELECT DISTINCT worker_id FROM assignment WHERE job_id = ?)", jobId));
+            return new Loaded(job.labels(), job.minAccuracy(), answers, blocked);
         });
         WorkerRisk.Report r = WorkerRisk.analyse(loaded.answers(), loaded.labels().size(), loaded.minAccuracy(), WorkerRisk.Settings.defaults());
         return new Report(jobId, r.jobMedianSeconds(), r.jobTopLabelShare(), loaded.minAccuracy(),
                 r.workers().stream().map(w -> new Worker(w.worker(), w.answers(), w.goldAnswered(), w.goldCorrect(), w.goldAccuracy(),
                         w.goldAccuracyLow(), w.goldAccuracyHigh(), w.medianSeconds(), w.crowdAgreement(), w.topLabelShare(),
-                        w.flags().stream().map(Enum::name).toList())).toList(),
+                        w.flags().stream().map(Enum::name).toList(), loaded.blocked().contains(w.worker()))).toList(),
                 r.pairs().stream().map(p -> new Pair(p.workerA(), p.workerB(), p.shared(), p.agreement(), p.expected())).toList());
     }
 }

@@ -59,5 +59,12 @@ class WorkerReportTest {
         assertThat(api.failure(api.as(api.signUp("REQUESTER"), HttpRequest.GET("/api/jobs/" + job + "/workers"))).getStatus().getCode()).isEqualTo(404);
         assertThat(api.failure(api.as(straight, HttpRequest.GET("/api/jobs/" + job + "/workers"))).getStatus().getCode()).isEqualTo(403);
         assertThat((List<?>) api.get(admin, "/api/jobs/" + job + "/workers").get("workers")).hasSize(4);
+
+        // A quality manager blocks the straight-liner: the report says so (and only of him).
+        assertThat(workers).allSatisfy(w -> assertThat(w).containsEntry("blocked", false));
+        client.toBlocking().exchange(api.as(admin, HttpRequest.PUT("/api/admin/users/" + straight.id() + "/blocked", Map.of("blocked", true))), String.class);
+        List<Map<String, Object>> after = (List<Map<String, Object>>) api.get(admin, "/api/jobs/" + job + "/workers").get("workers");
+        assertThat(after).filteredOn(w -> Boolean.TRUE.equals(w.get("blocked"))).singleElement()
+                .satisfies(w -> assertThat(Api.num(w.get("worker"))).isEqualTo(straight.id()));
     }
 }
