@@ -6,6 +6,7 @@ import type { GoldSet, GoldSetDetail, Job, RequesterApi } from '../api/requester
 import { h, replaceChildren, setLoadState } from '@common/lib/dom';
 import { formatCount, formatPercent } from '@common/lib/format';
 import { describeError } from '@common/lib/http';
+import { statusArea } from './status';
 
 export function goldSetsSection(
   api: RequesterApi,
@@ -13,7 +14,7 @@ export function goldSetsSection(
 ): { element: HTMLElement; reload: () => Promise<void> } {
   const list = h('div', { id: 'gold-set-list' }, h('p', { class: 'muted' }, 'Loading gold sets…'));
   const detail = h('div', { id: 'gold-set-detail' });
-  const status = h('div', { id: 'gold-set-status', 'aria-live': 'polite' });
+  const { element: status, act } = statusArea('gold-set-status');
   const name = h('input', { id: 'gold-set-name', required: true, maxlength: 200, placeholder: 'Name', 'aria-label': 'Set name' }) as HTMLInputElement;
   const labels = h('input', { id: 'gold-set-labels', required: true, placeholder: 'positive, negative', 'aria-label': 'Labels, separated by commas' }) as HTMLInputElement;
   const create = h('button', { type: 'submit', class: 'btn', id: 'gold-set-create' }, 'Create set') as HTMLButtonElement;
@@ -29,21 +30,6 @@ export function goldSetsSection(
     detail,
   );
 
-  function say(node: Node): void {
-    replaceChildren(status, node);
-  }
-
-  async function act(button: HTMLButtonElement, work: () => Promise<Node | null>): Promise<void> {
-    button.disabled = true;
-    try {
-      const result = await work();
-      if (result) say(result);
-    } catch (e) {
-      say(h('p', { class: 'alert alert-error', role: 'alert' }, describeError(e)));
-    } finally {
-      button.disabled = false;
-    }
-  }
 
   async function reload(): Promise<void> {
     setLoadState(element, 'loading');

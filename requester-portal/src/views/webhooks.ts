@@ -6,10 +6,11 @@ import type { RequesterApi, WebhookDelivery, WebhookEndpoint } from '../api/requ
 import { h, replaceChildren, setLoadState } from '@common/lib/dom';
 import { formatDateTime } from '@common/lib/format';
 import { describeError } from '@common/lib/http';
+import { statusArea } from './status';
 
 export function webhooksSection(api: RequesterApi): { element: HTMLElement; reload: () => Promise<void> } {
   const list = h('div', { id: 'webhook-list' }, h('p', { class: 'muted' }, 'Loading webhooks…'));
-  const status = h('div', { id: 'webhook-status', 'aria-live': 'polite' });
+  const { element: status, act } = statusArea('webhook-status');
   const url = h('input', { id: 'webhook-url', type: 'url', required: true, placeholder: 'https://example.com/goldfinch', 'aria-label': 'Endpoint URL' }) as HTMLInputElement;
   const add = h('button', { type: 'submit', class: 'btn', id: 'webhook-add' }, 'Add endpoint');
   const form = h('form', { class: 'inline-form', id: 'webhook-form' }, url, add);
@@ -35,21 +36,6 @@ export function webhooksSection(api: RequesterApi): { element: HTMLElement; relo
     }
   }
 
-  function say(node: Node): void {
-    replaceChildren(status, node);
-  }
-
-  async function act(button: HTMLButtonElement, work: () => Promise<Node | null>): Promise<void> {
-    button.disabled = true;
-    try {
-      const result = await work();
-      if (result) say(result);
-    } catch (e) {
-      say(h('p', { class: 'alert alert-error', role: 'alert' }, describeError(e)));
-    } finally {
-      button.disabled = false;
-    }
-  }
 
   function endpointTable(endpoints: WebhookEndpoint[]): HTMLElement {
     const rows = endpoints.map((e) => {

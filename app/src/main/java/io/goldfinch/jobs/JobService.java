@@ -10,7 +10,6 @@ import io.micronaut.json.JsonMapper;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -129,13 +128,7 @@ public class JobService {
                 insert.setObject(7, row.modelUncertainty());
                 insert.setString(8, row.hint());
             });
-            try (sink) {
-                new ItemParser(json, gold, new HashSet<>(job.labels())).parse(body, format, sink);
-                sink.flush();
-            } catch (IOException e) {
-                throw ApiException.badRequest("unreadable-upload", "the upload could not be read: " + e.getMessage());
-            }
-            return sink.report();
+            return sink.drain(new ItemParser(json, gold, new HashSet<>(job.labels())), body, format);
         });
         if (gold && report.accepted() > 0) {
             matching.syncGolds(jobId); // a running job serves them at once (a draft's are read when it is published)

@@ -1,7 +1,10 @@
 package io.goldfinch.jobs;
 
+import io.goldfinch.common.ApiException;
 import io.goldfinch.common.Db;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -68,6 +71,22 @@ public final class RowSink implements ItemParser.Sink, AutoCloseable {
         if (errors.size() < JobService.MAX_REPORTED_ERRORS) {
             errors.add(new JobService.RowError(line, message));
         }
+    }
+
+    /**
+     * Parses the whole upload into this sink and writes what is left: the upload's report. An upload that cannot be
+     * read at all is a 400 ({@code unreadable-upload}).
+     */
+    public JobService.UploadReport drain(ItemParser parser, InputStream body, ItemParser.Format format) {
+        try (this) {
+            parser.parse(body, format, this);
+            flush();
+        } catch (IOException e) {
+            throw ApiException.badRequest("unreadable-upload", "the upload could not be read: " + e.getMessage());
+        } catch (SQLException e) {
+            throw new Db.DataAccessException(e);
+        }
+        return report();
     }
 
     /** Writes the rows not yet written. */

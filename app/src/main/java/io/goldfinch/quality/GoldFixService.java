@@ -50,14 +50,7 @@ public class GoldFixService {
      * whose labels include {@code label}.
      */
     Fixed fixIn(java.sql.Connection c, long jobId, String item, String label) throws java.sql.SQLException {
-        record Gold(long id, boolean gold, String key) {
-        }
-        Gold g = Db.one(c, rs -> new Gold(rs.getLong(1), rs.getBoolean(2), rs.getString(3)),
-                        "SELECT id, is_gold, gold_label FROM item WHERE job_id = ? AND external_id = ? FOR NO KEY UPDATE", jobId, item)
-                .orElseThrow(() -> ApiException.notFound("item"));
-        if (!g.gold()) {
-            throw ApiException.conflict("not-a-gold", "item " + item + " is not a gold; adjudicate it instead");
-        }
+        LockedGold g = LockedGold.lock(c, jobId, item, "; adjudicate it instead");
         if (g.key().equals(label)) {
             return new Fixed(item, g.key(), label, 0, 0, 0, 0);
         }

@@ -70,14 +70,7 @@ public class GoldRetirementService {
             Db.one(c, rs -> rs.getLong(1), "SELECT id FROM job WHERE id = ? AND (?::bigint IS NULL OR requester_id = ?) FOR NO KEY UPDATE",
                             jobId, requesterId, requesterId)
                     .orElseThrow(() -> ApiException.notFound("job"));
-            record Gold(long id, boolean gold, boolean voided) {
-            }
-            Gold g = Db.one(c, rs -> new Gold(rs.getLong(1), rs.getBoolean(2), rs.getBoolean(3)),
-                            "SELECT id, is_gold, gold_voided_at IS NOT NULL FROM item WHERE job_id = ? AND external_id = ? FOR NO KEY UPDATE", jobId, item)
-                    .orElseThrow(() -> ApiException.notFound("item"));
-            if (!g.gold()) {
-                throw ApiException.conflict("not-a-gold", "item " + item + " is not a gold");
-            }
+            LockedGold g = LockedGold.lock(c, jobId, item, "");
             Timestamp now = Timestamp.from(clock.instant());
             Voided voided = Voided.NONE;
             if (retire) {

@@ -134,13 +134,7 @@ public class GoldSetService {
                 insert.setString(5, row.hint());
                 insert.setTimestamp(6, now);
             });
-            try (sink) {
-                new ItemParser(json, true, new HashSet<>(set.labels())).parse(body, format, sink);
-                sink.flush();
-            } catch (IOException e) {
-                throw ApiException.badRequest("unreadable-upload", "the upload could not be read: " + e.getMessage());
-            }
-            return sink.report();
+            return sink.drain(new ItemParser(json, true, new HashSet<>(set.labels())), body, format);
         });
     }
 

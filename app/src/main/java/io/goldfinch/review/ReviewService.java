@@ -308,6 +308,9 @@ public class ReviewService {
 
     /** Rejections a corrected gold key no longer supports, reversed and paid: how many, and what the workers got. */
     public record Reversals(int count, long paidMinor) {
+        Reversals plus(Reversals other) {
+            return new Reversals(count + other.count, paidMinor + other.paidMinor);
+        }
     }
 
     /**
@@ -319,17 +322,9 @@ public class ReviewService {
     public Reversals reverseAfterGoldFix(Connection c, long jobId, long goldItemId, String goldExternalId, String newKey) throws SQLException {
         Instant now = clock.instant();
         Reversals cited = reverseCitedRejections(c, jobId, goldExternalId, "rejection reversed: the gold it cited was corrected", "gold-fix", now);
-        int count = cited.count();
-        long paid = cited.paidMinor();
         List<UUID> onGold = Db.list(c, rs -> rs.getObject(1, UUID.class),
                 "SELECT id FROM assignment WHERE item_id = ? AND status = 'REJECTED' AND label = ? ORDER BY id FOR UPDATE", goldItemId, newKey);
-        for (UUID id : onGold) {
-            Due due = lockAny(c, id);
-            reverse(c, due, "rejection reversed: the gold's key was corrected to this answer", "gold-fix", now);
-            count++;
-            paid += due.rewardMinor();
-        }
-        return new Reversals(count, paid);
+        return cited.plus(reverseAll(c, onGold, "rejection reversed: the gold's key was corrected to this answer", "gold-fix", now));
     }
 
     /** Reverses the FAILED_GOLDS rejections in the job citing the gold whose cited golds the worker no longer fails. */
@@ -340,21 +335,17 @@ public class ReviewService {
                 "SELECT id, worker_id, review_evidence::text FROM assignment WHERE job_id = ? AND status = 'REJECTED' "
                         + "AND review_evidence->>'kind' = 'FAILED_GOLDS' AND jsonb_exists(review_evidence->'failedGolds', ?) ORDER BY id FOR UPDATE",
                 jobId, goldExternalId);
-        int count = 0;
-        long paid = 0;
+        List<UUID> unsupported = new java.util.ArrayList<>();
         for (Rejected r : cited) {
             long stillFailed = Db.scalarLong(c, "SELECT count(*) FROM assignment a JOIN item i ON i.id = a.item_id "
                             + "WHERE a.job_id = ? AND a.worker_id = ? AND a.is_gold AND a.gold_correct = FALSE "
                             + "AND i.external_id IN (SELECT jsonb_array_elements_text(?::jsonb->'failedGolds'))",
                     jobId, r.worker(), r.evidence());
             if (stillFailed == 0) {
-                Due due = lockAny(c, r.id());
-                reverse(c, due, why, keyPrefix, now);
-                count++;
-                paid += due.rewardMinor();
+                unsupported.add(r.id());
             }
         }
-        return new Reversals(count, paid);
+        return reverseAll(c, unsupported, why, keyPrefix, now);
     }
 
     /**
@@ -366,11 +357,16 @@ public class ReviewService {
         Reversals cited = reverseCitedRejections(c, jobId, goldExternalId, "rejection reversed: the gold it cited was voided", "gold-void", now);
         List<UUID> onGold = Db.list(c, rs -> rs.getObject(1, UUID.class),
                 "SELECT id FROM assignment WHERE item_id = ? AND status = 'REJECTED' ORDER BY id FOR UPDATE", goldItemId);
-        int count = cited.count();
-        long paid = cited.paidMinor();
-        for (UUID id : onGold) {
+        return cited.plus(reverseAll(c, onGold, "rejection reversed: the gold it answered was voided", "gold-void", now));
+    }
+
+    /** Reverses and pays each of these rejected answers. */
+    private Reversals reverseAll(Connection c, List<UUID> rejected, String why, String keyPrefix, Instant now) throws SQLException {
+        int count = 0;
+        long paid = 0;
+        for (UUID id : rejected) {
             Due due = lockAny(c, id);
-            reverse(c, due, "rejection reversed: the gold it answered was voided", "gold-void", now);
+            reverse(c, due, why, keyPrefix, now);
             count++;
             paid += due.rewardMinor();
         }

@@ -51,7 +51,7 @@ class DriftTest {
         clock.advance(Duration.between(clock.instant(), clock.instant().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1))));
         Api.Session w1 = api.signUp("WORKER");
         Api.Session w2 = api.signUp("WORKER");
-        int careful = api.work(w1, job, 100, t -> Api.reviewNumber(t) % 2 == 0 ? "positive" : "negative");
+        int careful = api.work(w1, job, 100, Api::byParity);
         clock.advance(Duration.ofHours(1));
         int careless = api.work(w2, job, 100, t -> "positive");
         long[] g1 = golds(job, w1.id());

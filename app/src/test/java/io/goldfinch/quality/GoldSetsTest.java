@@ -36,10 +36,6 @@ class GoldSetsTest {
                 + "WHERE a.job_id = ? AND a.worker_id = ? AND a.is_gold", job, worker)));
     }
 
-    private static String parity(String task) {
-        return Api.reviewNumber(task) % 2 == 0 ? "positive" : "negative";
-    }
-
     @SuppressWarnings("unchecked")
     private static Map<String, Map<String, Object>> golds(Map<String, Object> detail) {
         Map<String, Map<String, Object>> byItem = new java.util.HashMap<>();
@@ -82,8 +78,8 @@ class GoldSetsTest {
 
         List<Api.Session> workers = List.of(api.signUp("WORKER"), api.signUp("WORKER"));
         for (Api.Session w : workers) {
-            api.work(w, a, 30, GoldSetsTest::parity); // 3 gold draws in 30 at rate 0.5: all but certain
-            api.work(w, b, 30, GoldSetsTest::parity);
+            api.work(w, a, 30, Api::byParity); // 3 gold draws in 30 at rate 0.5: all but certain
+            api.work(w, b, 30, Api::byParity);
             assertThat(goldsServed(a, w.id())).containsExactlyInAnyOrder("s0", "s1", "s2");
             assertThat(goldsServed(b, w.id())).containsExactlyInAnyOrder("s0", "s1", "s2", "b0");
         }
@@ -114,8 +110,8 @@ class GoldSetsTest {
         assertThat(retired).containsEntry("retired", true);
         assertThat(Api.num(retired.get("jobsChanged"))).isEqualTo(2);
         Api.Session late = api.signUp("WORKER");
-        api.work(late, a, 30, GoldSetsTest::parity);
-        api.work(late, b, 30, GoldSetsTest::parity);
+        api.work(late, a, 30, Api::byParity);
+        api.work(late, b, 30, Api::byParity);
         assertThat(goldsServed(a, late.id())).containsExactlyInAnyOrder("s1", "s2");
         assertThat(goldsServed(b, late.id())).containsExactlyInAnyOrder("s1", "s2", "b0");
         Map<String, Object> restored = api.post(requester, base + "/restore", Map.of("item", "s0"));

@@ -66,7 +66,7 @@ class GoldVoidTest {
         api.post(requester, "/api/jobs/" + job + "/publish", Map.of());
         List<Api.Session> workers = List.of(api.signUp("WORKER"), api.signUp("WORKER"), api.signUp("WORKER"));
         for (Api.Session w : workers) {
-            api.work(w, job, 100, t -> Api.reviewNumber(t) % 2 == 0 ? "positive" : "negative");
+            api.work(w, job, 100, Api::byParity);
         }
         Api.Session a = workers.get(0);
         String aNormal = normalAnswer(job, a.id());
@@ -86,7 +86,7 @@ class GoldVoidTest {
             if (item(id).equals("g1")) {
                 held = id;
             } else {
-                api.post(late, "/api/worker/tasks/" + id + "/answer", Map.of("label", Api.reviewNumber(task.body()) % 2 == 0 ? "positive" : "negative"));
+                api.post(late, "/api/worker/tasks/" + id + "/answer", Map.of("label", Api.byParity(task.body())));
             }
         }
         assertThat(held).as("g1 was handed to the fourth worker").isNotNull();

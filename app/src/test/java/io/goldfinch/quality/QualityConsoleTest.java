@@ -43,7 +43,7 @@ class QualityConsoleTest {
         api.post(requester, "/api/jobs/" + job + "/publish", Map.of());
         long othersJob = api.createJob(other, Map.of("title", "Another requester's draft"));
         Api.Session worker = api.signUp("WORKER");
-        api.work(worker, job, 20, t -> Api.reviewNumber(t) % 2 == 0 ? "positive" : "negative");
+        api.work(worker, job, 20, Api::byParity);
 
         List<Map<String, Object>> jobs = api.getList(qm, "/api/qm/jobs");
         Map<String, Object> mine = jobs.stream().filter(j -> Api.num(((Map<String, Object>) j.get("job")).get("id")) == job).findFirst().orElseThrow();

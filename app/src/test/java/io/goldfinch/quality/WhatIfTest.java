@@ -44,7 +44,7 @@ class WhatIfTest {
         }
         api.upload(requester, job, "golds", "text/csv", golds.toString());
         api.post(requester, "/api/jobs/" + job + "/publish", Map.of());
-        java.util.function.Function<String, String> truth = t -> Api.reviewNumber(t) % 2 == 0 ? "positive" : "negative";
+        java.util.function.Function<String, String> truth = Api::byParity;
         Api.Session good1 = api.signUp("WORKER");
         Api.Session good2 = api.signUp("WORKER");
         Api.Session bad = api.signUp("WORKER");

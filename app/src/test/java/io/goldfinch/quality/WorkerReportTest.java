@@ -38,7 +38,7 @@ class WorkerReportTest {
         List<Api.Session> honest = List.of(api.signUp("WORKER"), api.signUp("WORKER"), api.signUp("WORKER"));
         Api.Session straight = api.signUp("WORKER");
         for (Api.Session w : honest) {
-            api.work(w, job, 100, t -> Api.reviewNumber(t) % 2 == 0 ? "positive" : "negative");
+            api.work(w, job, 100, Api::byParity);
         }
         assertThat(api.work(straight, job, 100, t -> "positive")).isGreaterThanOrEqualTo(20);
 

@@ -112,6 +112,11 @@ public final class Api {
         return done;
     }
 
+    /** An honest worker's answer to an {@link #itemsCsv} task: "positive" for an even review number, "negative" for odd. */
+    public static String byParity(String taskJson) {
+        return reviewNumber(taskJson) % 2 == 0 ? "positive" : "negative";
+    }
+
     /** The number N in an {@link #itemsCsv} task ("review number N"). */
     public static long reviewNumber(String taskJson) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("review number (\\d+)").matcher(taskJson);
