@@ -7,6 +7,7 @@ import type { ApiKeyView, Id, Job, JobSpec, Quote, RequesterApi, UploadReport } 
 import { h, replaceChildren, setLoadState, type Attrs } from '@common/lib/dom';
 import { currencyDigits, formatCount, formatDateTime, formatMoney } from '@common/lib/format';
 import { describeError } from '@common/lib/http';
+import { statusArea } from './status';
 
 /** An amount typed in the currency's major units ("0.05") in minor units (5), or null when it is not one. */
 export function toMinor(text: string, currency: string): number | null {
@@ -291,7 +292,7 @@ export function fundsForm(api: RequesterApi, currency: () => string, go: (url: s
 /** The requester's API keys: create one (shown once), revoke. */
 export function apiKeysSection(api: RequesterApi): { element: HTMLElement; reload: () => Promise<void> } {
   const list = h('div', { id: 'api-key-list' });
-  const status = h('div', { id: 'api-key-status', 'aria-live': 'polite' });
+  const { element: status, say, act } = statusArea('api-key-status');
   const name = h('input', { id: 'api-key-name', required: true, maxlength: 100, placeholder: 'e.g. labeling pipeline', 'aria-label': 'Key name' }) as HTMLInputElement;
   const create = h('button', { type: 'submit', class: 'btn', id: 'api-key-create' }, 'Create key') as HTMLButtonElement;
   const form = h('form', { class: 'inline-form', id: 'api-key-form' }, name, create);
@@ -333,11 +334,11 @@ export function apiKeysSection(api: RequesterApi): { element: HTMLElement; reloa
               .revokeApiKey(k.id as Id)
               .then(async () => {
                 await reload();
-                replaceChildren(status, h('p', { role: 'status' }, `“${k.name}” revoked: requests with it are refused from now on.`));
+                say(h('p', { role: 'status' }, `“${k.name}” revoked: requests with it are refused from now on.`));
               })
               .catch((e: unknown) => {
                 revoke.disabled = false;
-                replaceChildren(status, alert(e));
+                say(alert(e));
               });
           });
           return h(
@@ -357,24 +358,17 @@ export function apiKeysSection(api: RequesterApi): { element: HTMLElement; reloa
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (!name.value.trim()) return;
-    create.disabled = true;
-    void api
-      .createApiKey(name.value.trim())
-      .then(async (k) => {
-        name.value = '';
-        await reload();
-        replaceChildren(
-          status,
-          h(
-            'div',
-            { class: 'alert alert-info', role: 'status', 'data-testid': 'api-key-secret' },
-            h('p', null, `Key “${k.name}” created. Copy it now — it is shown only this once:`),
-            h('code', null, k.key),
-          ),
-        );
-      })
-      .catch((e: unknown) => replaceChildren(status, alert(e)))
-      .finally(() => (create.disabled = false));
+    void act(create, async () => {
+      const k = await api.createApiKey(name.value.trim());
+      name.value = '';
+      await reload();
+      return h(
+        'div',
+        { class: 'alert alert-info', role: 'status', 'data-testid': 'api-key-secret' },
+        h('p', null, `Key “${k.name}” created. Copy it now — it is shown only this once:`),
+        h('code', null, k.key),
+      );
+    });
   });
 
   return { element, reload };

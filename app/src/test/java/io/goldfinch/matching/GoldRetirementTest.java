@@ -65,10 +65,8 @@ class GoldRetirementTest {
         Api api = new Api(client.toBlocking(), users);
         Api.Session admin = api.admin();
         Api.Session requester = api.fundedRequester(admin);
-        long job = api.createJob(requester, Map.of("goldRate", 0.5, "overlapMin", 1, "overlapMax", 4));
-        api.upload(requester, job, "items", "text/csv", Api.itemsCsv("i", 60));
-        api.upload(requester, job, "golds", "text/csv", golds("g0", "g1", "g2", "g3"));
-        api.post(requester, "/api/jobs/" + job + "/publish", Map.of());
+        long job = api.publishedJob(requester, Map.of("goldRate", 0.5, "overlapMin", 1, "overlapMax", 4), Api.itemsCsv("i", 60),
+                golds("g0", "g1", "g2", "g3"));
         String base = "/api/jobs/" + job + "/golds/";
 
         // Worker a answers g0 (among others) before it is retired; the score stays.

@@ -50,10 +50,8 @@ class AdjudicationTest {
         Api api = new Api(client.toBlocking(), users);
         Api.Session admin = api.admin();
         Api.Session requester = api.fundedRequester(admin);
-        long job = api.createJob(requester, Map.of("goldRate", 0.1, "overlapMin", 2, "overlapMax", 2, "confidenceTarget", 0.9));
-        api.upload(requester, job, "items", "text/csv", Api.itemsCsv("i", 12));
-        api.upload(requester, job, "golds", "text/csv", "id,text,label\ng0,\"review number 900\",positive\n");
-        api.post(requester, "/api/jobs/" + job + "/publish", Map.of());
+        long job = api.publishedJob(requester, Map.of("goldRate", 0.1, "overlapMin", 2, "overlapMax", 2, "confidenceTarget", 0.9), Api.itemsCsv("i", 12),
+                "id,text,label\ng0,\"review number 900\",positive\n");
         Api.Session honest = api.signUp("WORKER");
         Api.Session contrary = api.signUp("WORKER");
         api.work(honest, job, 100, task -> truth(Api.reviewNumber(task)));

@@ -43,10 +43,8 @@ class DriftTest {
         Api api = new Api(client.toBlocking(), users);
         Api.Session admin = api.admin();
         Api.Session requester = api.fundedRequester(admin);
-        long job = api.createJob(requester, Map.of("goldRate", 0.3, "overlapMin", 2, "overlapMax", 2));
-        api.upload(requester, job, "items", "text/csv", Api.itemsCsv("i", 10));
-        api.upload(requester, job, "golds", "text/csv", "id,text,label\ng0,\"review number 900\",positive\ng1,\"review number 901\",negative\n");
-        api.post(requester, "/api/jobs/" + job + "/publish", Map.of());
+        long job = api.publishedJob(requester, Map.of("goldRate", 0.3, "overlapMin", 2, "overlapMax", 2), Api.itemsCsv("i", 10),
+                "id,text,label\ng0,\"review number 900\",positive\ng1,\"review number 901\",negative\n");
         // Start at the top of an hour so both workers' answers fall in one bucket each.
         clock.advance(Duration.between(clock.instant(), clock.instant().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1))));
         Api.Session w1 = api.signUp("WORKER");

@@ -50,10 +50,8 @@ class GoldFixTest {
         Api api = new Api(client.toBlocking(), users);
         Api.Session admin = api.admin();
         Api.Session requester = api.fundedRequester(admin);
-        long job = api.createJob(requester, Map.of("goldRate", 0.3, "overlapMin", 3, "overlapMax", 3));
-        api.upload(requester, job, "items", "text/csv", Api.itemsCsv("i", 12));
-        api.upload(requester, job, "golds", "text/csv", "id,text,label\ng0,\"review number 900\",positive\ng1,\"review number 901\",positive\n");
-        api.post(requester, "/api/jobs/" + job + "/publish", Map.of());
+        long job = api.publishedJob(requester, Map.of("goldRate", 0.3, "overlapMin", 3, "overlapMax", 3), Api.itemsCsv("i", 12),
+                "id,text,label\ng0,\"review number 900\",positive\ng1,\"review number 901\",positive\n");
         List<Api.Session> workers = List.of(api.signUp("WORKER"), api.signUp("WORKER"), api.signUp("WORKER"));
         for (Api.Session w : workers) {
             api.work(w, job, 100, Api::byParity);

@@ -68,10 +68,8 @@ class GoldSetsTest {
         assertThat(Api.num(again.get("added"))).isZero();
         assertThat(Api.num(again.get("alreadyInJob"))).isEqualTo(3);
         api.post(requester, "/api/jobs/" + a + "/publish", Map.of());
-        long b = api.createJob(requester, Map.of("goldRate", 0.5, "overlapMin", 1, "overlapMax", 4));
-        api.upload(requester, b, "items", "text/csv", Api.itemsCsv("i", 40));
-        api.upload(requester, b, "golds", "text/csv", "id,text,label\nb0,\"review number 904\",positive\n");
-        api.post(requester, "/api/jobs/" + b + "/publish", Map.of());
+        long b = api.publishedJob(requester, Map.of("goldRate", 0.5, "overlapMin", 1, "overlapMax", 4), Api.itemsCsv("i", 40),
+                "id,text,label\nb0,\"review number 904\",positive\n");
         Map<String, Object> addedB = api.post(requester, base + "/jobs/" + b, Map.of());
         assertThat(Api.num(addedB.get("added"))).isEqualTo(3);
         assertThat(Api.num(addedB.get("goldsInService"))).isEqualTo(4);

@@ -37,10 +37,8 @@ class QualityConsoleTest {
         Api.Session qm = api.admin(); // ADMIN and QUALITY_MANAGER
         Api.Session requester = api.fundedRequester(qm);
         Api.Session other = api.fundedRequester(qm);
-        long job = api.createJob(requester, Map.of("goldRate", 0.5, "overlapMin", 1, "overlapMax", 1, "title", "Console job"));
-        api.upload(requester, job, "items", "text/csv", Api.itemsCsv("i", 12));
-        api.upload(requester, job, "golds", "text/csv", "id,text,label\ng1,\"review number 901\",positive\n");
-        api.post(requester, "/api/jobs/" + job + "/publish", Map.of());
+        long job = api.publishedJob(requester, Map.of("goldRate", 0.5, "overlapMin", 1, "overlapMax", 1, "title", "Console job"), Api.itemsCsv("i", 12),
+                "id,text,label\ng1,\"review number 901\",positive\n");
         long othersJob = api.createJob(other, Map.of("title", "Another requester's draft"));
         Api.Session worker = api.signUp("WORKER");
         api.work(worker, job, 20, Api::byParity);

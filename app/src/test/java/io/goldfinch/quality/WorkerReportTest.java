@@ -30,11 +30,9 @@ class WorkerReportTest {
         Api api = new Api(client.toBlocking(), users);
         Api.Session admin = api.admin();
         Api.Session requester = api.fundedRequester(admin);
-        long job = api.createJob(requester, Map.of("goldRate", 0.2, "overlapMin", 4, "overlapMax", 4));
-        api.upload(requester, job, "items", "text/csv", Api.itemsCsv("i", 24));
-        api.upload(requester, job, "golds", "text/csv", "id,text,label\n" + "g0,\"review number 900\",positive\ng1,\"review number 901\",negative\n"
+        long job = api.publishedJob(requester, Map.of("goldRate", 0.2, "overlapMin", 4, "overlapMax", 4), Api.itemsCsv("i", 24),
+                "id,text,label\n" + "g0,\"review number 900\",positive\ng1,\"review number 901\",negative\n"
                 + "g2,\"review number 902\",positive\ng3,\"review number 903\",negative\ng4,\"review number 904\",positive\n");
-        api.post(requester, "/api/jobs/" + job + "/publish", Map.of());
         List<Api.Session> honest = List.of(api.signUp("WORKER"), api.signUp("WORKER"), api.signUp("WORKER"));
         Api.Session straight = api.signUp("WORKER");
         for (Api.Session w : honest) {

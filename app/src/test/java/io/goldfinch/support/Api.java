@@ -133,6 +133,17 @@ public final class Api {
         return requester;
     }
 
+    /** A published job: {@link #createJob} with {@code overrides}, these items and golds (CSV; golds may be null) uploaded. */
+    public long publishedJob(Session requester, Map<String, Object> overrides, String itemsCsv, String goldsCsv) {
+        long job = createJob(requester, overrides);
+        upload(requester, job, "items", "text/csv", itemsCsv);
+        if (goldsCsv != null) {
+            upload(requester, job, "golds", "text/csv", goldsCsv);
+        }
+        post(requester, "/api/jobs/" + job + "/publish", Map.of());
+        return job;
+    }
+
     /** Creates a draft job with sensible defaults, overridden by {@code overrides}. */
     public long createJob(Session requester, Map<String, Object> overrides) {
         Map<String, Object> spec = new java.util.HashMap<>(Map.of(
