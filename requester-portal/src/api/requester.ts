@@ -106,6 +106,7 @@ export interface SetGold {
   label: string;
   hint?: string | null;
   retiredAt?: string | null;
+  voidedAt?: string | null;
   jobs: number;
   shown: number;
   answered: number;
@@ -141,7 +142,11 @@ export interface SetGoldState {
   item: string;
   retired: boolean;
   retiredAt?: string | null;
+  voidedAt?: string | null;
   jobsChanged: number;
+  answersVoided?: number;
+  rejectionsReversed?: number;
+  paidMinor?: number;
 }
 
 export type ResultFormat = 'csv' | 'jsonl';
@@ -610,10 +615,10 @@ export class RequesterApi {
   }
 
   /** Retires a set gold in the set and every job that has it (retire = true), or puts it back. */
-  async setSetGoldInService(setId: Id, item: string, retire: boolean): Promise<SetGoldState> {
+  async setSetGoldInService(setId: Id, item: string, retire: boolean, voidAnswers = false): Promise<SetGoldState> {
     const res = await this.http.request<SetGoldState>(`/api/gold-sets/${encodeURIComponent(String(setId))}/${retire ? 'retire' : 'restore'}`, {
       method: 'POST',
-      body: { item },
+      body: retire && voidAnswers ? { item, voidAnswers: true } : { item },
     });
     if (!res.body) throw new Error('The server sent no gold state.');
     return res.body;

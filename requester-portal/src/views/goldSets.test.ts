@@ -37,9 +37,11 @@ function server() {
       return json(200, { setId: 1, jobId: 4, added: 1, alreadyInJob: 0, retiredLeftOut: 0, goldsInService: 3 });
     }
     if (url === '/api/gold-sets/1/retire') {
+      const voiding = String(init!.body).includes('voidAnswers');
       golds[0]!.retiredAt = '2025-04-03T10:00:00Z';
+      if (voiding) golds[0]!.voidedAt = '2025-04-03T10:05:00Z';
       sets[0]!.inService = 0;
-      return json(200, { item: 'g1', retired: true, retiredAt: '2025-04-03T10:00:00Z', jobsChanged: 1 });
+      return json(200, { item: 'g1', retired: true, retiredAt: '2025-04-03T10:00:00Z', jobsChanged: 1, ...(voiding ? { voidedAt: '2025-04-03T10:05:00Z', answersVoided: 3, rejectionsReversed: 1, paidMinor: 5 } : {}) });
     }
     return problem(404, { title: 'Not found' });
   };
@@ -93,6 +95,15 @@ describe('gold sets section', () => {
     expect($('[data-testid=set-gold]').dataset.retired).toBe('true');
     expect($('[data-testid=set-gold] [data-action=restore-set-gold]')).not.toBeNull();
     expect($('[data-testid=gold-set]').children[2]!.textContent).toBe('0 of 1');
+
+    // Voiding it: the server's account of what it did, and a voided gold offers nothing more.
+    $('[data-testid=set-gold] [data-action=void-set-gold]').click();
+    await flush();
+    await flush();
+    expect(requests).toContain('POST /api/gold-sets/1/retire {"item":"g1","voidAnswers":true}');
+    expect($('#gold-set-status').textContent).toBe('g1: voided in the set and 1 jobs; 3 answers no longer count, 1 rejections reversed.');
+    expect($('[data-testid=set-gold]').children[5]!.textContent).toBe('Voided');
+    expect($('[data-testid=set-gold]').querySelectorAll('button')).toHaveLength(0);
   });
 
   it('shows why the sets could not be read', async () => {

@@ -124,6 +124,16 @@ export function goldSetsSection(
           return h('p', { role: 'status' }, `${g.item}: ${state.retired ? 'retired' : 'back in service'} in the set and ${formatCount(state.jobsChanged)} jobs.`);
         }),
       );
+      // For a gold with no right key: retired everywhere, and its answers stop counting for or against anyone.
+      const voidButton = h('button', { type: 'button', class: 'btn btn-quiet', 'data-action': 'void-set-gold' }, 'Void its answers everywhere') as HTMLButtonElement;
+      voidButton.addEventListener('click', () =>
+        void act(voidButton, async () => {
+          const state = await api.setSetGoldInService(d.set.id, g.item, true, true);
+          await show(d.set.id);
+          await reload();
+          return h('p', { role: 'status' }, `${g.item}: voided in the set and ${formatCount(state.jobsChanged)} jobs; ${formatCount(state.answersVoided ?? 0)} answers no longer count, ${formatCount(state.rejectionsReversed ?? 0)} rejections reversed.`);
+        }),
+      );
       return h(
         'tr',
         { 'data-testid': 'set-gold', 'data-retired': g.retiredAt ? 'true' : 'false' },
@@ -132,8 +142,8 @@ export function goldSetsSection(
         h('td', null, g.hint ?? '—'),
         h('td', { class: 'num' }, formatCount(g.jobs)),
         h('td', { class: 'num' }, g.shareCorrect === null || g.shareCorrect === undefined ? '—' : `${formatPercent(g.shareCorrect)} of ${formatCount(g.answered)}`),
-        h('td', null, g.retiredAt ? 'Retired' : 'In service'),
-        h('td', null, button),
+        h('td', null, g.voidedAt ? 'Voided' : g.retiredAt ? 'Retired' : 'In service'),
+        h('td', null, g.voidedAt ? null : h('div', { class: 'actions' }, button, voidButton)),
       );
     });
     return h(

@@ -102,7 +102,7 @@ public class GoldRetirementService {
     }
 
     /** What voiding a gold's answers did. */
-    private record Voided(int answers, int workers, ReviewService.Reversals reversals) {
+    record Voided(int answers, int workers, ReviewService.Reversals reversals) {
         static final Voided NONE = new Voided(0, 0, new ReviewService.Reversals(0, 0));
     }
 
@@ -111,7 +111,7 @@ public class GoldRetirementService {
      * (in worker order, as answers update it), and the rejections they supported are reversed and paid. Idempotent:
      * answers already voided are left alone, so the sweep can run it again for answers submitted since.
      */
-    private Voided voidAnswers(Connection c, long jobId, long goldId, String external) throws SQLException {
+    Voided voidAnswers(Connection c, long jobId, long goldId, String external) throws SQLException {
         List<long[]> voided = Db.list(c, rs -> new long[]{rs.getLong(1), rs.getBoolean(2) ? 1 : 0},
                 "WITH scored AS (SELECT id, worker_id, gold_correct FROM assignment WHERE item_id = ? AND gold_correct IS NOT NULL "
                         + "AND status IN ('SUBMITTED','ACCEPTED','REJECTED') ORDER BY id FOR UPDATE) "

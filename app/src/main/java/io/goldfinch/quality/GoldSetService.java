@@ -6,6 +6,7 @@ import io.goldfinch.jobs.ItemParser;
 import io.goldfinch.jobs.JobService;
 import io.goldfinch.jobs.RowSink;
 import io.goldfinch.matching.MatchingService;
+import io.goldfinch.review.ReviewService;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
@@ -61,9 +62,10 @@ public class GoldSetService {
     public record Added(long setId, long jobId, long added, long alreadyInJob, long retiredLeftOut, long goldsInService) {
     }
 
-    /** A set gold's service state after a change, and how many jobs' copies changed with it. */
+    /** A set gold's service state after a change, how many jobs' copies changed with it, and what a void did there. */
     @Serdeable
-    public record SetGoldState(String item, boolean retired, @Nullable Instant retiredAt, int jobsChanged) {
+    public record SetGoldState(String item, boolean retired, @Nullable Instant retiredAt, @Nullable Instant voidedAt, int jobsChanged,
+                               int answersVoided, int rejectionsReversed, long paidMinor) {
     }
 
     /** A set gold's correction: the set's key, and per job what {@link GoldFixService} did, summed. */
@@ -77,7 +79,10 @@ public class GoldSetService {
     private final MatchingService matching;
     private final GoldFixService goldFix;
 
-    public GoldSetService(Db db, JsonMapper json, Clock clock, MatchingService matching, GoldFixService goldFix) {
+    private final GoldRetirementService retirement;
+
+    public GoldSetService(Db db, JsonMapper json, Clock clock, MatchingService matching, GoldFixService goldFix, GoldRetirementService retirement) {
+        this.retirement = retirement;
         this.db = db;
         this.json = json;
         this.clock = clock;
@@ -175,35 +180,74 @@ public class GoldSetService {
         return added;
     }
 
-    /** Retires a set gold, and with it every job's copy (idempotent). */
-    public SetGoldState retire(@Nullable Long scope, long userId, long setId, String item) {
-        return change(scope, userId, setId, item, true);
+    /**
+     * Retires a set gold, and with it every job's copy (idempotent). With {@code voidAnswers}, the copies' answers stop
+     * counting too, as a job's voided gold's do ({@link GoldRetirementService}), and the set gold cannot be restored.
+     */
+    public SetGoldState retire(@Nullable Long scope, long userId, long setId, String item, boolean voidAnswers) {
+        return change(scope, userId, setId, item, true, voidAnswers);
     }
 
-    /** Puts a set gold back in service, and every job's copy that its retirement took out. */
+    /** Puts a set gold back in service, and every job's copy that was retired (not voided); 409 for a voided set gold. */
     public SetGoldState restore(@Nullable Long scope, long userId, long setId, String item) {
-        return change(scope, userId, setId, item, false);
+        return change(scope, userId, setId, item, false, false);
     }
 
-    private SetGoldState change(@Nullable Long scope, long userId, long setId, String item, boolean retire) {
+    private SetGoldState change(@Nullable Long scope, long userId, long setId, String item, boolean retire, boolean voidAnswers) {
         record Result(SetGoldState state, List<Long> jobs) {
         }
         Result result = db.tx(c -> {
             lockSet(c, scope, setId);
             long goldId = setGold(c, setId, item);
             Timestamp now = Timestamp.from(clock.instant());
+            boolean wasVoided = Db.one(c, rs -> rs.getTimestamp(1) != null, "SELECT voided_at FROM gold_set_item WHERE id = ?", goldId).orElseThrow();
+            if (!retire && wasVoided) {
+                throw ApiException.conflict("gold-voided", "gold " + item + " was voided: its answers no longer count, so it cannot serve again; "
+                        + "add it again under a new id");
+            }
             if (retire) {
                 Db.update(c, "UPDATE gold_set_item SET retired_at = ? WHERE id = ? AND retired_at IS NULL", now, goldId);
+                if (voidAnswers) {
+                    Db.update(c, "UPDATE gold_set_item SET voided_at = ? WHERE id = ? AND voided_at IS NULL", now, goldId);
+                }
             } else {
                 Db.update(c, "UPDATE gold_set_item SET retired_at = NULL WHERE id = ?", goldId);
             }
-            List<Long> jobs = retire
-                    ? Db.list(c, rs -> rs.getLong(1), "UPDATE item SET gold_retired_at = ?, gold_retired_by = ? WHERE gold_source = ? "
-                    + "AND gold_retired_at IS NULL RETURNING job_id", now, userId, goldId)
-                    : Db.list(c, rs -> rs.getLong(1), "UPDATE item SET gold_retired_at = NULL, gold_retired_by = NULL WHERE gold_source = ? "
-                    + "AND gold_retired_at IS NOT NULL RETURNING job_id", goldId);
-            Timestamp at = Db.one(c, rs -> rs.getTimestamp(1), "SELECT retired_at FROM gold_set_item WHERE id = ?", goldId).orElse(null);
-            return new Result(new SetGoldState(item, at != null, at == null ? null : at.toInstant(), jobs.size()), jobs);
+            // Each job's copy, jobs in id order and each job row locked first, as a single job's change locks them.
+            record Copy(long jobId, long itemId, String external, boolean retired, boolean voided) {
+            }
+            List<Copy> copies = Db.list(c, rs -> new Copy(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getBoolean(4), rs.getBoolean(5)),
+                    "SELECT i.job_id, i.id, i.external_id, i.gold_retired_at IS NOT NULL, i.gold_voided_at IS NOT NULL FROM item i "
+                            + "WHERE i.gold_source = ? ORDER BY i.job_id", goldId);
+            List<Long> changed = new java.util.ArrayList<>();
+            int answers = 0;
+            ReviewService.Reversals reversals = new ReviewService.Reversals(0, 0);
+            for (Copy copy : copies) {
+                Db.one(c, rs -> rs.getLong(1), "SELECT id FROM job WHERE id = ? FOR NO KEY UPDATE", copy.jobId()).orElseThrow();
+                Db.one(c, rs -> rs.getLong(1), "SELECT id FROM item WHERE id = ? FOR NO KEY UPDATE", copy.itemId()).orElseThrow();
+                if (retire) {
+                    if (!copy.retired()) {
+                        Db.update(c, "UPDATE item SET gold_retired_at = ?, gold_retired_by = ? WHERE id = ?", now, userId, copy.itemId());
+                        changed.add(copy.jobId());
+                    }
+                    if (voidAnswers && !copy.voided()) {
+                        Db.update(c, "UPDATE item SET gold_voided_at = ? WHERE id = ?", now, copy.itemId());
+                        GoldRetirementService.Voided v = retirement.voidAnswers(c, copy.jobId(), copy.itemId(), copy.external());
+                        answers += v.answers();
+                        reversals = reversals.plus(v.reversals());
+                        if (copy.retired()) {
+                            changed.add(copy.jobId());
+                        }
+                    }
+                } else if (copy.retired() && !copy.voided()) {
+                    Db.update(c, "UPDATE item SET gold_retired_at = NULL, gold_retired_by = NULL WHERE id = ?", copy.itemId());
+                    changed.add(copy.jobId());
+                }
+            }
+            Timestamp[] at = Db.one(c, rs -> new Timestamp[]{rs.getTimestamp(1), rs.getTimestamp(2)},
+                    "SELECT retired_at, voided_at FROM gold_set_item WHERE id = ?", goldId).orElseThrow();
+            return new Result(new SetGoldState(item, at[0] != null, at[0] == null ? null : at[0].toInstant(), at[1] == null ? null : at[1].toInstant(),
+                    changed.size(), answers, reversals.count(), reversals.paidMinor()), changed);
         });
         syncQuietly(result.jobs());
         return result.state();

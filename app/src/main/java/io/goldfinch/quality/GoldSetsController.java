@@ -86,9 +86,9 @@ public class GoldSetsController {
     }
 
     @Post("/{id}/retire")
-    public GoldSetService.SetGoldState retire(@PathVariable long id, @Body @Valid QualityController.GoldRef body, Authentication auth) {
+    public GoldSetService.SetGoldState retire(@PathVariable long id, @Body @Valid QualityController.Retirement body, Authentication auth) {
         Caller caller = Caller.of(auth);
-        return sets.retire(caller.jobScope(), caller.userId(), id, body.item());
+        return sets.retire(caller.jobScope(), caller.userId(), id, body.item(), Boolean.TRUE.equals(body.voidAnswers()));
     }
 
     @Post("/{id}/restore")

@@ -308,7 +308,7 @@ public class ReviewService {
 
     /** Rejections a corrected gold key no longer supports, reversed and paid: how many, and what the workers got. */
     public record Reversals(int count, long paidMinor) {
-        Reversals plus(Reversals other) {
+        public Reversals plus(Reversals other) {
             return new Reversals(count + other.count, paidMinor + other.paidMinor);
         }
     }

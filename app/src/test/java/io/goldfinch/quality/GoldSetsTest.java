@@ -117,6 +117,20 @@ class GoldSetsTest {
         assertThat(Api.num(restored.get("jobsChanged"))).isEqualTo(2);
         assertThat(Api.num(api.get(requester, "/api/jobs/" + b).get("goldCount"))).isEqualTo(4);
 
+        // Voiding s2 in the set voids it in both jobs: the three workers' six answers to it stop counting; it cannot come back.
+        long[] before = db.tx(x -> Db.one(x, rs -> new long[]{rs.getLong(1), rs.getLong(2)},
+                "SELECT gold_answered, gold_correct FROM worker_gold_stats WHERE worker_id = ?", workers.get(0).id()).orElseThrow());
+        Map<String, Object> voided = api.post(requester, base + "/retire", Map.of("item", "s2", "voidAnswers", true));
+        assertThat(voided).containsEntry("retired", true).containsKey("voidedAt");
+        assertThat(Api.num(voided.get("jobsChanged"))).isEqualTo(2);
+        assertThat(Api.num(voided.get("answersVoided"))).isEqualTo(6);
+        long[] after = db.tx(x -> Db.one(x, rs -> new long[]{rs.getLong(1), rs.getLong(2)},
+                "SELECT gold_answered, gold_correct FROM worker_gold_stats WHERE worker_id = ?", workers.get(0).id()).orElseThrow());
+        assertThat(after).containsExactly(before[0] - 2, before[1] - 2);
+        assertThat(api.failure(api.as(requester, HttpRequest.POST(base + "/restore", Map.of("item", "s2")))).getStatus().getCode()).isEqualTo(409);
+        assertThat(api.failure(api.as(requester, HttpRequest.POST("/api/jobs/" + a + "/golds/restore", Map.of("item", "s2")))).getStatus().getCode())
+                .isEqualTo(409);
+
         // Labels, access and errors.
         long yesNo = api.createJob(requester, Map.of("labels", List.of("yes", "no")));
         assertThat(api.failure(api.as(requester, HttpRequest.POST(base + "/jobs/" + yesNo, Map.of()))).getStatus().getCode()).isEqualTo(409);
@@ -136,7 +150,9 @@ class GoldSetsTest {
                 .getStatus().getCode()).isEqualTo(400);
         // A quality manager sees every set and may add it to anyone's job.
         assertThat(api.getList(admin, "/api/gold-sets")).anySatisfy(s -> assertThat(Api.num(s.get("id"))).isEqualTo(set));
-        assertThat(Api.num(api.post(admin, base + "/jobs/" + othersJob, Map.of()).get("added"))).isEqualTo(3);
+        Map<String, Object> toOthers = api.post(admin, base + "/jobs/" + othersJob, Map.of());
+        assertThat(Api.num(toOthers.get("added"))).as("s0 and s1; s2 is voided").isEqualTo(2);
+        assertThat(Api.num(toOthers.get("retiredLeftOut"))).isEqualTo(1);
     }
 
     private Map<String, Object> upload(Api api, Api.Session s, String path, String csv) {
