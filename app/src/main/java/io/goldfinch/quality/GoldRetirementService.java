@@ -146,7 +146,7 @@ public class GoldRetirementService {
             try {
                 answers += db.tx(c -> {
                     Db.one(c, rs -> rs.getLong(1), "SELECT id FROM job WHERE id = ? FOR NO KEY UPDATE", g.job()).orElseThrow();
-                    Db.one(c, rs -> rs.getLong(1), "SELECT id FROM item WHERE id = ? FOR NO KEY UPDATE", g.id()).orElseThrow();
+                    LockedGold.lockRow(c, g.id());
                     return voidAnswers(c, g.job(), g.id(), g.external()).answers();
                 });
             } catch (RuntimeException e) {

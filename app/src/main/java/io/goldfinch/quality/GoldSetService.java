@@ -224,7 +224,7 @@ public class GoldSetService {
             ReviewService.Reversals reversals = new ReviewService.Reversals(0, 0);
             for (Copy copy : copies) {
                 Db.one(c, rs -> rs.getLong(1), "SELECT id FROM job WHERE id = ? FOR NO KEY UPDATE", copy.jobId()).orElseThrow();
-                Db.one(c, rs -> rs.getLong(1), "SELECT id FROM item WHERE id = ? FOR NO KEY UPDATE", copy.itemId()).orElseThrow();
+                LockedGold.lockRow(c, copy.itemId());
                 if (retire) {
                     if (!copy.retired()) {
                         Db.update(c, "UPDATE item SET gold_retired_at = ?, gold_retired_by = ? WHERE id = ?", now, userId, copy.itemId());
