@@ -152,4 +152,21 @@ class PortalsBrowserTest {
             assertThat(Api.num(j.get("itemCount"))).isEqualTo(3);
         });
     }
+
+    @Test
+    void aQualityManagerSignsInToTheConsoleAndSeesAnotherRequestersJob() {
+        Api api = new Api(client.toBlocking(), users);
+        Api.Session qm = api.admin();
+        Api.Session requester = api.fundedRequester(qm);
+        String title = "Overseen job " + System.nanoTime();
+        api.createJob(requester, Map.of("title", title));
+
+        signIn("requester", qm.email());
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("jobs"), title));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Quality console");
+        assertThat(browser.findElement(By.id("jobs")).getText()).contains(requester.email());
+        assertThat(browser.getCurrentUrl()).endsWith("#/quality");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("qm-queues"), "Appeals"));
+    }
 }
