@@ -308,6 +308,28 @@ export interface PendingDecision {
   item: string;
 }
 
+/** An answer open to review with evidence against it (GET /api/jobs/{id}/review). */
+export interface ReviewCandidate {
+  assignmentId: string;
+  item: string;
+  worker: Id;
+  label: string;
+  submittedAt: string;
+  windowClosesAt: string;
+  crowdLabel?: string | null;
+  crowdConfidence?: number | null;
+  goldAnswered: number;
+  goldFailed: number;
+  evidence: ('POSTERIOR' | 'FAILED_GOLDS')[];
+}
+
+export interface ReviewQueue {
+  jobId: Id;
+  posteriorThreshold: number;
+  total: number;
+  answers: ReviewCandidate[];
+}
+
 /** What a new job needs (POST /api/jobs); money in minor units. */
 export interface JobSpec {
   title: string;
@@ -391,6 +413,22 @@ export class RequesterApi {
     private readonly http: HttpClient,
     private readonly uploader: Uploader = xhrUploader,
   ) {}
+
+  async reviewQueue(jobId: Id, limit = 50): Promise<ReviewQueue> {
+    const res = await this.http.request<ReviewQueue>(`/api/jobs/${encodeURIComponent(String(jobId))}/review?limit=${limit}`);
+    if (!res.body || !Array.isArray(res.body.answers)) throw new Error('The server sent no review queue.');
+    return res.body;
+  }
+
+  /** Rejects an answer citing evidence the server checks; a rejection over the cap on one worker waits for a quality manager. */
+  async reject(assignmentId: string, reason: string, evidence: 'POSTERIOR' | 'FAILED_GOLDS'): Promise<{ status: string }> {
+    const res = await this.http.request<{ status: string }>(`/api/assignments/${encodeURIComponent(assignmentId)}/reject`, {
+      method: 'POST',
+      body: { reason, evidence },
+    });
+    if (!res.body) throw new Error('The server sent no review.');
+    return res.body;
+  }
 
   /** Every requester's jobs, for the quality console (quality managers and admins). */
   async qmJobs(): Promise<Job[]> {

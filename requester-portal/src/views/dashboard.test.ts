@@ -243,6 +243,45 @@ describe('dashboard', () => {
     expect(rows[1]!.children[5]!.textContent).toBe('—');
   });
 
+  it('lists the answers evidence speaks against and rejects one with the reason typed', async () => {
+    const candidate = (id: string, evidence: string[], crowdLabel: string | null) => ({
+      assignmentId: id, item: `i-${id}`, worker: 9, label: 'cat', submittedAt: '2025-04-03T09:00:00Z', windowClosesAt: '2025-04-04T09:00:00Z',
+      crowdLabel, crowdConfidence: crowdLabel ? 0.93 : null, goldAnswered: 4, goldFailed: 3, evidence,
+    });
+    let held = false;
+    const calls = mount({
+      '/api/account': account, '/api/jobs': () => json(200, jobs), '/api/jobs/1/progress': () => json(200, progress),
+      '/api/jobs/1/review?limit=50': () => json(200, { jobId: 1, posteriorThreshold: 0.7, total: 5, answers: [candidate('a', ['POSTERIOR', 'FAILED_GOLDS'], 'dog'), candidate('b', ['FAILED_GOLDS'], null)] }),
+      '/api/assignments/a/reject': () => json(200, { assignmentId: 'a', status: held ? 'PENDING_QUALITY_REVIEW' : 'REJECTED' }),
+    });
+    await flush();
+    $('[data-job-id="1"] [data-testid=select-job]').click();
+    await flush();
+    expect($('[data-testid=review-summary]').textContent).toBe('5 answers open to review have evidence against them (the strongest 2 shown).');
+    const rows = () => [...document.querySelectorAll<HTMLElement>('[data-testid=review-answer]')];
+    expect([...rows()[0]!.children].slice(0, 5).map((c) => c.textContent)).toEqual(['i-a', '9', 'cat', 'dog (93%)', '3 of 4 failed']);
+    expect([...rows()[0]!.querySelectorAll('button')].map((b) => b.textContent)).toEqual(['Reject: crowd disagrees', 'Reject: failed golds']);
+    expect([...rows()[1]!.querySelectorAll('button')].map((b) => b.textContent)).toEqual(['Reject: failed golds']);
+
+    ($('#review-reason') as HTMLInputElement).value = 'no';
+    rows()[0]!.querySelector<HTMLButtonElement>('[data-action=reject-posterior]')!.click();
+    await flush();
+    expect($('#review-status [role=alert]').textContent).toBe('Give the worker a reason of at least 5 characters.');
+    expect(calls).not.toContain('/api/assignments/a/reject');
+
+    ($('#review-reason') as HTMLInputElement).value = 'The review plainly describes a dog.';
+    rows()[0]!.querySelector<HTMLButtonElement>('[data-action=reject-posterior]')!.click();
+    await flush();
+    await flush();
+    expect(calls).toContain('/api/assignments/a/reject');
+    expect($('#review-status').textContent).toBe('i-a: rejected; its reward and fee are back in your balance.');
+    held = true;
+    rows()[0]!.querySelector<HTMLButtonElement>('[data-action=reject-failed_golds]')!.click();
+    await flush();
+    await flush();
+    expect($('#review-status').textContent).toBe('i-a: held for a quality manager (you have rejected a large share of this worker’s answers).');
+  });
+
   it('in the quality console, lists every requester’s jobs and blocks a flagged worker from the workers table', async () => {
     const worker = (id: number, flags: string[], blocked: boolean) => ({
       worker: id, answers: 40, goldAnswered: 8, goldCorrect: 6, goldAccuracy: 0.75, goldAccuracyLow: 0.55, goldAccuracyHigh: 0.85,

@@ -22,6 +22,7 @@ import {
   type Id,
   type Job,
   type JobProgress,
+  type ReviewCandidate,
   type RequesterApi,
   type Snapshot,
 } from '../api/requester';
@@ -31,6 +32,7 @@ import { describeError } from '@common/lib/http';
 import type { View } from '@common/views/view';
 import { goldSetsSection } from './goldSets';
 import { queuesSection } from './queues';
+import { renderReview } from './review';
 import { apiKeysSection, fundsForm, jobSetup, newJobSection } from './setup';
 import { webhooksSection } from './webhooks';
 
@@ -199,12 +201,13 @@ export function dashboardView(options: DashboardOptions): View {
 
   async function qualitySections(job: Job): Promise<HTMLElement> {
     // Each is extra: when one cannot be read, the others and the progress still show, with a note.
-    const [golds, versions, queue, workers, drift] = await Promise.all([
+    const [golds, versions, queue, workers, drift, review] = await Promise.all([
       api.goldHealth(job.id).catch((e: unknown) => e),
       api.snapshots(job.id).catch((e: unknown) => e),
       api.adjudicationQueue(job.id).catch((e: unknown) => e),
       api.workers(job.id).catch((e: unknown) => e),
       api.drift(job.id).catch((e: unknown) => e),
+      consoleMode ? Promise.resolve(null) : api.reviewQueue(job.id).catch((e: unknown) => e),
     ]);
     return h(
       'div',
@@ -216,6 +219,7 @@ export function dashboardView(options: DashboardOptions): View {
             (item, label, button) => void correctGold(job, item, label, button),
             (item, retire, button, voidAnswers) => void goldInService(job, item, retire, button, voidAnswers),
           ),
+      review === null ? null : renderReview(review, (answer, evidence, reason, button) => void rejectAnswer(job, answer, evidence, reason, button)),
       renderSnapshots(job, versions, () => void freeze(job)),
       renderAdjudication(queue, (item, label, button) => void decide(job, item, label, button)),
       renderWorkers(workers, consoleMode ? (worker, blocked, button) => void block(job, worker, blocked, button) : undefined),
@@ -304,6 +308,37 @@ export function dashboardView(options: DashboardOptions): View {
       button.disabled = false;
       const status = progressPanel.querySelector<HTMLElement>('#gold-fix-status');
       if (status) replaceChildren(status, errorLine(`${item}: ${describeError(e)}`));
+    }
+  }
+
+  /** Rejects an answer citing the evidence, then shows the panel again with the outcome. */
+  async function rejectAnswer(job: Job, answer: ReviewCandidate, evidence: 'POSTERIOR' | 'FAILED_GOLDS', reason: string, button: HTMLButtonElement): Promise<void> {
+    const say = (node: Node) => {
+      const status = progressPanel.querySelector<HTMLElement>('#review-status');
+      if (status) replaceChildren(status, node);
+    };
+    if (reason.length < 5) {
+      say(errorLine('Give the worker a reason of at least 5 characters.'));
+      return;
+    }
+    button.disabled = true;
+    try {
+      const r = await api.reject(answer.assignmentId, reason, evidence);
+      if (disposed) return;
+      await loadProgress(job, true);
+      say(
+        h(
+          'p',
+          { role: 'status' },
+          r.status === 'PENDING_QUALITY_REVIEW'
+            ? `${answer.item}: held for a quality manager (you have rejected a large share of this worker’s answers).`
+            : `${answer.item}: rejected; its reward and fee are back in your balance.`,
+        ),
+      );
+    } catch (e) {
+      if (disposed) return;
+      button.disabled = false;
+      say(errorLine(`${answer.item}: ${describeError(e)}`));
     }
   }
 

@@ -67,6 +67,17 @@ public class ReviewController {
         this.db = db;
     }
 
+    /**
+     * The job's answers open to review that a rejection could cite evidence against, strongest first: contradicted by
+     * the crowd's label (a gold's key) with at least the posterior threshold, or by a worker failing half his golds.
+     */
+    @Get("/jobs/{id}/review")
+    @Secured({Role.REQUESTER_NAME, Role.QUALITY_MANAGER_NAME, Role.ADMIN_NAME})
+    public ReviewService.ReviewQueue reviewQueue(@PathVariable long id, @io.micronaut.core.annotation.Nullable @io.micronaut.http.annotation.QueryValue Integer limit,
+                                                 Authentication auth) {
+        return reviews.reviewQueue(Caller.of(auth).jobScope(), id, limit == null ? 100 : limit);
+    }
+
     @Post("/assignments/{id}/approve")
     @Consumes(MediaType.ALL)
     @Secured(Role.REQUESTER_NAME)

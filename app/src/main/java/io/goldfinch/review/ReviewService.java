@@ -71,6 +71,67 @@ public class ReviewService {
         });
     }
 
+    /**
+     * An answer the requester may reject, with the evidence the server would accept: the crowd's label contradicting
+     * it (the key, for a gold) with {@code crowdConfidence}, and the worker's failed golds in the job.
+     */
+    @io.micronaut.serde.annotation.Serdeable
+    public record Candidate(UUID assignmentId, String item, long worker, String label, Instant submittedAt, Instant windowClosesAt,
+                            @io.micronaut.core.annotation.Nullable String crowdLabel, @io.micronaut.core.annotation.Nullable Double crowdConfidence,
+                            long goldAnswered, long goldFailed, List<EvidenceKind> evidence) {
+    }
+
+    /** The job's answers open to review with evidence against them, strongest first; {@code total} counts them all. */
+    @io.micronaut.serde.annotation.Serdeable
+    public record ReviewQueue(long jobId, double posteriorThreshold, long total, List<Candidate> answers) {
+    }
+
+    /**
+     * Submitted answers still in their review window that a rejection could cite evidence against: the item's crowd label
+     * (a gold's key) contradicts the answer with at least the posterior threshold, or the worker failed at least half of
+     * his golds in this job (two or more). Contradicted answers first, most confident first, then by the worker's failures.
+     */
+    public ReviewQueue reviewQueue(Long requesterId, long jobId, int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw ApiException.invalid("limit", "must be 1 to 1000");
+        }
+        return db.tx(c -> {
+            Db.one(c, rs -> rs.getLong(1), "SELECT id FROM job WHERE id = ? AND (?::bigint IS NULL OR requester_id = ?)", jobId, requesterId, requesterId)
+                    .orElseThrow(() -> ApiException.notFound("job"));
+            String from = "WITH w AS (SELECT worker_id, count(*) FILTER (WHERE gold_correct IS NOT NULL) AS answered, "
+                    + "count(*) FILTER (WHERE gold_correct = FALSE) AS failed FROM assignment "
+                    + "WHERE job_id = ? AND is_gold AND status IN ('SUBMITTED','ACCEPTED','REJECTED') GROUP BY worker_id), "
+                    + "c AS (SELECT a.id, i.external_id, a.worker_id, a.label, a.submitted_at, "
+                    + "a.submitted_at + make_interval(hours => j.review_window_hours) AS closes, "
+                    + "CASE WHEN a.is_gold THEN CASE WHEN i.gold_voided_at IS NULL THEN i.gold_label END ELSE i.posterior_label END AS crowd, "
+                    + "CASE WHEN a.is_gold THEN CASE WHEN i.gold_voided_at IS NULL THEN 1.0 END ELSE i.posterior_confidence END AS conf, "
+                    + "COALESCE(w.answered, 0) AS answered, COALESCE(w.failed, 0) AS failed "
+                    + "FROM assignment a JOIN item i ON i.id = a.item_id JOIN job j ON j.id = a.job_id LEFT JOIN w ON w.worker_id = a.worker_id "
+                    + "WHERE a.job_id = ? AND a.status = 'SUBMITTED'), "
+                    + "q AS (SELECT *, (crowd IS NOT NULL AND crowd <> label AND conf >= ?) AS contradicted, "
+                    + "(failed >= 2 AND failed * 2 >= answered) AS failing FROM c WHERE closes > ?) ";
+            Timestamp now = Timestamp.from(clock.instant());
+            long total = Db.scalarLong(c, from + "SELECT count(*) FROM q WHERE contradicted OR failing", jobId, jobId, posteriorThreshold, now);
+            List<Candidate> answers = Db.list(c, rs -> {
+                        List<EvidenceKind> kinds = new java.util.ArrayList<>();
+                        if (rs.getBoolean("contradicted")) {
+                            kinds.add(EvidenceKind.POSTERIOR);
+                        }
+                        if (rs.getLong("failed") > 0) {
+                            kinds.add(EvidenceKind.FAILED_GOLDS);
+                        }
+                        Object confValue = rs.getObject("conf");
+                        Double conf = confValue == null ? null : ((Number) confValue).doubleValue();
+                        return new Candidate(rs.getObject("id", UUID.class), rs.getString("external_id"), rs.getLong("worker_id"), rs.getString("label"),
+                                rs.getTimestamp("submitted_at").toInstant(), rs.getTimestamp("closes").toInstant(), rs.getString("crowd"),
+                                conf, rs.getLong("answered"), rs.getLong("failed"), List.copyOf(kinds));
+                    },
+                    from + "SELECT * FROM q WHERE contradicted OR failing ORDER BY contradicted DESC, conf DESC NULLS LAST, failed DESC, submitted_at, id "
+                            + "LIMIT " + limit, jobId, jobId, posteriorThreshold, now);
+            return new ReviewQueue(jobId, posteriorThreshold, total, answers);
+        });
+    }
+
     /** What a rejection cites; checked by the server against what it knows. */
     public enum EvidenceKind { FAILED_GOLDS, POSTERIOR }
 
