@@ -236,7 +236,7 @@ public class WebhookService {
         }
         List<JobRow> jobs = db.tx(c -> Db.list(c, rs -> new JobRow(rs.getLong(1), rs.getLong(2)),
                 "SELECT j.id, j.requester_id FROM job j LEFT JOIN webhook_job_state s ON s.job_id = j.id "
-                        + "WHERE j.status IN ('PUBLISHED', 'PAUSED', 'COMPLETED') AND NOT COALESCE(s.completed_sent, false) "
+                        + "WHERE j.status IN ('PUBLISHED', 'PAUSED', 'COMPLETED', 'CANCELLED') AND NOT COALESCE(s.completed_sent, false) "
                         + "AND EXISTS (SELECT 1 FROM webhook_endpoint e WHERE e.requester_id = j.requester_id AND e.active) ORDER BY j.id"));
         int events = 0;
         for (JobRow job : jobs) {
@@ -251,16 +251,22 @@ public class WebhookService {
 
     private int scanJob(Connection c, long jobId, long requesterId) throws SQLException {
         Db.update(c, "INSERT INTO webhook_job_state (job_id) VALUES (?) ON CONFLICT DO NOTHING", jobId);
-        record State(int step, Timestamp closedAt, long afterId, boolean completedSent, String status, String lastStatus) {
+        record State(int step, Timestamp closedAt, long afterId, boolean completedSent, String status, String lastStatus, String pauseReason) {
         }
-        State s = Db.one(c, rs -> new State(rs.getInt(1), rs.getTimestamp(2), rs.getLong(3), rs.getBoolean(4), rs.getString(5), rs.getString(6)),
-                "SELECT s.progress_step, s.items_closed_at, s.items_after_id, s.completed_sent, j.status, s.last_status FROM webhook_job_state s "
+        State s = Db.one(c, rs -> new State(rs.getInt(1), rs.getTimestamp(2), rs.getLong(3), rs.getBoolean(4), rs.getString(5), rs.getString(6),
+                        rs.getString(7)),
+                "SELECT s.progress_step, s.items_closed_at, s.items_after_id, s.completed_sent, j.status, s.last_status, j.pause_reason "
+                        + "FROM webhook_job_state s "
                         + "JOIN job j ON j.id = s.job_id WHERE s.job_id = ? FOR UPDATE OF s", jobId).orElseThrow();
         int events = 0;
-        // Paused (its escrow ran short) and resumed (topped up): announced on the change, not on the first sight of a job.
+        // Paused (its escrow ran short, or by its owner) and resumed: announced on the change, not on the first sight of a job.
         if (s.lastStatus() != null && !s.lastStatus().equals(s.status())) {
-            if (s.status().equals("PAUSED")) {
-                emit(c, requesterId, jobId, "job.paused", Map.of("reason", "the job's escrow cannot pay for more tasks; top it up to resume",
+            if (s.status().equals("PAUSED") && "OWNER".equals(s.pauseReason())) {
+                emit(c, requesterId, jobId, "job.paused", Map.of("pausedBy", "OWNER", "reason", "paused by its requester or a quality manager",
+                        "resume", "/api/jobs/" + jobId + "/resume"), null);
+                events++;
+            } else if (s.status().equals("PAUSED")) {
+                emit(c, requesterId, jobId, "job.paused", Map.of("pausedBy", "FUNDS", "reason", "the job's escrow cannot pay for more tasks; top it up to resume",
                         "topUp", "/api/jobs/" + jobId + "/top-up"), null);
                 events++;
             } else if (s.status().equals("PUBLISHED") && s.lastStatus().equals("PAUSED")) {
@@ -317,6 +323,12 @@ public class WebhookService {
         if (s.status().equals("COMPLETED") && !s.completedSent()) {
             emit(c, requesterId, jobId, "job.completed", Map.of("itemsTotal", total, "results", "/api/jobs/" + jobId + "/results",
                     "snapshots", "/api/jobs/" + jobId + "/snapshots"), null);
+            Db.update(c, "UPDATE webhook_job_state SET completed_sent = true WHERE job_id = ?", jobId);
+            events++;
+        }
+        if (s.status().equals("CANCELLED") && !s.completedSent()) {
+            // After the items that closed before it: the last event of the job.
+            emit(c, requesterId, jobId, "job.cancelled", Map.of("itemsDone", done, "itemsTotal", total, "results", "/api/jobs/" + jobId + "/results"), null);
             Db.update(c, "UPDATE webhook_job_state SET completed_sent = true WHERE job_id = ?", jobId);
             events++;
         }

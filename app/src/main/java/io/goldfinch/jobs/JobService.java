@@ -156,7 +156,7 @@ public class JobService {
 
     /**
      * Adds money from the requester's balance to a job's escrow; a job paused because its escrow could not cover what it
-     * had committed resumes. {@code reference} is the requester's idempotency key for this top-up.
+     * had committed resumes (one its owner paused stays paused). {@code reference} is the requester's idempotency key for this top-up.
      */
     public Job topUp(long requesterId, long jobId, long amountMinor, String reference) {
         Job job = db.tx(c -> {
@@ -167,7 +167,7 @@ public class JobService {
             }
             ledger.post(c, new Ledger.Transfer("job-topup:" + jobId + ":" + reference, Ledger.requesterAvailable(requesterId),
                     Ledger.jobEscrow(jobId), amountMinor, "RESERVE", jobId, null, "escrow top-up"));
-            Db.update(c, "UPDATE job SET status = 'PUBLISHED' WHERE id = ? AND status = 'PAUSED'", jobId);
+            Db.update(c, "UPDATE job SET status = 'PUBLISHED', pause_reason = NULL WHERE id = ? AND status = 'PAUSED' AND pause_reason IS DISTINCT FROM 'OWNER'", jobId);
             return get(c, requesterId, jobId);
         });
         matching.jobsChanged();

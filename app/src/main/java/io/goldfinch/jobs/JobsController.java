@@ -32,9 +32,11 @@ import java.util.List;
 public class JobsController {
 
     private final JobService jobs;
+    private final JobLifecycle lifecycle;
 
-    public JobsController(JobService jobs) {
+    public JobsController(JobService jobs, JobLifecycle lifecycle) {
         this.jobs = jobs;
+        this.lifecycle = lifecycle;
     }
 
     @Post
@@ -85,7 +87,58 @@ public class JobsController {
                         @jakarta.validation.constraints.Pattern(regexp = "[A-Za-z0-9._:-]+") String reference) {
     }
 
-    @Operation(summary = "Move money from the requester's balance to the job's escrow; a paused job resumes")
+    /** Why a job was paused, resumed or cancelled; kept in its change history. */
+    @io.micronaut.serde.annotation.Serdeable
+    public record JobNote(@io.micronaut.core.annotation.Nullable @jakarta.validation.constraints.Size(max = 2000) String note) {
+        static String of(JobNote body) {
+            return body == null ? null : body.note();
+        }
+    }
+
+    @Operation(summary = "Stop leasing the job's tasks (leases already out may still be answered); it stays paused through top-ups until resumed")
+    @Post("/{id}/pause")
+    @Consumes(MediaType.ALL)
+    @Secured({Role.REQUESTER_NAME, Role.QUALITY_MANAGER_NAME, Role.ADMIN_NAME})
+    public Job pause(@PathVariable long id, @io.micronaut.core.annotation.Nullable @Body @Valid JobNote body, Authentication auth) {
+        Caller caller = Caller.of(auth);
+        return lifecycle.pause(caller.jobScope(), caller.userId(), id, JobNote.of(body));
+    }
+
+    @Operation(summary = "Open a paused job to workers again; 409 escrow-short when its escrow does not cover its committed work")
+    @Post("/{id}/resume")
+    @Consumes(MediaType.ALL)
+    @Secured({Role.REQUESTER_NAME, Role.QUALITY_MANAGER_NAME, Role.ADMIN_NAME})
+    public Job resume(@PathVariable long id, @io.micronaut.core.annotation.Nullable @Body @Valid JobNote body, Authentication auth) {
+        Caller caller = Caller.of(auth);
+        return lifecycle.resume(caller.jobScope(), caller.userId(), id, JobNote.of(body));
+    }
+
+    @Operation(summary = "Cancel the job: no new leases; leases out may still be answered and are paid; unused escrow returns")
+    @Post("/{id}/cancel")
+    @Consumes(MediaType.ALL)
+    @Secured({Role.REQUESTER_NAME, Role.QUALITY_MANAGER_NAME, Role.ADMIN_NAME})
+    public Job cancel(@PathVariable long id, @io.micronaut.core.annotation.Nullable @Body @Valid JobNote body, Authentication auth) {
+        Caller caller = Caller.of(auth);
+        return lifecycle.cancel(caller.jobScope(), caller.userId(), id, JobNote.of(body));
+    }
+
+    @Operation(summary = "Change a draft's or running job's settings (title, instructions, gold rate, minimum accuracy, confidence target, "
+            + "skills, caps, priority, hourly floor; caps and floor 0 for none); a new gold rate re-budgets the gold tasks in escrow")
+    @io.micronaut.http.annotation.Patch("/{id}")
+    @Secured({Role.REQUESTER_NAME, Role.QUALITY_MANAGER_NAME, Role.ADMIN_NAME})
+    public Job updateSettings(@PathVariable long id, @Body @Valid JobSettings body, Authentication auth) {
+        Caller caller = Caller.of(auth);
+        return lifecycle.updateSettings(caller.jobScope(), caller.userId(), id, body);
+    }
+
+    @Operation(summary = "Who paused, resumed, cancelled or changed the job's settings, when, and what changed; oldest first")
+    @Get("/{id}/changes")
+    @Secured({Role.REQUESTER_NAME, Role.QUALITY_MANAGER_NAME, Role.ADMIN_NAME})
+    public List<JobLifecycle.Change> changes(@PathVariable long id, Authentication auth) {
+        return lifecycle.changes(Caller.of(auth).jobScope(), id);
+    }
+
+    @Operation(summary = "Move money from the requester's balance to the job's escrow; a job paused because its escrow ran short resumes")
     @Post("/{id}/top-up")
     public Job topUp(@PathVariable long id, @Body @Valid TopUp body, Authentication auth) {
         return jobs.topUp(Caller.of(auth).userId(), id, body.amountMinor(), body.reference());

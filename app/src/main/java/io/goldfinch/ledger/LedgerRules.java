@@ -54,6 +54,18 @@ public final class LedgerRules {
                 Math.multiplyExact(tasks, fee), Math.multiplyExact(tasks, Math.addExact(rewardMinor, fee)));
     }
 
+    /**
+     * A running job's gold-task budget after its gold rate changes: what {@link #quote} would budget now (its items,
+     * golds in service and exam), never below the gold tasks it has already leased ({@code used}).
+     */
+    public static long goldBudget(long items, int overlapMax, double goldRate, long goldItems, long examTasks, long used) {
+        if (used < 0 || examTasks < 0) {
+            throw new IllegalArgumentException("task counts cannot be negative");
+        }
+        long wanted = Math.addExact(goldTasks(Math.multiplyExact(items, overlapMax), goldRate, goldItems), examTasks);
+        return Math.max(wanted, used);
+    }
+
     /** A job's budget, itemised; {@code totalMinor = rewardsMinor + feesMinor}. */
     public record Quote(long normalTasks, long goldTasks, long rewardPerTaskMinor, long feePerTaskMinor,
                         long rewardsMinor, long feesMinor, long totalMinor) {

@@ -203,8 +203,12 @@ public final class MatchingService {
     }
 
     private ApiException notOpen(long jobId) {
-        String status = db.tx(c -> Db.one(c, rs -> rs.getString(1), "SELECT status FROM job WHERE id = ?", jobId).orElse(null));
-        if ("PAUSED".equals(status)) {
+        String status = db.tx(c -> Db.one(c, rs -> rs.getString(1) + ":" + rs.getString(2), "SELECT status, pause_reason FROM job WHERE id = ?", jobId)
+                .orElse(null));
+        if ("PAUSED:OWNER".equals(status)) {
+            return ApiException.conflict("job-paused", "this job is paused by its requester");
+        }
+        if (status != null && status.startsWith("PAUSED")) {
             return ApiException.conflict("job-paused", "this job is paused until its requester tops up its escrow");
         }
         return ApiException.notFound("job");

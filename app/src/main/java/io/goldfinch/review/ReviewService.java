@@ -498,26 +498,15 @@ public class ReviewService {
     }
 
     private void pause(Connection c, long jobId, String why) throws SQLException {
-        if (Db.update(c, "UPDATE job SET status = 'PAUSED' WHERE id = ? AND status = 'PUBLISHED'", jobId) > 0) {
+        if (Db.update(c, "UPDATE job SET status = 'PAUSED', pause_reason = 'FUNDS' WHERE id = ? AND status = 'PUBLISHED'", jobId) > 0) {
             matching.jobsChanged();
             LOG.info("job {} paused: {}", jobId, why);
         }
     }
 
-    /**
-     * What the job's escrow must still pay, at reward plus fee per task: leased and submitted work (other than
-     * {@code due}), the answers its open items may still buy, and the gold tasks left in its budget.
-     */
+    /** What the job's escrow must still pay, at reward plus fee per task, for the work it has committed to besides {@code due}. */
     private long committedMinor(Connection c, Due due) throws SQLException {
-        long perTask = due.rewardMinor() + due.feeMinor();
-        return Db.scalarLong(c, "SELECT "
-                        + "(SELECT count(*) FROM assignment WHERE job_id = ? AND status IN ('LEASED', 'SUBMITTED') AND id <> ?) "
-                        + "+ (SELECT COALESCE(SUM(GREATEST(0, j.overlap_max - (SELECT count(*) FROM assignment a WHERE a.item_id = i.id "
-                        + "     AND a.status IN ('LEASED', 'SUBMITTED', 'ACCEPTED', 'REJECTED')))), 0) "
-                        + "   FROM item i JOIN job j ON j.id = i.job_id WHERE i.job_id = ? AND NOT i.is_gold AND i.closed_at IS NULL) "
-                        + "+ (SELECT GREATEST(0, gold_task_budget - (SELECT count(*) FROM assignment WHERE job_id = ? AND is_gold "
-                        + "     AND status IN ('LEASED', 'SUBMITTED', 'ACCEPTED', 'REJECTED'))) FROM job WHERE id = ?)",
-                due.jobId(), due.id(), due.jobId(), due.jobId(), due.jobId()) * perTask;
+        return io.goldfinch.ledger.Escrow.committedTasks(c, due.jobId(), due.id()) * (due.rewardMinor() + due.feeMinor());
     }
 
     /** Accepts every answer whose review window has passed. Returns how many. */

@@ -25,6 +25,15 @@ class LedgerRulesTest {
     }
 
     @Test
+    void aNewGoldRateBudgetsWhatAQuoteWouldButNeverBelowTheGoldTasksUsed() {
+        assertThat(LedgerRules.goldBudget(50, 3, 0.1, 5, 0, 0)).isEqualTo(LedgerRules.quote(50, 3, 0.1, 5, 10, 1000).goldTasks());
+        assertThat(LedgerRules.goldBudget(50, 3, 0.2, 5, 0, 3)).isEqualTo(38);   // 38 / 188 >= 20%
+        assertThat(LedgerRules.goldBudget(50, 3, 0.2, 5, 12, 3)).isEqualTo(50);  // plus the exam's
+        assertThat(LedgerRules.goldBudget(50, 3, 0.0, 5, 0, 9)).isEqualTo(9);    // golds already served stay paid for
+        assertThatThrownBy(() -> LedgerRules.goldBudget(50, 3, 0.1, 5, 0, -1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aQuoteIsRewardsPlusFeesForEveryTaskIncludingGolds() {
         LedgerRules.Quote q = LedgerRules.quote(50, 3, 0.1, 5, 10, 1000);
         assertThat(q.normalTasks()).isEqualTo(150);
