@@ -18,6 +18,9 @@ export interface Job {
   /** Whose job it is (the quality console's list only). */
   requesterEmail?: string;
   status: JobStatus;
+  /** Why a paused job is paused: its owner paused it, or its escrow ran short (a top-up resumes it). */
+  pauseReason?: 'OWNER' | 'FUNDS' | null;
+  cancelledAt?: string | null;
   rewardMinor: number;
   overlapMin: number;
   overlapMax: number;
@@ -26,6 +29,29 @@ export interface Job {
   itemCount: number;
   goldCount: number;
   createdAt: string;
+  instructions?: string;
+  minAccuracy?: number;
+  confidenceTarget?: number;
+  requiredSkills?: string[];
+  maxTasksPerWorker?: number | null;
+  maxTasksPerWorkerPerDay?: number | null;
+  priority?: number;
+  hourlyFloorMinor?: number | null;
+}
+
+/** What PATCH /api/jobs/{id} may change; a field left out stays. Caps and the floor take 0 for none. */
+export interface JobSettings {
+  title?: string;
+  instructions?: string;
+  goldRate?: number;
+  minAccuracy?: number;
+  confidenceTarget?: number;
+  requiredSkills?: string[];
+  maxTasksPerWorker?: number;
+  maxTasksPerWorkerPerDay?: number;
+  priority?: number;
+  hourlyFloorMinor?: number;
+  note?: string;
 }
 
 export interface JobProgress {
@@ -308,6 +334,17 @@ export interface PendingDecision {
   item: string;
 }
 
+/** A recorded change to a job (GET /api/jobs/{id}/changes): each changed field's value before and after. */
+export interface JobChange {
+  id: number;
+  actorId: Id;
+  actorEmail: string;
+  changedAt: string;
+  action: 'PAUSE' | 'RESUME' | 'CANCEL' | 'SETTINGS' | (string & {});
+  changes: Record<string, [unknown, unknown]>;
+  note?: string | null;
+}
+
 /** An answer open to review with evidence against it (GET /api/jobs/{id}/review). */
 export interface ReviewCandidate {
   assignmentId: string;
@@ -493,6 +530,28 @@ export class RequesterApi {
       body: { amountMinor, reference },
     });
     if (!res.body) throw new Error('The server sent no job.');
+    return res.body;
+  }
+
+  /** Pauses, resumes or cancels the job; {@code note} goes into its change history. */
+  async lifecycle(jobId: Id, action: 'pause' | 'resume' | 'cancel', note?: string): Promise<Job> {
+    const res = await this.http.request<Job>(`/api/jobs/${encodeURIComponent(String(jobId))}/${action}`, {
+      method: 'POST',
+      body: note ? { note } : {},
+    });
+    if (!res.body) throw new Error('The server sent no job.');
+    return res.body;
+  }
+
+  async updateJob(jobId: Id, settings: JobSettings): Promise<Job> {
+    const res = await this.http.request<Job>(`/api/jobs/${encodeURIComponent(String(jobId))}`, { method: 'PATCH', body: settings });
+    if (!res.body) throw new Error('The server sent no job.');
+    return res.body;
+  }
+
+  async jobChanges(jobId: Id): Promise<JobChange[]> {
+    const res = await this.http.request<JobChange[]>(`/api/jobs/${encodeURIComponent(String(jobId))}/changes`);
+    if (!Array.isArray(res.body)) throw new Error('The server sent no changes.');
     return res.body;
   }
 

@@ -305,7 +305,11 @@ describe('dashboard', () => {
     expect($('[data-job-id="1"] .job-owner').textContent).toBe('owner@example.org');
     $('[data-job-id="1"] [data-testid=select-job]').click();
     await flush();
-    expect(document.querySelector('#job-setup')).toBeNull(); // no uploads or top-ups from the console
+    // From the console: the job's running and settings, no uploads or top-ups.
+    expect(document.querySelector('#job-pause')).not.toBeNull();
+    expect(document.querySelector('#settings-form')).not.toBeNull();
+    expect(document.querySelector('#topup-form')).toBeNull();
+    expect(document.querySelector('#upload-golds-form')).toBeNull();
     const first = () => document.querySelector<HTMLElement>('[data-testid=worker]')!;
     expect(first().querySelector('[data-action=block]')).not.toBeNull();
     first().querySelector<HTMLButtonElement>('[data-action=block]')!.click();
@@ -364,6 +368,10 @@ describe('dashboard', () => {
       if (url === '/api/account') return account();
       if (url === '/api/jobs') return json(200, jobs);
       if (url === '/api/jobs/1/progress') return json(200, progress);
+      if (url === '/api/jobs/1' && init?.method === 'PATCH') {
+        bodies.push(String(init.body));
+        return json(200, { ...jobs[0], minAccuracy: 0.8 });
+      }
       if (url === '/api/jobs/1/what-if') {
         bodies.push(String(init?.body));
         const rule = JSON.parse(String(init?.body)) as { minAccuracy: number };
@@ -389,10 +397,17 @@ describe('dashboard', () => {
       'This rule would have stopped 1 workers and not bought 90 of 1,010 answers ($9.90); 12 of 300 labels would differ and 3 items would have no answer yet.',
     );
     expect([...$('[data-testid=whatif-worker]').children].map((c) => c.textContent)).toEqual(['8', 'accuracy 44.4%', '1 of 5 right', '90']);
+    // The replayed rule, switched on for the job with the replay's outcome as the change's note.
+    $('#whatif-apply').click();
+    await flush();
+    expect(bodies[1]).toBe('{"minAccuracy":0.8,"note":"after a what-if replay: 1 workers stopped, 90 answers not bought, 12 labels changed"}');
+    expect($('#whatif-apply-status').textContent).toBe(' On: workers below 80% on gold take no more of its tasks.');
+    expect(($('#whatif-apply') as HTMLButtonElement).disabled).toBe(true);
     ($('#whatif-accuracy') as HTMLInputElement).value = '2';
     $('#whatif-form').dispatchEvent(new Event('submit', { cancelable: true }));
     await flush();
     expect($('#whatif-result [role=alert]').textContent).toBe('rule: minAccuracy in [0, 1)');
+    expect(document.querySelector('#whatif-apply')).toBeNull();
   });
 
   it('shows a chosen job’s progress and result download links', async () => {

@@ -251,7 +251,7 @@ export function dashboardView(options: DashboardOptions): View {
       // status changes.
       const status = progress.status ?? job.status;
       if (setup === null || setup.jobId !== String(job.id) || setup.status !== status) {
-        setup = { jobId: String(job.id), status, element: consoleMode ? null : jobSetup(api, { ...job, status }, currency, () => void loadAll()) };
+        setup = { jobId: String(job.id), status, element: jobSetup(api, { ...job, status }, currency, () => void loadAll(), { console: consoleMode }) };
       }
       content = [
         renderProgress(job, progress, currency),
@@ -402,7 +402,7 @@ export function dashboardView(options: DashboardOptions): View {
       replaceChildren(out, h('p', { class: 'muted' }, 'Replaying every answer…'));
       api
         .whatIf(job.id, { minAccuracy: Number(accuracy.value), minMedianSeconds: Number(speed.value) || undefined })
-        .then((r) => replaceChildren(out, renderWhatIf(r, currency)))
+        .then((r) => replaceChildren(out, renderWhatIf(r, currency), applyRule(job, r)))
         .catch((e: unknown) => replaceChildren(out, errorLine(describeError(e))))
         .finally(() => (run.disabled = false));
     });
@@ -412,6 +412,37 @@ export function dashboardView(options: DashboardOptions): View {
       h('h3', null, 'What if'),
       h('p', { class: 'muted small' }, 'Try a rule on the answers so far, as if it had been on from the start. Nothing changes.'),
       form,
+      out,
+    );
+  }
+
+  /**
+   * Switches the replayed accuracy rule on for the job (the live rule stops a worker after 5 golds); the speed limit
+   * is a what-if only. Nothing for an ended job, or a rule already on.
+   */
+  function applyRule(job: Job, r: WhatIfReport): HTMLElement | null {
+    const status = job.status;
+    if (!['DRAFT', 'PUBLISHED', 'PAUSED'].includes(status) || r.minAccuracy === (job.minAccuracy ?? 0)) return null;
+    const button = h('button', { type: 'button', class: 'btn', id: 'whatif-apply' }, `Switch on: minimum gold accuracy ${formatPercent(r.minAccuracy)}`) as HTMLButtonElement;
+    const out = h('span', { id: 'whatif-apply-status', 'aria-live': 'polite' });
+    button.addEventListener('click', () => {
+      button.disabled = true;
+      const note = `after a what-if replay: ${r.stopped.length} workers stopped, ${r.answersRemoved} answers not bought, ${r.labelsChanged} labels changed`;
+      api
+        .updateJob(job.id, { minAccuracy: r.minAccuracy, note })
+        .then((j) => {
+          replaceChildren(out, h('span', { role: 'status' }, ` On: workers below ${formatPercent(j.minAccuracy ?? r.minAccuracy)} on gold take no more of its tasks.`));
+        })
+        .catch((e: unknown) => {
+          button.disabled = false;
+          replaceChildren(out, errorLine(describeError(e)));
+        });
+    });
+    return h(
+      'div',
+      { class: 'actions' },
+      button,
+      r.minMedianSeconds > 0 ? h('span', { class: 'muted small' }, ' The speed limit can be replayed, not switched on.') : null,
       out,
     );
   }

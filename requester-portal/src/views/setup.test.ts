@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient } from '@common/lib/http';
 import { flush, json, problem } from '@common/test/fakes';
+import { formatDateTime } from '@common/lib/format';
 import { RequesterApi, uploadContentType, type Job, type Uploader } from '../api/requester';
 import { apiKeysSection, fundsForm, jobSetup, newJobSection, parseLabels, toMinor } from './setup';
 
@@ -150,6 +151,69 @@ describe('a draft job', () => {
     expect($('#setup-status').textContent).toBe('$25.50 moved to the job’s escrow; it runs.');
     expect(changed).toBe(1);
     expect(jobSetup(api, job('COMPLETED'), 'USD', () => {})).toBeNull();
+  });
+});
+
+describe('running a job', () => {
+  it('pauses with a note, resumes, cancels only on a second click, and shows the history', async () => {
+    let escrowShort = true;
+    const { api, requests } = server({
+      'POST /api/jobs/7/pause': () => json(200, { id: 7, status: 'PAUSED', pauseReason: 'OWNER' }),
+      'POST /api/jobs/7/resume': () =>
+        escrowShort ? problem(409, { title: 'Conflict', detail: 'the job’s escrow is 1100 (minor units) short of the work it has committed to; top it up, then resume' }) : json(200, { id: 7, status: 'PUBLISHED' }),
+      'POST /api/jobs/7/cancel': () => json(200, { id: 7, status: 'CANCELLED' }),
+      'GET /api/jobs/7/changes': () =>
+        json(200, [
+          { id: 1, actorId: 3, actorEmail: 'ann@example.com', changedAt: '2025-04-03T09:00:00Z', action: 'PAUSE', changes: { status: ['PUBLISHED', 'PAUSED'] }, note: 'fixing the instructions' },
+          { id: 2, actorId: 4, actorEmail: 'qm@example.com', changedAt: '2025-04-03T10:00:00Z', action: 'SETTINGS', changes: { minAccuracy: [0, 0.8] }, note: null },
+        ]),
+    });
+    let changed = 0;
+    document.body.replaceChildren(jobSetup(api, job('PUBLISHED'), 'USD', () => changed++)!);
+    expect(document.querySelector('#job-resume')).toBeNull();
+    set('#job-note', 'fixing the instructions');
+    $('#job-pause').click();
+    await flush();
+    expect(requests).toContain('POST /api/jobs/7/pause {"note":"fixing the instructions"}');
+    expect($('#setup-status').textContent).toBe('Paused: no new tasks are handed out; tasks already taken may still be answered.');
+    expect(changed).toBe(1);
+
+    // Paused by its owner: Resume, refused while the escrow is short, with the server's reason.
+    document.body.replaceChildren(jobSetup(api, { ...job('PAUSED'), pauseReason: 'OWNER' }, 'USD', () => changed++)!);
+    expect($('[data-testid=pause-reason]').textContent).toBe('Paused by you or a quality manager; top-ups do not resume it.');
+    $('#job-resume').click();
+    await flush();
+    expect($('#setup-status [role=alert]').textContent).toContain('short of the work it has committed to');
+    expect(($('#job-resume') as HTMLButtonElement).disabled).toBe(false);
+    escrowShort = false;
+    $('#job-resume').click();
+    await flush();
+    expect(requests).toContain('POST /api/jobs/7/resume {}');
+    expect($('#setup-status').textContent).toBe('Resumed: workers can take its tasks again.');
+
+    // Paused for want of funds: Pause (to hold it), not Resume.
+    document.body.replaceChildren(jobSetup(api, { ...job('PAUSED'), pauseReason: 'FUNDS' }, 'USD', () => changed++)!);
+    expect($('[data-testid=pause-reason]').textContent).toBe('Paused: its escrow ran short. Top it up to resume.');
+    expect(document.querySelector('#job-pause')).not.toBeNull();
+
+    const before = requests.length;
+    $('#job-cancel').click();
+    await flush();
+    expect(requests.length).toBe(before);
+    expect($('#job-cancel').textContent).toBe('Confirm: cancel');
+    $('#job-cancel').click();
+    await flush();
+    expect(requests[requests.length - 1]).toBe('POST /api/jobs/7/cancel {}');
+    expect($('#setup-status').textContent).toContain('Cancelled:');
+
+    const details = $('#job-controls details') as HTMLDetailsElement;
+    details.open = true;
+    details.dispatchEvent(new Event('toggle'));
+    await flush();
+    expect([...document.querySelectorAll('[data-testid=job-change]')].map((li) => li.textContent)).toEqual([
+      `${formatDateTime('2025-04-03T09:00:00Z')} · ann@example.com · paused — “fixing the instructions”`,
+      `${formatDateTime('2025-04-03T10:00:00Z')} · qm@example.com · settings changed · minAccuracy: 0 → 0.8`,
+    ]);
   });
 });
 

@@ -7,6 +7,7 @@ import type { ApiKeyView, Id, Job, JobSpec, Quote, RequesterApi, UploadReport } 
 import { h, replaceChildren, setLoadState, type Attrs } from '@common/lib/dom';
 import { currencyDigits, formatCount, formatDateTime, formatMoney } from '@common/lib/format';
 import { describeError } from '@common/lib/http';
+import { settingsForm } from './jobSettings';
 import { statusArea } from './status';
 
 /** An amount typed in the currency's major units ("0.05") in minor units (5), or null when it is not one. */
@@ -30,6 +31,8 @@ export function newReference(): string {
 export function parseLabels(text: string): string[] {
   return [...new Set(text.split(',').map((l) => l.trim()).filter((l) => l.length > 0))];
 }
+
+const ACTIONS: Record<string, string> = { PAUSE: 'paused', RESUME: 'resumed', CANCEL: 'cancelled', SETTINGS: 'settings changed' };
 
 function alert(e: unknown): HTMLElement {
   return h('p', { class: 'alert alert-error', role: 'alert' }, describeError(e));
@@ -138,7 +141,7 @@ function uploadReport(kind: string, r: UploadReport): HTMLElement {
  * and publish; for a running or paused job, add golds and top its escrow up. {@code onChanged} is called after a
  * change that the rest of the page should show (a publish, a top-up, an upload).
  */
-export function jobSetup(api: RequesterApi, job: Job, currency: string, onChanged: () => void): HTMLElement | null {
+export function jobSetup(api: RequesterApi, job: Job, currency: string, onChanged: () => void, options: { console?: boolean } = {}): HTMLElement | null {
   const draft = job.status === 'DRAFT';
   const running = job.status === 'PUBLISHED' || job.status === 'PAUSED';
   if (!draft && !running) return null;
@@ -198,8 +201,103 @@ export function jobSetup(api: RequesterApi, job: Job, currency: string, onChange
     }
   }
 
+  /** Pause or resume (a running job) and cancel (any job not ended), with a note kept in the job's history. */
+  function controls(): HTMLElement {
+    const ownerPaused = job.status === 'PAUSED' && job.pauseReason === 'OWNER';
+    const note = h('input', { id: 'job-note', maxlength: 2000, placeholder: 'Why (kept in the job’s history)', 'aria-label': 'Note for the job’s history' }) as HTMLInputElement;
+    const buttons: HTMLButtonElement[] = [];
+    const run = (action: 'pause' | 'resume' | 'cancel', done: (j: Job) => string) => {
+      buttons.forEach((b) => (b.disabled = true));
+      void api
+        .lifecycle(job.id, action, note.value.trim() || undefined)
+        .then((j) => {
+          replaceChildren(status, h('p', { role: 'status' }, done(j)));
+          onChanged();
+        })
+        .catch((e: unknown) => {
+          buttons.forEach((b) => (b.disabled = false));
+          replaceChildren(status, alert(e));
+        });
+    };
+    if (running) {
+      const toggle = h('button', { type: 'button', class: 'btn', id: ownerPaused ? 'job-resume' : 'job-pause' }, ownerPaused ? 'Resume' : 'Pause') as HTMLButtonElement;
+      toggle.addEventListener('click', () =>
+        run(ownerPaused ? 'resume' : 'pause', () =>
+          ownerPaused ? 'Resumed: workers can take its tasks again.' : 'Paused: no new tasks are handed out; tasks already taken may still be answered.',
+        ),
+      );
+      buttons.push(toggle);
+    }
+    // Cancelling takes two clicks: the first says what it does.
+    const cancel = h('button', { type: 'button', class: 'btn btn-danger', id: 'job-cancel' }, draft ? 'Cancel draft' : 'Cancel job') as HTMLButtonElement;
+    let armed = false;
+    cancel.addEventListener('click', () => {
+      if (!armed) {
+        armed = true;
+        cancel.textContent = 'Confirm: cancel';
+        replaceChildren(
+          status,
+          h(
+            'p',
+            { role: 'status' },
+            draft
+              ? 'Cancelling a draft cannot be undone. Click again to confirm.'
+              : 'Cancelling stops new tasks for good. Tasks already taken may still be answered and are paid; the rest of the escrow comes back to your balance. Click again to confirm.',
+          ),
+        );
+        return;
+      }
+      run('cancel', () => (draft ? 'Draft cancelled.' : 'Cancelled: the escrow in-flight tasks cannot need is back in your balance; the rest follows once they are reviewed.'));
+    });
+    buttons.push(cancel);
+    const why =
+      job.status === 'PAUSED'
+        ? h('p', { class: 'muted small', 'data-testid': 'pause-reason' }, ownerPaused ? 'Paused by you or a quality manager; top-ups do not resume it.' : 'Paused: its escrow ran short. Top it up to resume.')
+        : null;
+    return h('div', { class: 'job-controls', id: 'job-controls' }, why, h('div', { class: 'inline-form' }, note, ...buttons), history());
+  }
+
+  /** The job's recorded changes, read when opened. */
+  function history(): HTMLElement {
+    const list = h('div', { id: 'job-history' });
+    const details = h('details', null, h('summary', null, 'History'), list) as HTMLDetailsElement;
+    details.addEventListener('toggle', () => {
+      if (!details.open) return;
+      replaceChildren(list, h('p', { class: 'muted' }, 'Loading…'));
+      void api
+        .jobChanges(job.id)
+        .then((changes) =>
+          replaceChildren(
+            list,
+            changes.length === 0
+              ? h('p', { class: 'muted' }, 'No changes yet.')
+              : h(
+                  'ul',
+                  null,
+                  changes.map((c) =>
+                    h(
+                      'li',
+                      { 'data-testid': 'job-change' },
+                      `${formatDateTime(c.changedAt)} · ${c.actorEmail} · ${ACTIONS[c.action] ?? c.action}`,
+                      Object.entries(c.changes)
+                        .filter(([field]) => field !== 'status' && field !== 'pauseReason')
+                        .map(([field, [before, after]]) => ` · ${field}: ${String(before ?? '—')} → ${String(after ?? '—')}`)
+                        .join(''),
+                      c.note ? ` — “${c.note}”` : '',
+                    ),
+                  ),
+                ),
+          ),
+        )
+        .catch((e: unknown) => replaceChildren(list, alert(e)));
+    });
+    return details;
+  }
+
   const parts: (HTMLElement | null)[] = [];
-  if (draft) {
+  if (options.console) {
+    // A quality manager: the job's settings and its running, not its money or its items.
+  } else if (draft) {
     const publish = h('button', { type: 'button', class: 'btn btn-primary', id: 'publish' }, 'Publish') as HTMLButtonElement;
     publish.addEventListener('click', () => {
       publish.disabled = true;
@@ -260,6 +358,7 @@ export function jobSetup(api: RequesterApi, job: Job, currency: string, onChange
       uploader('golds'),
     );
   }
+  parts.push(h('h4', null, 'Run'), controls(), settingsForm(api, job, currency, onChanged));
   return h('div', { class: 'job-setup', id: 'job-setup', 'data-job-id': String(job.id) }, h('h3', null, draft ? 'Set up and publish' : 'Manage'), ...parts, status);
 }
 

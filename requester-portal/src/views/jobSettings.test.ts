@@ -1,0 +1,68 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { HttpClient } from '@common/lib/http';
+import { flush, json, problem } from '@common/test/fakes';
+import { RequesterApi, type Job } from '../api/requester';
+import { changedSettings, settingsForm } from './jobSettings';
+
+afterEach(() => document.body.replaceChildren());
+const $ = (s: string) => document.querySelector<HTMLElement>(s)!;
+const set = (selector: string, value: string) => (($(selector) as HTMLInputElement).value = value);
+
+const job: Job = {
+  id: 7, title: 'Reviews', status: 'PUBLISHED', rewardMinor: 10, overlapMin: 3, overlapMax: 3, goldRate: 0.1, itemCount: 20, goldCount: 2,
+  createdAt: '2025-04-01T09:00:00Z', instructions: 'Be careful.', minAccuracy: 0, confidenceTarget: 0.95, requiredSkills: ['de'],
+  maxTasksPerWorker: 50, maxTasksPerWorkerPerDay: null, priority: 0, hourlyFloorMinor: null,
+};
+const untouched = {
+  title: 'Reviews', instructions: 'Be careful.', goldRate: '0.1', minAccuracy: '', confidenceTarget: '0.95', priority: '0',
+  maxTasksPerWorker: '50', maxTasksPerWorkerPerDay: '', requiredSkills: 'de', hourlyFloorMinor: '',
+};
+
+describe('job settings', () => {
+  it('sends only what was typed over, with 0 for a cap or floor taken away', () => {
+    expect(changedSettings(job, untouched, 'USD')).toEqual({ settings: {}, problems: [] });
+    expect(
+      changedSettings(job, { ...untouched, minAccuracy: '0.8', maxTasksPerWorker: '', requiredSkills: 'de, fr, de', hourlyFloorMinor: '12.50', title: ' Reviews 2 ' }, 'USD'),
+    ).toEqual({ settings: { title: 'Reviews 2', minAccuracy: 0.8, maxTasksPerWorker: 0, requiredSkills: ['de', 'fr'], hourlyFloorMinor: 1250 }, problems: [] });
+    expect(changedSettings(job, { ...untouched, goldRate: '0.7', priority: '1.5', title: ' ' }, 'USD').problems).toEqual([
+      'Give the job a title.',
+      'The gold rate must be from 0 to 0.5.',
+      'The priority must be a whole number from -100 to 100.',
+    ]);
+  });
+
+  it('saves the changed fields with a note, shows the server’s refusal, and keeps what it saved as the new baseline', async () => {
+    const requests: string[] = [];
+    let funded = false;
+    const fetch = async (url: string, init?: RequestInit) => {
+      requests.push(`${init?.method ?? 'GET'} ${url} ${String(init?.body ?? '')}`);
+      if (url !== '/api/jobs/7') return problem(404, { title: 'Not found' });
+      return funded
+        ? json(200, { ...job, goldRate: 0.3 })
+        : problem(409, { title: 'Conflict', detail: 'not enough funds in requester:1:available for 209 minor units' });
+    };
+    let changed = 0;
+    document.body.replaceChildren(settingsForm(new RequesterApi(new HttpClient({ fetch })), job, 'USD', () => changed++));
+    $('#settings-form').dispatchEvent(new Event('submit', { cancelable: true }));
+    await flush();
+    expect($('#settings-status').textContent).toBe('Nothing changed.');
+    expect(requests).toEqual([]);
+
+    set('#set-gold-rate', '0.3');
+    set('#set-note', 'more golds for a noisy crowd');
+    $('#settings-form').dispatchEvent(new Event('submit', { cancelable: true }));
+    await flush();
+    expect(requests).toEqual(['PATCH /api/jobs/7 {"goldRate":0.3,"note":"more golds for a noisy crowd"}']);
+    expect($('#settings-status [role=alert]').textContent).toContain('Not enough funds');
+    expect(changed).toBe(0);
+
+    funded = true;
+    $('#settings-form').dispatchEvent(new Event('submit', { cancelable: true }));
+    await flush();
+    expect($('#settings-status').textContent).toBe('Saved: goldRate. Escrow re-budgeted for a gold rate of 30%.');
+    expect(changed).toBe(1);
+    $('#settings-form').dispatchEvent(new Event('submit', { cancelable: true }));
+    await flush();
+    expect($('#settings-status').textContent).toBe('Nothing changed.');
+  });
+});

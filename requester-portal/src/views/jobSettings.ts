@@ -1,0 +1,118 @@
+/**
+ * A draft's or running job's settings that may change after publication: worker requirements, the gold rate, the
+ * confidence target, priority, the hourly floor, title and instructions. Only what was changed is sent.
+ */
+import type { Job, JobSettings, RequesterApi } from '../api/requester';
+import { h, replaceChildren } from '@common/lib/dom';
+import { currencyDigits, formatMoney } from '@common/lib/format';
+import { describeError } from '@common/lib/http';
+
+/** The fields whose typed value differs from the job's; the problems with what was typed, if any. */
+export function changedSettings(job: Job, typed: Record<keyof Omit<JobSettings, 'note'>, string>, currency: string): { settings: JobSettings; problems: string[] } {
+  const settings: JobSettings = {};
+  const problems: string[] = [];
+  const number = (name: keyof JobSettings, text: string, min: number, max: number, current: number | null | undefined, what: string, integer = false) => {
+    const t = text.trim();
+    if (t === '' && current == null) return;
+    const v = t === '' ? 0 : Number(t);
+    if (!Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
+      problems.push(`${what} must be ${integer ? 'a whole number ' : ''}from ${min} to ${max}.`);
+      return;
+    }
+    if (v !== (current ?? 0)) (settings as Record<string, unknown>)[name] = v;
+  };
+  const title = typed.title.trim();
+  if (title === '') problems.push('Give the job a title.');
+  else if (title !== job.title) settings.title = title;
+  if ((job.instructions ?? '') !== typed.instructions) settings.instructions = typed.instructions;
+  number('goldRate', typed.goldRate, 0, 0.5, job.goldRate, 'The gold rate');
+  number('minAccuracy', typed.minAccuracy, 0, 0.99, job.minAccuracy, 'The minimum accuracy');
+  number('confidenceTarget', typed.confidenceTarget, 0.5, 1, job.confidenceTarget, 'The confidence target');
+  number('priority', typed.priority, -100, 100, job.priority, 'The priority', true);
+  number('maxTasksPerWorker', typed.maxTasksPerWorker, 0, 1e9, job.maxTasksPerWorker, 'The cap per worker', true);
+  number('maxTasksPerWorkerPerDay', typed.maxTasksPerWorkerPerDay, 0, 1e9, job.maxTasksPerWorkerPerDay, 'The daily cap per worker', true);
+  const skills = [...new Set(typed.requiredSkills.split(',').map((s) => s.trim()).filter((s) => s.length > 0))];
+  if (skills.join(',') !== (job.requiredSkills ?? []).join(',')) settings.requiredSkills = skills;
+  const floorText = typed.hourlyFloorMinor.trim();
+  const floor = floorText === '' ? 0 : Math.round(Number(floorText) * 10 ** currencyDigits(currency));
+  if (!Number.isFinite(floor) || floor < 0) problems.push(`The hourly floor must be an amount in ${currency}, or empty for none.`);
+  else if (floor !== (job.hourlyFloorMinor ?? 0)) settings.hourlyFloorMinor = floor;
+  return { settings, problems };
+}
+
+export function settingsForm(api: RequesterApi, job: Job, currency: string, onChanged: () => void): HTMLElement {
+  // What the form showed, or last saved: only the fields typed over since are sent, so that a change made elsewhere
+  // meanwhile (a rule switched on from a what-if replay) is not undone by a field left as it was.
+  let base = job;
+  const input = (id: string, value: string | number | null | undefined, attrs: Record<string, string | number> = {}) =>
+    h('input', { id, value: value == null ? '' : String(value), ...attrs }) as HTMLInputElement;
+  const fields = {
+    title: input('set-title', job.title, { maxlength: 200 }),
+    instructions: h('textarea', { id: 'set-instructions', rows: 3, maxlength: 20000 }, job.instructions ?? '') as HTMLTextAreaElement,
+    goldRate: input('set-gold-rate', job.goldRate, { type: 'number', min: 0, max: 0.5, step: 0.01 }),
+    minAccuracy: input('set-min-accuracy', job.minAccuracy || '', { type: 'number', min: 0, max: 0.99, step: 0.01, placeholder: 'none' }),
+    confidenceTarget: input('set-target', job.confidenceTarget, { type: 'number', min: 0.5, max: 1, step: 0.01 }),
+    priority: input('set-priority', job.priority ?? 0, { type: 'number', min: -100, max: 100 }),
+    maxTasksPerWorker: input('set-cap', job.maxTasksPerWorker, { type: 'number', min: 0, placeholder: 'none' }),
+    maxTasksPerWorkerPerDay: input('set-daily-cap', job.maxTasksPerWorkerPerDay, { type: 'number', min: 0, placeholder: 'none' }),
+    requiredSkills: input('set-skills', (job.requiredSkills ?? []).join(', '), { placeholder: 'none' }),
+    hourlyFloorMinor: input('set-floor', job.hourlyFloorMinor ? (job.hourlyFloorMinor / 10 ** currencyDigits(currency)).toFixed(currencyDigits(currency)) : '', {
+      inputmode: 'decimal',
+      placeholder: 'none',
+    }),
+  };
+  const note = h('input', { id: 'set-note', maxlength: 2000, placeholder: 'Why (kept in the job’s history)' }) as HTMLInputElement;
+  const save = h('button', { type: 'submit', class: 'btn', id: 'set-save' }, 'Save settings') as HTMLButtonElement;
+  const status = h('div', { id: 'settings-status', 'aria-live': 'polite' });
+  const row = (label: string, el: HTMLElement, hint?: string) => h('label', { class: 'field' }, h('span', null, label), el, hint ? h('span', { class: 'muted small' }, hint) : null);
+  const form = h(
+    'form',
+    { id: 'settings-form', class: 'form-grid', novalidate: true },
+    row('Title', fields.title),
+    row('Instructions (Markdown)', fields.instructions),
+    row('Gold rate', fields.goldRate, job.status === 'DRAFT' ? undefined : 'A change re-budgets the gold tasks in escrow'),
+    row('Minimum worker accuracy', fields.minAccuracy, 'On gold, after 5 golds; empty for none'),
+    row('Stop buying answers at confidence', fields.confidenceTarget, 'For answers from now on'),
+    row('Priority', fields.priority, 'Among your jobs, −100 to 100'),
+    row('Tasks per worker', fields.maxTasksPerWorker, 'Empty for no cap'),
+    row('Tasks per worker per day', fields.maxTasksPerWorkerPerDay, 'Empty for no cap'),
+    row('Required skills', fields.requiredSkills, 'Separated by commas'),
+    row(`Hourly pay floor (${currency})`, fields.hourlyFloorMinor, 'Empty for none'),
+    row('Note', note),
+    h('div', { class: 'actions' }, save),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const typed = Object.fromEntries(Object.entries(fields).map(([k, el]) => [k, el.value])) as Record<keyof Omit<JobSettings, 'note'>, string>;
+    const { settings, problems } = changedSettings(base, typed, currency);
+    if (problems.length > 0) {
+      replaceChildren(status, h('div', { class: 'alert alert-error', role: 'alert' }, problems.map((p) => h('p', null, p))));
+      return;
+    }
+    if (Object.keys(settings).length === 0) {
+      replaceChildren(status, h('p', { role: 'status' }, 'Nothing changed.'));
+      return;
+    }
+    save.disabled = true;
+    void api
+      .updateJob(job.id, { ...settings, ...(note.value.trim() ? { note: note.value.trim() } : {}) })
+      .then((j) => {
+        base = { ...base, ...settings, hourlyFloorMinor: settings.hourlyFloorMinor === 0 ? null : (settings.hourlyFloorMinor ?? base.hourlyFloorMinor) };
+        const names = Object.keys(settings).join(', ');
+        replaceChildren(
+          status,
+          h(
+            'p',
+            { role: 'status' },
+            `Saved: ${names}.`,
+            settings.goldRate !== undefined && j.status !== 'DRAFT' ? ` Escrow re-budgeted for a gold rate of ${Math.round(j.goldRate * 100)}%.` : '',
+            settings.hourlyFloorMinor ? ` Floor ${formatMoney(settings.hourlyFloorMinor, currency)} an hour.` : '',
+          ),
+        );
+        onChanged();
+      })
+      .catch((e: unknown) => replaceChildren(status, h('p', { class: 'alert alert-error', role: 'alert' }, describeError(e))))
+      .finally(() => (save.disabled = false));
+  });
+  return h('details', { class: 'job-settings', id: 'job-settings' }, h('summary', null, 'Settings'), form, status);
+}
