@@ -101,5 +101,6 @@ describe('result links and progress arithmetic', () => {
   it('projects the total cost from the done share in whole minor units', () => {
     expect(projectedCostMinor({ itemsDone: 3, itemsTotal: 10, costSoFarMinor: 100 })).toBe(333);
     expect(projectedCostMinor({ itemsDone: 0, itemsTotal: 10, costSoFarMinor: 0 })).toBeNull();
+    expect(projectedCostMinor({ itemsDone: 0, itemsTotal: 10, costSoFarMinor: 0, projectedCostMinor: 4400 })).toBe(4400);
   });
 });

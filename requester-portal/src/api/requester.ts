@@ -64,6 +64,11 @@ export interface JobProgress {
   reservedMinor: number;
   /** The job's status now (fresher than the jobs list). */
   status?: JobStatus;
+  /** The server's projection of the job's total cost: paid, in flight, and what its open items are expected to buy. */
+  projectedCostMinor?: number;
+  /** Answers bought per finished item. */
+  answersPerClosedItem?: number | null;
+  agreement?: { krippendorffAlpha: number | null; fleissKappa: number | null; itemsUsed: number } | null;
 }
 
 export type GoldFlag = 'OK' | 'PROBABLY_WRONG' | 'AMBIGUOUS' | 'TOO_FEW_ANSWERS' | (string & {});
@@ -788,10 +793,11 @@ export function goldAccuracy(progress: Pick<JobProgress, 'goldAnswers' | 'goldCo
 }
 
 /**
- * Cost of the whole job if the rest costs what the done part did, in whole minor units; null until an item is
- * done. A naive extrapolation (dynamic overlap makes later items cheaper or dearer), labelled as an estimate.
+ * Cost of the whole job: the server's projection where it sends one; otherwise (an older server) the cost so far
+ * extrapolated to every item, null until an item is done. Labelled as an estimate.
  */
-export function projectedCostMinor(progress: Pick<JobProgress, 'itemsDone' | 'itemsTotal' | 'costSoFarMinor'>): number | null {
+export function projectedCostMinor(progress: Pick<JobProgress, 'itemsDone' | 'itemsTotal' | 'costSoFarMinor' | 'projectedCostMinor'>): number | null {
+  if (typeof progress.projectedCostMinor === 'number') return progress.projectedCostMinor;
   if (!(progress.itemsDone > 0) || !(progress.itemsTotal > 0)) return null;
   return Math.round((progress.costSoFarMinor * progress.itemsTotal) / progress.itemsDone);
 }

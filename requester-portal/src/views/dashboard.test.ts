@@ -9,7 +9,10 @@ const jobs: Job[] = [
   { id: 1, title: 'Cats vs dogs', status: 'PUBLISHED', rewardMinor: 4, overlapMin: 3, overlapMax: 5, goldRate: 0.1, itemCount: 1200, goldCount: 40, createdAt: '2025-04-01T09:00:00Z' },
   { id: 2, title: 'Toxicity', status: 'DRAFT', rewardMinor: 12, overlapMin: 1, overlapMax: 1, goldRate: 0, itemCount: 0, goldCount: 0, createdAt: '2025-04-02T09:00:00Z' },
 ];
-const progress = { itemsTotal: 1200, itemsDone: 300, answers: 1010, goldAnswers: 50, goldCorrect: 45, costSoFarMinor: 4040, reservedMinor: 20000 };
+const progress = {
+  itemsTotal: 1200, itemsDone: 300, answers: 1010, goldAnswers: 50, goldCorrect: 45, costSoFarMinor: 4040, reservedMinor: 20000,
+  projectedCostMinor: 13000, answersPerClosedItem: 3.366, agreement: { krippendorffAlpha: 0.612, fleissKappa: 0.6105, itemsUsed: 310 },
+};
 
 let view: View | null = null;
 afterEach(() => {
@@ -428,7 +431,9 @@ describe('dashboard', () => {
     expect(($('#progress-bar') as HTMLProgressElement).value).toBe(300);
     expect($('[data-testid=progress-gold]').textContent).toBe('90% (45 of 50)');
     expect($('[data-testid=progress-cost]').textContent).toBe('$40.40');
-    expect($('[data-testid=progress-projected]').textContent).toBe('$161.60');
+    expect($('[data-testid=progress-projected]').textContent).toBe('$130.00');
+    expect($('[data-testid=progress-per-item]').textContent).toBe('3.37');
+    expect($('[data-testid=progress-agreement]').textContent).toBe('α 0.61 · κ 0.61 (310 items)');
     expect($('#download-csv').getAttribute('href')).toBe('/api/jobs/1/results?format=csv');
     expect($('#download-jsonl').getAttribute('href')).toBe('/api/jobs/1/results?format=jsonl');
     expect($('#download-csv').hasAttribute('download')).toBe(true);
@@ -439,7 +444,7 @@ describe('dashboard', () => {
 
   it('opens with the job from the URL selected', async () => {
     mount(
-      { '/api/account': account, '/api/jobs': () => json(200, jobs), '/api/jobs/2/progress': () => json(200, { ...progress, itemsDone: 0, itemsTotal: 0, goldAnswers: 0, goldCorrect: 0, status: 'PUBLISHED' }) },
+      { '/api/account': account, '/api/jobs': () => json(200, jobs), '/api/jobs/2/progress': () => json(200, { ...progress, itemsDone: 0, itemsTotal: 0, goldAnswers: 0, goldCorrect: 0, status: 'PUBLISHED', projectedCostMinor: undefined, answersPerClosedItem: null, agreement: null }) },
       { selectedJobId: '2' },
     );
     await flush();
@@ -447,6 +452,7 @@ describe('dashboard', () => {
     expect($('#progress .badge').textContent).toBe('Running'); // the progress call's status is fresher than the list's DRAFT
     expect($('[data-testid=progress-gold]').textContent).toBe('No gold answers yet');
     expect($('[data-testid=progress-projected]').textContent).toBe('—');
+    expect(document.querySelector('[data-testid=progress-agreement]')).toBeNull();
   });
 
   it('ignores a slow answer for a job that is no longer chosen', async () => {

@@ -561,6 +561,14 @@ export function renderProgress(job: Job, p: JobProgress, currency: string): HTML
       stat('Cost so far', formatMoney(p.costSoFarMinor, currency), 'progress-cost'),
       stat('Reserved', formatMoney(p.reservedMinor, currency), 'progress-reserved'),
       stat('Projected total (estimate)', projected === null ? '—' : formatMoney(projected, currency), 'progress-projected'),
+      p.answersPerClosedItem == null ? null : stat('Answers per finished item', p.answersPerClosedItem.toFixed(2), 'progress-per-item'),
+      p.agreement?.krippendorffAlpha == null
+        ? null
+        : stat(
+            'Agreement',
+            `α ${p.agreement.krippendorffAlpha.toFixed(2)} · κ ${p.agreement.fleissKappa == null ? '—' : p.agreement.fleissKappa.toFixed(2)} (${formatCount(p.agreement.itemsUsed)} items)`,
+            'progress-agreement',
+          ),
     ),
     h(
       'div',
