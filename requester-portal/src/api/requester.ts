@@ -68,7 +68,14 @@ export interface JobProgress {
   projectedCostMinor?: number;
   /** Answers bought per finished item. */
   answersPerClosedItem?: number | null;
-  agreement?: { krippendorffAlpha: number | null; fleissKappa: number | null; itemsUsed: number } | null;
+}
+
+/** Agreement among the workers on a job's items so far (GET /api/jobs/{id}/agreement). */
+export interface JobAgreement {
+  jobId: Id;
+  krippendorffAlpha: number | null;
+  fleissKappa: number | null;
+  itemsUsed: number;
 }
 
 export type GoldFlag = 'OK' | 'PROBABLY_WRONG' | 'AMBIGUOUS' | 'TOO_FEW_ANSWERS' | (string & {});
@@ -551,6 +558,12 @@ export class RequesterApi {
   async updateJob(jobId: Id, settings: JobSettings): Promise<Job> {
     const res = await this.http.request<Job>(`/api/jobs/${encodeURIComponent(String(jobId))}`, { method: 'PATCH', body: settings });
     if (!res.body) throw new Error('The server sent no job.');
+    return res.body;
+  }
+
+  async agreement(jobId: Id): Promise<JobAgreement> {
+    const res = await this.http.request<JobAgreement>(`/api/jobs/${encodeURIComponent(String(jobId))}/agreement`);
+    if (!res.body) throw new Error('The server sent no agreement.');
     return res.body;
   }
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RequesterApi, type Job } from '../api/requester';
 import { HttpClient } from '@common/lib/http';
 import { flush, json, problem } from '@common/test/fakes';
-import { dashboardView, renderJobRow, statusBadge, type DashboardOptions } from './dashboard';
+import { dashboardView, renderAgreement, renderJobRow, statusBadge, type DashboardOptions } from './dashboard';
 import type { View } from '@common/views/view';
 
 const jobs: Job[] = [
@@ -11,7 +11,7 @@ const jobs: Job[] = [
 ];
 const progress = {
   itemsTotal: 1200, itemsDone: 300, answers: 1010, goldAnswers: 50, goldCorrect: 45, costSoFarMinor: 4040, reservedMinor: 20000,
-  projectedCostMinor: 13000, answersPerClosedItem: 3.366, agreement: { krippendorffAlpha: 0.612, fleissKappa: 0.6105, itemsUsed: 310 },
+  projectedCostMinor: 13000, answersPerClosedItem: 3.366,
 };
 
 let view: View | null = null;
@@ -235,10 +235,14 @@ describe('dashboard', () => {
       goldAccuracyHigh: goldAccuracy && goldAccuracy + 0.1, medianSeconds: 1.25, crowdAgreement: 0.5, topLabelShare: 1, flags,
     });
     const report = { jobId: 1, jobMedianSeconds: 9, jobTopLabelShare: 0.5, minAccuracy: 0, workers: [worker(7, ['TOO_FAST', 'STRAIGHT_LINING'], 0.75), worker(8, [], null)], suspiciousPairs: [] };
-    mount({ '/api/account': account, '/api/jobs': () => json(200, jobs), '/api/jobs/1/progress': () => json(200, progress), '/api/jobs/1/workers': () => json(200, report) });
+    mount({
+      '/api/account': account, '/api/jobs': () => json(200, jobs), '/api/jobs/1/progress': () => json(200, progress), '/api/jobs/1/workers': () => json(200, report),
+      '/api/jobs/1/agreement': () => json(200, { jobId: 1, krippendorffAlpha: 0.612, fleissKappa: 0.6105, itemsUsed: 310 }),
+    });
     await flush();
     $('[data-job-id="1"] [data-testid=select-job]').click();
     await flush();
+    expect($('[data-testid=agreement]').textContent).toBe('Agreement on 310 items with two or more answers: Krippendorff’s α 0.61, Fleiss’ κ 0.61.');
     expect($('[data-testid=workers-summary]').textContent).toBe('2 workers, 1 flagged.');
     const rows = [...document.querySelectorAll<HTMLElement>('[data-testid=worker]')];
     expect([...rows[0]!.children].map((c) => c.textContent)).toEqual(['7', '40', '75% (55%–85%, 8 golds)', '1.3 s', '50%', 'Too fast, Same label every time']);
@@ -433,7 +437,7 @@ describe('dashboard', () => {
     expect($('[data-testid=progress-cost]').textContent).toBe('$40.40');
     expect($('[data-testid=progress-projected]').textContent).toBe('$130.00');
     expect($('[data-testid=progress-per-item]').textContent).toBe('3.37');
-    expect($('[data-testid=progress-agreement]').textContent).toBe('α 0.61 · κ 0.61 (310 items)');
+
     expect($('#download-csv').getAttribute('href')).toBe('/api/jobs/1/results?format=csv');
     expect($('#download-jsonl').getAttribute('href')).toBe('/api/jobs/1/results?format=jsonl');
     expect($('#download-csv').hasAttribute('download')).toBe(true);
@@ -444,7 +448,7 @@ describe('dashboard', () => {
 
   it('opens with the job from the URL selected', async () => {
     mount(
-      { '/api/account': account, '/api/jobs': () => json(200, jobs), '/api/jobs/2/progress': () => json(200, { ...progress, itemsDone: 0, itemsTotal: 0, goldAnswers: 0, goldCorrect: 0, status: 'PUBLISHED', projectedCostMinor: undefined, answersPerClosedItem: null, agreement: null }) },
+      { '/api/account': account, '/api/jobs': () => json(200, jobs), '/api/jobs/2/progress': () => json(200, { ...progress, itemsDone: 0, itemsTotal: 0, goldAnswers: 0, goldCorrect: 0, status: 'PUBLISHED', projectedCostMinor: undefined, answersPerClosedItem: null }) },
       { selectedJobId: '2' },
     );
     await flush();
@@ -452,7 +456,7 @@ describe('dashboard', () => {
     expect($('#progress .badge').textContent).toBe('Running'); // the progress call's status is fresher than the list's DRAFT
     expect($('[data-testid=progress-gold]').textContent).toBe('No gold answers yet');
     expect($('[data-testid=progress-projected]').textContent).toBe('—');
-    expect(document.querySelector('[data-testid=progress-agreement]')).toBeNull();
+    expect(document.querySelector('[data-testid=progress-per-item]')).toBeNull();
   });
 
   it('ignores a slow answer for a job that is no longer chosen', async () => {
@@ -497,6 +501,15 @@ describe('dashboard', () => {
     expect($('#balance').dataset.state).toBe('error');
     expect($('#no-jobs').textContent).toMatch(/no jobs yet/);
     expect(($('#jobs') as HTMLTableElement).hidden).toBe(true);
+  });
+});
+
+describe('agreement', () => {
+  it('says when agreement cannot be measured yet, and why it could not be read', () => {
+    expect(renderAgreement({ jobId: 1, krippendorffAlpha: null, fleissKappa: null, itemsUsed: 0 }).textContent).toBe(
+      'Agreement: not yet measurable (no item has two answers, or all answers carry one label).',
+    );
+    expect(renderAgreement(new Error('boom')).textContent).toBe('Agreement could not be read: Boom');
   });
 });
 

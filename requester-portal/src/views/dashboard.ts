@@ -23,6 +23,7 @@ import {
   type Job,
   type JobProgress,
   type ReviewCandidate,
+  type JobAgreement,
   type RequesterApi,
   type Snapshot,
 } from '../api/requester';
@@ -201,17 +202,19 @@ export function dashboardView(options: DashboardOptions): View {
 
   async function qualitySections(job: Job): Promise<HTMLElement> {
     // Each is extra: when one cannot be read, the others and the progress still show, with a note.
-    const [golds, versions, queue, workers, drift, review] = await Promise.all([
+    const [golds, versions, queue, workers, drift, review, agreement] = await Promise.all([
       api.goldHealth(job.id).catch((e: unknown) => e),
       api.snapshots(job.id).catch((e: unknown) => e),
       api.adjudicationQueue(job.id).catch((e: unknown) => e),
       api.workers(job.id).catch((e: unknown) => e),
       api.drift(job.id).catch((e: unknown) => e),
       consoleMode ? Promise.resolve(null) : api.reviewQueue(job.id).catch((e: unknown) => e),
+      api.agreement(job.id).catch((e: unknown) => e),
     ]);
     return h(
       'div',
       { class: 'quality-sections' },
+      renderAgreement(agreement),
       golds instanceof Error || !golds
         ? errorLine(`Gold health: ${describeError(golds)}`)
         : renderGoldHealth(
@@ -562,13 +565,6 @@ export function renderProgress(job: Job, p: JobProgress, currency: string): HTML
       stat('Reserved', formatMoney(p.reservedMinor, currency), 'progress-reserved'),
       stat('Projected total (estimate)', projected === null ? '—' : formatMoney(projected, currency), 'progress-projected'),
       p.answersPerClosedItem == null ? null : stat('Answers per finished item', p.answersPerClosedItem.toFixed(2), 'progress-per-item'),
-      p.agreement?.krippendorffAlpha == null
-        ? null
-        : stat(
-            'Agreement',
-            `α ${p.agreement.krippendorffAlpha.toFixed(2)} · κ ${p.agreement.fleissKappa == null ? '—' : p.agreement.fleissKappa.toFixed(2)} (${formatCount(p.agreement.itemsUsed)} items)`,
-            'progress-agreement',
-          ),
     ),
     h(
       'div',
@@ -973,6 +969,21 @@ const STATUS_NAMES: Record<string, string> = {
   COMPLETED: 'Completed',
   CANCELLED: 'Cancelled',
 };
+
+/** The workers' agreement on the job's items; {@code a} is the error when it could not be read. */
+export function renderAgreement(a: JobAgreement | unknown): HTMLElement {
+  const ok = a !== null && typeof a === 'object' && 'itemsUsed' in a;
+  // A side figure: when it cannot be read, a quiet line, not an alert among the sections' own.
+  if (!ok) return h('p', { class: 'muted small', 'data-testid': 'agreement' }, `Agreement could not be read: ${describeError(a)}`);
+  const r = a as JobAgreement;
+  return h(
+    'p',
+    { 'data-testid': 'agreement' },
+    r.krippendorffAlpha == null
+      ? 'Agreement: not yet measurable (no item has two answers, or all answers carry one label).'
+      : `Agreement on ${formatCount(r.itemsUsed)} items with two or more answers: Krippendorff’s α ${r.krippendorffAlpha.toFixed(2)}, Fleiss’ κ ${r.fleissKappa == null ? '—' : r.fleissKappa.toFixed(2)}.`,
+  );
+}
 
 export function statusBadge(status: string): HTMLElement {
   const known = Object.hasOwn(STATUS_NAMES, status);

@@ -39,6 +39,12 @@ public class ResultsController {
         return results.progress(Caller.of(auth).jobScope(), id);
     }
 
+    @io.swagger.v3.oas.annotations.Operation(summary = "Krippendorff's alpha and Fleiss' kappa over the job's answers so far (reads them all: not for polling)")
+    @Get("/agreement")
+    public ResultsService.Agreement agreement(@PathVariable long id, Authentication auth) {
+        return results.agreement(Caller.of(auth).jobScope(), id);
+    }
+
     @Get(value = "/results", produces = {"application/json", "text/csv", "application/x-ndjson"})
     public HttpResponse<?> results(@PathVariable long id, @Nullable @QueryValue String format, Authentication auth) {
         List<ResultsService.ItemResult> rows = results.results(Caller.of(auth).jobScope(), id);

@@ -34,7 +34,6 @@ class ProgressTest {
     private static final long PER_TASK = 11;
 
     @Test
-    @SuppressWarnings("unchecked")
     void projectedCostLabelsPerItemAndAgreement() {
         Api api = new Api(client.toBlocking(), users);
         Api.Session requester = api.fundedRequester(api.admin());
@@ -44,7 +43,9 @@ class ProgressTest {
         Map<String, Object> start = api.get(requester, path);
         assertThat(Api.num(start.get("projectedCostMinor"))).isEqualTo(30 * 4 * PER_TASK); // nothing closed yet: at the maximum
         assertThat(start.get("answersPerClosedItem")).isNull();
-        assertThat(start.get("agreement")).isNull();
+        Map<String, Object> none = api.get(requester, "/api/jobs/" + job + "/agreement");
+        assertThat(none.get("krippendorffAlpha")).isNull();
+        assertThat(Api.num(none.get("itemsUsed"))).isZero();
 
         // Two honest workers, then one who answers at random: items close at 2 where both agree.
         Api.Session a = api.signUp("WORKER");
@@ -72,7 +73,7 @@ class ProgressTest {
                 .map(r -> new LabelAggregation.Answer((String) r.get("item"), String.valueOf(r.get("worker")), (String) r.get("label"), 0)).toList();
         assertThat(stored).hasSize((int) answers);
         Agreement.Stats engine = Agreement.of(AnswerSet.of(stored, List.of("positive", "negative")));
-        Map<String, Object> agreement = (Map<String, Object>) now.get("agreement");
+        Map<String, Object> agreement = api.get(requester, "/api/jobs/" + job + "/agreement");
         assertThat(((Number) agreement.get("krippendorffAlpha")).doubleValue()).isCloseTo(engine.krippendorffAlpha(), within(1e-9));
         assertThat(((Number) agreement.get("fleissKappa")).doubleValue()).isCloseTo(engine.fleissKappa(), within(1e-9));
         assertThat(Api.num(agreement.get("itemsUsed"))).isEqualTo(engine.itemsUsed());
