@@ -277,6 +277,16 @@ export interface WorkerQuality {
   flags: string[];
   /** Blocked from every job (quality managers block and unblock in the console). */
   blocked?: boolean;
+  /** The worker's skills, which jobs may require (quality managers set them in the console). */
+  skills?: string[];
+}
+
+/** A dataset version's worker models (GET /api/jobs/{id}/snapshots/{v}/workers): rows are the true label, columns the answer. */
+export interface SnapshotWorkers {
+  version: number;
+  model: string;
+  labels: string[];
+  workers: { worker: Id; answers: number; confusion: number[][] }[];
 }
 
 export interface WorkersReport {
@@ -506,6 +516,17 @@ export class RequesterApi {
   }
 
   /** Blocks a worker from every job (true) or lets him work again. */
+  async setSkills(userId: Id, skills: string[]): Promise<string[]> {
+    const res = await this.http.request<{ skills: string[] }>(`/api/admin/users/${encodeURIComponent(String(userId))}/skills`, { method: 'PUT', body: { skills } });
+    return Array.isArray(res.body?.skills) ? res.body.skills : skills;
+  }
+
+  async snapshotWorkers(jobId: Id, version: number): Promise<SnapshotWorkers> {
+    const res = await this.http.request<SnapshotWorkers>(`/api/jobs/${encodeURIComponent(String(jobId))}/snapshots/${version}/workers`);
+    if (!res.body || !Array.isArray(res.body.workers)) throw new Error('The server sent no worker models.');
+    return res.body;
+  }
+
   async setBlocked(userId: Id, blocked: boolean): Promise<void> {
     await this.http.request(`/api/admin/users/${encodeURIComponent(String(userId))}/blocked`, { method: 'PUT', body: { blocked } });
   }

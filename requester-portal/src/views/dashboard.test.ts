@@ -238,6 +238,13 @@ describe('dashboard', () => {
     mount({
       '/api/account': account, '/api/jobs': () => json(200, jobs), '/api/jobs/1/progress': () => json(200, progress), '/api/jobs/1/workers': () => json(200, report),
       '/api/jobs/1/agreement': () => json(200, { jobId: 1, krippendorffAlpha: 0.612, fleissKappa: 0.6105, itemsUsed: 310 }),
+      '/api/jobs/1/snapshots': () =>
+        json(200, [1, 2].map((version) => ({
+          jobId: 1, version, createdAt: '2025-04-03T09:00:00Z', createdBy: 7, method: 'auto', model: 'ds(a=0.1)', iterations: 12, answers: 900, lastAnswerAt: null,
+          items: 300, goldItems: 40, workers: 25, krippendorffAlpha: 0.7, fleissKappa: 0.7, contentSha256: 'ab'.repeat(32),
+        }))),
+      '/api/jobs/1/snapshots/2/workers': () =>
+        json(200, { version: 2, model: 'ds(a=0.1)', labels: ['cat', 'dog'], workers: [{ worker: 7, answers: 40, confusion: [[0.9, 0.1], [0.25, 0.75]] }] }),
     });
     await flush();
     $('[data-job-id="1"] [data-testid=select-job]').click();
@@ -245,7 +252,25 @@ describe('dashboard', () => {
     expect($('[data-testid=agreement]').textContent).toBe('Agreement on 310 items with two or more answers: Krippendorff’s α 0.61, Fleiss’ κ 0.61.');
     expect($('[data-testid=workers-summary]').textContent).toBe('2 workers, 1 flagged.');
     const rows = [...document.querySelectorAll<HTMLElement>('[data-testid=worker]')];
-    expect([...rows[0]!.children].map((c) => c.textContent)).toEqual(['7', '40', '75% (55%–85%, 8 golds)', '1.3 s', '50%', 'Too fast, Same label every time']);
+    expect([...rows[0]!.children].slice(0, 6).map((c) => c.textContent)).toEqual(['7', '40', '75% (55%–85%, 8 golds)', '1.3 s', '50%', 'Too fast, Same label every time']);
+    expect(document.querySelector('[data-testid=skills]')).toBeNull(); // skills are set from the console
+
+    // The worker's confusion matrix from the latest version, read when opened; a worker not in it is said so.
+    rows[0]!.querySelector<HTMLButtonElement>('[data-action=matrix]')!.click();
+    await flush();
+    await flush();
+    const matrix = rows[0]!.nextElementSibling as HTMLElement;
+    expect(matrix.hidden).toBe(false);
+    expect(matrix.querySelector('caption')!.textContent).toBe('Version 2 (ds(a=0.1)), 40 answers');
+    expect([...matrix.querySelector('table')!.tBodies[0]!.rows].map((tr) => [...tr.children].map((c) => c.textContent))).toEqual([
+      ['cat', '90%', '10%'],
+      ['dog', '25%', '75%'],
+    ]);
+    rows[1]!.querySelector<HTMLButtonElement>('[data-action=matrix]')!.click();
+    await flush();
+    expect((rows[1]!.nextElementSibling as HTMLElement).textContent).toBe('Worker 8 had no answers in version 2.');
+    rows[0]!.querySelector<HTMLButtonElement>('[data-action=matrix]')!.click();
+    expect(matrix.hidden).toBe(true);
     expect(rows[1]!.children[2]!.textContent).toBe('—');
     expect(rows[1]!.children[5]!.textContent).toBe('—');
   });
@@ -304,6 +329,7 @@ describe('dashboard', () => {
         '/api/jobs/1/progress': () => json(200, progress),
         '/api/jobs/1/workers': () => json(200, report()),
         '/api/admin/users/7/blocked': () => ((blocked = true), json(200, { id: 7, blocked: true })),
+        '/api/admin/users/8/skills': () => json(200, { id: 8, skills: ['de', 'medical'] }),
       },
       { console: true },
     );
@@ -325,6 +351,17 @@ describe('dashboard', () => {
     expect(calls).toContain('/api/admin/users/7/blocked');
     expect($('#block-status').textContent).toBe('Worker 7 blocked from every job.');
     expect(first().querySelector('[data-action=unblock]')).not.toBeNull();
+
+    // Skills, set from the workers table; no dataset version yet, so no matrix, and the way to get one.
+    const second = document.querySelectorAll<HTMLElement>('[data-testid=worker]')[1]!;
+    (second.querySelector('[data-testid=skills]') as HTMLInputElement).value = 'de, medical, de';
+    second.querySelector<HTMLButtonElement>('[data-action=skills]')!.click();
+    await flush();
+    expect(calls).toContain('/api/admin/users/8/skills');
+    expect($('#workers-status').textContent).toBe('Worker 8: skills de, medical.');
+    second.querySelector<HTMLButtonElement>('[data-action=matrix]')!.click();
+    await flush();
+    expect((second.nextElementSibling as HTMLElement).textContent).toContain('No dataset version yet');
   });
 
   it('refreshes the progress on its timer without reloading the quality sections or wiping a replay', async () => {

@@ -26,6 +26,8 @@ import {
   type JobAgreement,
   type RequesterApi,
   type Snapshot,
+  type SnapshotWorkers,
+  type WorkerQuality,
 } from '../api/requester';
 import { h, replaceChildren, setLoadState } from '@common/lib/dom';
 import { formatCount, formatDateTime, formatMoney, formatPercent } from '@common/lib/format';
@@ -225,7 +227,11 @@ export function dashboardView(options: DashboardOptions): View {
       review === null ? null : renderReview(review, (answer, evidence, reason, button) => void rejectAnswer(job, answer, evidence, reason, button)),
       renderSnapshots(job, versions, () => void freeze(job)),
       renderAdjudication(queue, (item, label, button) => void decide(job, item, label, button)),
-      renderWorkers(workers, consoleMode ? (worker, blocked, button) => void block(job, worker, blocked, button) : undefined),
+      renderWorkers(workers, {
+        onBlock: consoleMode ? (worker, blocked, button) => void block(job, worker, blocked, button) : undefined,
+        onSkills: consoleMode ? (worker, skills, button) => void saveSkills(worker, skills, button) : undefined,
+        confusion: confusionOf(job, versions),
+      }),
       renderDrift(drift),
     );
   }
@@ -343,6 +349,43 @@ export function dashboardView(options: DashboardOptions): View {
       button.disabled = false;
       say(errorLine(`${answer.item}: ${describeError(e)}`));
     }
+  }
+
+  /** Sets a worker's skills (every job's requirements see them), and says so in the workers section. */
+  async function saveSkills(worker: Id, skills: string[], button: HTMLButtonElement): Promise<void> {
+    const say = (node: Node) => {
+      const status = progressPanel.querySelector<HTMLElement>('#workers-status');
+      if (status) replaceChildren(status, node);
+    };
+    button.disabled = true;
+    try {
+      const saved = await api.setSkills(worker, skills);
+      say(h('p', { role: 'status' }, `Worker ${String(worker)}: ${saved.length === 0 ? 'no skills' : `skills ${saved.join(', ')}`}.`));
+    } catch (e) {
+      say(errorLine(`Worker ${String(worker)}: ${describeError(e)}`));
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  /**
+   * Each worker's confusion matrix from the job's latest dataset version (the engine's fitted worker models), read once
+   * when the first is opened; without a version, says how to get one.
+   */
+  function confusionOf(job: Job, versions: unknown): (worker: Id) => Promise<Node> {
+    const list = Array.isArray(versions) ? (versions as Snapshot[]) : [];
+    const latest = list.reduce<Snapshot | null>((a, v) => (a === null || v.version > a.version ? v : a), null);
+    let models: Promise<SnapshotWorkers> | null = null;
+    return async (worker) => {
+      if (latest === null) {
+        return h('p', { class: 'muted' }, 'No dataset version yet: save one (Dataset versions) to see each worker’s confusion matrix as the engine fitted it.');
+      }
+      models ??= api.snapshotWorkers(job.id, latest.version);
+      const m = await models;
+      const found = m.workers.find((w) => String(w.worker) === String(worker));
+      if (!found) return h('p', { class: 'muted' }, `Worker ${String(worker)} had no answers in version ${m.version}.`);
+      return renderConfusion(m.labels, found.confusion, `Version ${m.version} (${m.model}), ${formatCount(found.answers)} answers`);
+    };
   }
 
   /** Blocks a worker from every job (or lets him work again), then shows the panel again. */
@@ -744,15 +787,23 @@ const RISK_NAMES: Record<string, string> = {
 };
 
 /** Workers with risk flags (flagged first, as the server orders them), at most 50 rows; the error when unreadable. */
-export function renderWorkers(
-  report: WorkersReport | unknown,
-  onBlock?: (worker: Id, blocked: boolean, button: HTMLButtonElement) => void,
-): HTMLElement {
+/** What the workers table can do besides listing: block (console), set skills (console), show a worker's confusion matrix. */
+export interface WorkerActions {
+  onBlock?: (worker: Id, blocked: boolean, button: HTMLButtonElement) => void;
+  onSkills?: (worker: Id, skills: string[], button: HTMLButtonElement) => void;
+  /** The worker's confusion matrix (or why there is none), rendered. */
+  confusion?: (worker: Id) => Promise<Node>;
+}
+
+export function renderWorkers(report: WorkersReport | unknown, actions: WorkerActions = {}): HTMLElement {
+  const { onBlock, onSkills, confusion } = actions;
   const r = report && typeof report === 'object' && Array.isArray((report as WorkersReport).workers) ? (report as WorkersReport) : null;
   const flagged = r ? r.workers.filter((w) => w.flags.length > 0).length : 0;
   const pct = (v: number | null) => (v === null ? '—' : formatPercent(v));
-  const rows = (r?.workers ?? []).slice(0, 50).map((w) =>
-    h(
+  const columns = ['Worker', 'Answers', 'Gold accuracy (90% interval)', 'Median time', 'Agrees with crowd', 'Flags', ...(onSkills ? ['Skills'] : []), ...(confusion || onBlock ? [''] : [])];
+  const rows = (r?.workers ?? []).slice(0, 50).flatMap((w) => {
+    const detail = h('tr', { class: 'worker-detail', hidden: true, 'data-testid': 'worker-detail' }, h('td', { colspan: columns.length }));
+    const row = h(
       'tr',
       { 'data-testid': 'worker', 'data-flags': w.flags.join(' ') },
       h('th', { scope: 'row' }, String(w.worker)),
@@ -761,10 +812,33 @@ export function renderWorkers(
       h('td', { class: 'num' }, w.medianSeconds === null ? '—' : `${w.medianSeconds.toFixed(1)} s`),
       h('td', { class: 'num' }, pct(w.crowdAgreement)),
       h('td', null, w.flags.length === 0 ? '—' : w.flags.map((f) => RISK_NAMES[f] ?? f).join(', ')),
-      onBlock ? h('td', null, blockButton(w)) : null,
-    ),
-  );
-  function blockButton(w: WorkersReport['workers'][number]): HTMLElement {
+      onSkills ? h('td', null, skillsEditor(w)) : null,
+      confusion || onBlock ? h('td', null, h('div', { class: 'actions' }, confusion ? matrixButton(w, detail) : null, onBlock ? blockButton(w) : null)) : null,
+    );
+    return [row, detail];
+  });
+  function matrixButton(w: WorkerQuality, detail: HTMLElement): HTMLElement {
+    const button = h('button', { type: 'button', class: 'btn btn-quiet', 'data-action': 'matrix', 'aria-expanded': 'false' }, 'Matrix') as HTMLButtonElement;
+    button.addEventListener('click', () => {
+      const open = detail.hidden;
+      detail.hidden = !open;
+      button.setAttribute('aria-expanded', String(open));
+      if (!open) return;
+      const cell = detail.firstElementChild as HTMLElement;
+      replaceChildren(cell, h('p', { class: 'muted' }, 'Loading…'));
+      confusion!(w.worker)
+        .then((node) => replaceChildren(cell, node))
+        .catch((e: unknown) => replaceChildren(cell, errorLine(describeError(e))));
+    });
+    return button;
+  }
+  function skillsEditor(w: WorkerQuality): HTMLElement {
+    const input = h('input', { value: (w.skills ?? []).join(', '), 'aria-label': `Skills of worker ${String(w.worker)}`, 'data-testid': 'skills', size: 12 }) as HTMLInputElement;
+    const save = h('button', { type: 'button', class: 'btn btn-quiet', 'data-action': 'skills' }, 'Save') as HTMLButtonElement;
+    save.addEventListener('click', () => onSkills!(w.worker, [...new Set(input.value.split(',').map((x) => x.trim()).filter((x) => x.length > 0))], save));
+    return h('div', { class: 'inline-form' }, input, save);
+  }
+  function blockButton(w: WorkerQuality): HTMLElement {
     const blocked = w.blocked === true;
     const button = h(
       'button',
@@ -781,6 +855,7 @@ export function renderWorkers(
     r === null
       ? errorLine(`Workers: ${describeError(report)}`)
       : h('p', { 'data-testid': 'workers-summary' }, `${formatCount(r.workers.length)} workers, ${formatCount(flagged)} flagged${r.suspiciousPairs.length > 0 ? `, ${formatCount(r.suspiciousPairs.length)} suspicious pairs` : ''}.`),
+    h('div', { id: 'workers-status', 'aria-live': 'polite' }),
     rows.length === 0
       ? null
       : h(
@@ -789,10 +864,32 @@ export function renderWorkers(
           h(
             'table',
             { class: 'data-table' },
-            h('thead', null, h('tr', null, ['Worker', 'Answers', 'Gold accuracy (90% interval)', 'Median time', 'Agrees with crowd', 'Flags', ...(onBlock ? [''] : [])].map((c, i) => h('th', { scope: 'col', class: i === 1 || i === 3 || i === 4 ? 'num' : null }, c)))),
+            h('thead', null, h('tr', null, columns.map((c, i) => h('th', { scope: 'col', class: i === 1 || i === 3 || i === 4 ? 'num' : null }, c)))),
             h('tbody', null, rows),
           ),
         ),
+  );
+}
+
+/** A worker's confusion matrix: one row per true label, the share of his answers given to each label. */
+export function renderConfusion(labels: string[], matrix: number[][], caption: string): HTMLElement {
+  return h(
+    'table',
+    { class: 'data-table confusion', 'data-testid': 'confusion' },
+    h('caption', null, caption),
+    h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'True \\ answered'), labels.map((l) => h('th', { scope: 'col', class: 'num' }, l)))),
+    h(
+      'tbody',
+      null,
+      labels.map((truth, i) =>
+        h(
+          'tr',
+          null,
+          h('th', { scope: 'row' }, truth),
+          labels.map((_, j) => h('td', { class: i === j ? 'num diagonal' : 'num' }, formatPercent(matrix[i]?.[j] ?? 0, undefined, 0))),
+        ),
+      ),
+    ),
   );
 }
 

@@ -23,7 +23,7 @@ public class WorkerReportService {
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Worker(long worker, int answers, int goldAnswered, int goldCorrect, @Nullable Double goldAccuracy,
                          @Nullable Double goldAccuracyLow, @Nullable Double goldAccuracyHigh, @Nullable Double medianSeconds,
-                         @Nullable Double crowdAgreement, double topLabelShare, List<String> flags, boolean blocked) {
+                         @Nullable Double crowdAgreement, double topLabelShare, List<String> flags, boolean blocked, List<String> skills) {
     }
 
     @Serdeable
@@ -43,7 +43,9 @@ public class WorkerReportService {
     }
 
     public Report report(@Nullable Long requesterId, long jobId) {
-        record Loaded(List<String> labels, double minAccuracy, List<WorkerRisk.Answer> answers, java.util.Set<Long> blocked) {
+        record Account(boolean blocked, List<String> skills) {
+        }
+        record Loaded(List<String> labels, double minAccuracy, List<WorkerRisk.Answer> answers, java.util.Map<Long, Account> accounts) {
         }
         Loaded loaded = db.tx(c -> {
             record JobInfo(List<String> labels, double minAccuracy) {
@@ -60,16 +62,26 @@ public class WorkerReportService {
                             + "GREATEST(0, extract(epoch FROM a.submitted_at - a.leased_at))::float8, i.posterior_label "
                             + "FROM assignment a JOIN item i ON i.id = a.item_id "
                             + "WHERE a.job_id = ? AND a.status IN ('SUBMITTED','ACCEPTED','REJECTED') AND (NOT a.is_gold OR a.gold_correct IS NOT NULL)", jobId);
-            // Whether each worker is blocked (from every job), for the quality console's block and unblock.
-            java.util.Set<Long> blocked = new java.util.HashSet<>(Db.list(c, rs -> rs.getLong(1),
-                    "SELECT u.id FROM app_user u WHERE u.blocked AND u.id IN (SELECT DISTINCT worker_id FROM assignment WHERE job_id = ?)", jobId));
-            return new Loaded(job.labels(), job.minAccuracy(), answers, blocked);
+            // Whether each worker is blocked (from every job) and his skills, for the quality console's block and skills.
+            java.util.Map<Long, Account> accounts = new java.util.HashMap<>();
+            Db.list(c, rs -> accounts.put(rs.getLong(1), new Account(rs.getBoolean(2), Arrays.asList((String[]) rs.getArray(3).getArray()))),
+                    "SELECT u.id, u.blocked, u.skills FROM app_user u WHERE u.id IN (SELECT DISTINCT worker_id FROM assignment WHERE job_id = ?)", jobId);
+            return new Loaded(job.labels(), job.minAccuracy(), answers, accounts);
         });
         WorkerRisk.Report r = WorkerRisk.analyse(loaded.answers(), loaded.labels().size(), loaded.minAccuracy(), WorkerRisk.Settings.defaults());
         return new Report(jobId, r.jobMedianSeconds(), r.jobTopLabelShare(), loaded.minAccuracy(),
                 r.workers().stream().map(w -> new Worker(w.worker(), w.answers(), w.goldAnswered(), w.goldCorrect(), w.goldAccuracy(),
                         w.goldAccuracyLow(), w.goldAccuracyHigh(), w.medianSeconds(), w.crowdAgreement(), w.topLabelShare(),
-                        w.flags().stream().map(Enum::name).toList(), loaded.blocked().contains(w.worker()))).toList(),
+                        w.flags().stream().map(Enum::name).toList(), account(loaded.accounts(), w.worker()).blocked(),
+                        account(loaded.accounts(), w.worker()).skills())).toList(),
                 r.pairs().stream().map(p -> new Pair(p.workerA(), p.workerB(), p.shared(), p.agreement(), p.expected())).toList());
+    }
+
+    private static <A> A account(java.util.Map<Long, A> accounts, long worker) {
+        A a = accounts.get(worker);
+        if (a == null) {
+            throw new IllegalStateException("worker " + worker + " has answers but no account");
+        }
+        return a;
     }
 }

@@ -64,5 +64,13 @@ class WorkerReportTest {
         List<Map<String, Object>> after = (List<Map<String, Object>>) api.get(admin, "/api/jobs/" + job + "/workers").get("workers");
         assertThat(after).filteredOn(w -> Boolean.TRUE.equals(w.get("blocked"))).singleElement()
                 .satisfies(w -> assertThat(Api.num(w.get("worker"))).isEqualTo(straight.id()));
+
+        // ... and gives another a skill: the report shows it, for him alone.
+        assertThat(after).allSatisfy(w -> assertThat((List<?>) w.get("skills")).isEmpty());
+        long skilled = Api.num(after.stream().filter(w -> !Boolean.TRUE.equals(w.get("blocked"))).findFirst().orElseThrow().get("worker"));
+        client.toBlocking().exchange(api.as(admin, HttpRequest.PUT("/api/admin/users/" + skilled + "/skills", Map.of("skills", List.of("de", " medical ")))), String.class);
+        List<Map<String, Object>> skills = (List<Map<String, Object>>) api.get(admin, "/api/jobs/" + job + "/workers").get("workers");
+        assertThat(skills).filteredOn(w -> !((List<?>) w.get("skills")).isEmpty()).singleElement()
+                .satisfies(w -> assertThat(w).containsEntry("skills", List.of("de", "medical")).containsEntry("worker", (int) skilled));
     }
 }
