@@ -364,6 +364,24 @@ describe('dashboard', () => {
     expect((second.nextElementSibling as HTMLElement).textContent).toContain('No dataset version yet');
   });
 
+  it('pauses the chosen job and keeps saying so when its panel is made again for the new status', async () => {
+    let paused = false;
+    const current = () => ({ ...jobs[0]!, status: paused ? 'PAUSED' : 'PUBLISHED', pauseReason: paused ? 'OWNER' : null });
+    mount({
+      '/api/account': account, '/api/jobs': () => json(200, [current(), jobs[1]]),
+      '/api/jobs/1/progress': () => json(200, { ...progress, status: current().status }),
+      '/api/jobs/1/pause': () => ((paused = true), json(200, current())),
+    });
+    await flush();
+    $('[data-job-id="1"] [data-testid=select-job]').click();
+    await flush();
+    $('#job-pause').click();
+    for (let i = 0; i < 4; i++) await flush();
+    expect($('#progress .badge').textContent).toBe('Paused');
+    expect(document.querySelector('#job-resume')).not.toBeNull();
+    expect($('#setup-status').textContent).toBe('Paused: no new tasks are handed out; tasks already taken may still be answered.');
+  });
+
   it('refreshes the progress on its timer without reloading the quality sections or wiping a replay', async () => {
     const calls = mount(
       { '/api/account': account, '/api/jobs': () => json(200, jobs), '/api/jobs/1/progress': () => json(200, progress),

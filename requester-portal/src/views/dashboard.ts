@@ -260,7 +260,11 @@ export function dashboardView(options: DashboardOptions): View {
       // status changes.
       const status = progress.status ?? job.status;
       if (setup === null || setup.jobId !== String(job.id) || setup.status !== status) {
+        const previous = setup?.jobId === String(job.id) ? setup.element?.querySelector('#setup-status') : null;
         setup = { jobId: String(job.id), status, element: jobSetup(api, { ...job, status }, currency, () => void loadAll(), { console: consoleMode }) };
+        // The outcome of the action that changed the status (published, paused, ...) stays in view.
+        const next = setup.element?.querySelector('#setup-status');
+        if (previous && next) next.replaceChildren(...previous.childNodes);
       }
       content = [
         renderProgress(job, progress, currency),

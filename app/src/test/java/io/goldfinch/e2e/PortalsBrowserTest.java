@@ -151,6 +151,20 @@ class PortalsBrowserTest {
             assertThat(j).containsEntry("title", title).containsEntry("status", "PUBLISHED");
             assertThat(Api.num(j.get("itemCount"))).isEqualTo(3);
         });
+        long job = Api.num(jobs.get(0).get("id"));
+
+        // Pause it with a note, then change a setting: both land, and the history shows them.
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("job-note"))).sendKeys("checking the instructions");
+        browser.findElement(By.id("job-pause")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("setup-status"), "Paused:"));
+        wait.until(d -> "PAUSED".equals(api.get(requester, "/api/jobs/" + job).get("status")));
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#job-settings summary"))).click();
+        browser.findElement(By.id("set-priority")).clear();
+        browser.findElement(By.id("set-priority")).sendKeys("7");
+        browser.findElement(By.id("set-save")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("settings-status"), "Saved: priority."));
+        assertThat(api.get(requester, "/api/jobs/" + job)).containsEntry("priority", 7).containsEntry("pauseReason", "OWNER");
+        assertThat(api.getList(requester, "/api/jobs/" + job + "/changes")).extracting(c -> c.get("action")).containsExactly("PAUSE", "SETTINGS");
     }
 
     @Test
