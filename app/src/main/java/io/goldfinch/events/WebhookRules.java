@@ -23,7 +23,7 @@ public final class WebhookRules {
     }
 
     /** Event types a requester can subscribe to. */
-    public static final List<String> EVENT_TYPES = List.of("job.progress", "items.completed", "job.paused", "job.resumed", "job.completed", "job.cancelled", "ping");
+    public static final List<String> EVENT_TYPES = List.of("job.progress", "items.completed", "job.paused", "job.resumed", "job.completed", "job.cancelled", "job.expired", "ping");
 
     /** Attempts before a delivery is given up (FAILED); a replay starts again. */
     public static final int MAX_ATTEMPTS = 8;

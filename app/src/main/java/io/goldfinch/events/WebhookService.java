@@ -236,7 +236,7 @@ public class WebhookService {
         }
         List<JobRow> jobs = db.tx(c -> Db.list(c, rs -> new JobRow(rs.getLong(1), rs.getLong(2)),
                 "SELECT j.id, j.requester_id FROM job j LEFT JOIN webhook_job_state s ON s.job_id = j.id "
-                        + "WHERE j.status IN ('PUBLISHED', 'PAUSED', 'COMPLETED', 'CANCELLED') AND NOT COALESCE(s.completed_sent, false) "
+                        + "WHERE j.status IN ('PUBLISHED', 'PAUSED', 'COMPLETED', 'CANCELLED', 'EXPIRED') AND NOT COALESCE(s.completed_sent, false) "
                         + "AND EXISTS (SELECT 1 FROM webhook_endpoint e WHERE e.requester_id = j.requester_id AND e.active) ORDER BY j.id"));
         int events = 0;
         for (JobRow job : jobs) {
@@ -326,9 +326,9 @@ public class WebhookService {
             Db.update(c, "UPDATE webhook_job_state SET completed_sent = true WHERE job_id = ?", jobId);
             events++;
         }
-        if (s.status().equals("CANCELLED") && !s.completedSent()) {
+        if ((s.status().equals("CANCELLED") || s.status().equals("EXPIRED")) && !s.completedSent()) {
             // After the items that closed before it: the last event of the job.
-            emit(c, requesterId, jobId, "job.cancelled", Map.of("itemsDone", done, "itemsTotal", total, "results", "/api/jobs/" + jobId + "/results"), null);
+            emit(c, requesterId, jobId, s.status().equals("EXPIRED") ? "job.expired" : "job.cancelled", Map.of("itemsDone", done, "itemsTotal", total, "results", "/api/jobs/" + jobId + "/results"), null);
             Db.update(c, "UPDATE webhook_job_state SET completed_sent = true WHERE job_id = ?", jobId);
             events++;
         }

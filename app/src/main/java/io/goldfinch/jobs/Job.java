@@ -15,12 +15,13 @@ public record Job(long id, String title, String instructions, List<String> label
                   double confidenceTarget, double minAccuracy, List<String> requiredSkills, Integer maxTasksPerWorker,
                   Integer maxTasksPerWorkerPerDay, int priority, int examSize, double examPassShare, int examSeats, Long hourlyFloorMinor,
                   String status, @io.micronaut.core.annotation.Nullable String pauseReason, long itemCount, long goldCount, Instant createdAt,
-                  @io.micronaut.core.annotation.Nullable Instant publishedAt, @io.micronaut.core.annotation.Nullable Instant cancelledAt) {
+                  @io.micronaut.core.annotation.Nullable Instant publishedAt, @io.micronaut.core.annotation.Nullable Instant cancelledAt,
+                  @io.micronaut.core.annotation.Nullable Instant deadline) {
 
     public static final String COLUMNS = "j.id, j.title, j.instructions, j.labels, j.reward_minor, j.overlap_min, j.overlap_max, "
             + "j.gold_rate, j.review_window_hours, j.fee_bps, j.aggregation_method, j.status, j.created_at, j.published_at, "
             + "j.confidence_target, j.min_accuracy, j.required_skills, j.max_tasks_per_worker, j.max_tasks_per_worker_per_day, j.priority, "
-            + "j.exam_size, j.exam_pass_share, j.exam_seats, j.hourly_floor_minor, j.pause_reason, j.cancelled_at, "
+            + "j.exam_size, j.exam_pass_share, j.exam_seats, j.hourly_floor_minor, j.pause_reason, j.cancelled_at, j.deadline, "
             + "(SELECT count(*) FROM item i WHERE i.job_id = j.id AND NOT i.is_gold) AS item_count, "
             + "(SELECT count(*) FROM item i WHERE i.job_id = j.id AND i.is_gold AND i.gold_retired_at IS NULL) AS gold_count";
 
@@ -36,6 +37,7 @@ public record Job(long id, String title, String instructions, List<String> label
                 rs.getString("status"), rs.getString("pause_reason"), rs.getLong("item_count"), rs.getLong("gold_count"),
                 rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("published_at") == null ? null : rs.getTimestamp("published_at").toInstant(),
-                rs.getTimestamp("cancelled_at") == null ? null : rs.getTimestamp("cancelled_at").toInstant());
+                rs.getTimestamp("cancelled_at") == null ? null : rs.getTimestamp("cancelled_at").toInstant(),
+                rs.getTimestamp("deadline") == null ? null : rs.getTimestamp("deadline").toInstant());
     }
 }

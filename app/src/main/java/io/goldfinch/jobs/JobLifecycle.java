@@ -39,7 +39,8 @@ public class JobLifecycle {
 
     /** One recorded change to a job. {@code changes} maps a field to its value before and after. */
     @Serdeable
-    public record Change(long id, long actorId, String actorEmail, Instant changedAt, String action, Map<String, Object> changes,
+    /** {@code actorId} and {@code actorEmail} are null for a change the system made (a deadline reached). */
+    public record Change(long id, @Nullable Long actorId, @Nullable String actorEmail, Instant changedAt, String action, Map<String, Object> changes,
                          @Nullable String note) {
     }
 
@@ -116,8 +117,8 @@ public class JobLifecycle {
             if ("CANCELLED".equals(j.status())) {
                 return new Outcome(j, false);
             }
-            if ("COMPLETED".equals(j.status())) {
-                throw ApiException.conflict("job-completed", "a completed job cannot be cancelled");
+            if ("COMPLETED".equals(j.status()) || "EXPIRED".equals(j.status())) {
+                throw ApiException.conflict("job-completed", "a " + j.status().toLowerCase() + " job has ended and cannot be cancelled");
             }
             Timestamp now = Timestamp.from(clock.instant());
             Db.update(c, "UPDATE job SET status = 'CANCELLED', pause_reason = NULL, cancelled_at = ? WHERE id = ?", now, jobId);
@@ -154,11 +155,50 @@ public class JobLifecycle {
         return true;
     }
 
-    /** Settles the cancelled jobs whose in-flight work has all been answered or expired, and reviewed. Returns how many. */
+    /**
+     * Ends the running jobs whose deadline has passed (EXPIRED): no new leases; in-flight work is answered, reviewed and
+     * paid as usual; the escrow it cannot need returns at once, the rest when it is settled. Returns how many.
+     */
+    @Scheduled(fixedDelay = "${goldfinch.review-interval:30s}", initialDelay = "12s")
+    public int expireDue() {
+        Instant now = clock.instant();
+        List<Long> due = db.tx(c -> Db.list(c, rs -> rs.getLong(1),
+                "SELECT id FROM job WHERE status IN ('PUBLISHED', 'PAUSED') AND deadline IS NOT NULL AND deadline <= ? ORDER BY deadline",
+                Timestamp.from(now)));
+        int expired = 0;
+        for (long jobId : due) {
+            try {
+                Boolean settled = db.tx(c -> {
+                    Job j = lock(c, null, jobId);
+                    if (!("PUBLISHED".equals(j.status()) || "PAUSED".equals(j.status())) || j.deadline() == null || j.deadline().isAfter(now)) {
+                        return null; // changed meanwhile
+                    }
+                    Db.update(c, "UPDATE job SET status = 'EXPIRED', pause_reason = NULL WHERE id = ?", jobId);
+                    record(c, jobId, null, "EXPIRE", transition(j, "EXPIRED", null), "deadline " + j.deadline() + " reached");
+                    return settle(c, jobId, Timestamp.from(now));
+                });
+                if (settled == null) {
+                    continue;
+                }
+                if (settled) {
+                    matching.unload(jobId);
+                } else {
+                    matching.jobsChanged();
+                }
+                expired++;
+                LOG.info("job {} reached its deadline", jobId);
+            } catch (RuntimeException e) {
+                LOG.warn("ending job {} at its deadline failed: {}", jobId, e.toString());
+            }
+        }
+        return expired;
+    }
+
+    /** Settles the cancelled and expired jobs whose in-flight work has all been answered or expired, and reviewed. Returns how many. */
     @Scheduled(fixedDelay = "${goldfinch.review-interval:30s}", initialDelay = "15s")
     public int settleCancelled() {
         List<Long> due = db.tx(c -> Db.list(c, rs -> rs.getLong(1),
-                "SELECT j.id FROM job j WHERE j.status = 'CANCELLED' AND j.escrow_settled_at IS NULL "
+                "SELECT j.id FROM job j WHERE j.status IN ('CANCELLED', 'EXPIRED') AND j.escrow_settled_at IS NULL "
                         + "AND NOT EXISTS (SELECT 1 FROM assignment a WHERE a.job_id = j.id AND a.status IN ('LEASED', 'SUBMITTED'))"));
         int settled = 0;
         for (long jobId : due) {
@@ -204,6 +244,11 @@ public class JobLifecycle {
             changes.putNullable("maxTasksPerWorkerPerDay", "max_tasks_per_worker_per_day", j.maxTasksPerWorkerPerDay(), s.maxTasksPerWorkerPerDay());
             changes.put("priority", "priority", j.priority(), s.priority());
             changes.putNullable("hourlyFloorMinor", "hourly_floor_minor", j.hourlyFloorMinor(), s.hourlyFloorMinor());
+            if (s.deadline() != null && !s.deadline().isAfter(clock.instant())) {
+                throw ApiException.invalid("deadline", "must be in the future");
+            }
+            // Stored to the microsecond: compared so, a deadline sent again is no change.
+            changes.put("deadline", "deadline", j.deadline(), s.deadline() == null ? null : s.deadline().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
             if (changes.fields.isEmpty()) {
                 return j;
             }
@@ -216,7 +261,7 @@ public class JobLifecycle {
             for (var e : changes.columns.entrySet()) {
                 sql.append(params.isEmpty() ? "" : ", ").append(e.getKey()).append(" = ?");
                 Object v = e.getValue();
-                params.add(v instanceof List<?> list ? c.createArrayOf("text", list.toArray()) : v);
+                params.add(v instanceof List<?> list ? c.createArrayOf("text", list.toArray()) : v instanceof Instant t ? Timestamp.from(t) : v);
             }
             params.add(jobId);
             Db.update(c, sql.append(" WHERE id = ?").toString(), params.toArray());
@@ -298,15 +343,15 @@ public class JobLifecycle {
     public List<Change> changes(@Nullable Long requesterId, long jobId) {
         return db.tx(c -> {
             lockless(c, requesterId, jobId);
-            return Db.list(c, rs -> new Change(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getTimestamp(4).toInstant(), rs.getString(5),
+            return Db.list(c, rs -> new Change(rs.getLong(1), (Long) rs.getObject(2), rs.getString(3), rs.getTimestamp(4).toInstant(), rs.getString(5),
                             parse(rs.getString(6)), rs.getString(7)),
                     "SELECT ch.id, ch.actor_id, u.email, ch.changed_at, ch.action, ch.changes::text, ch.note "
-                            + "FROM job_change ch JOIN app_user u ON u.id = ch.actor_id WHERE ch.job_id = ? ORDER BY ch.id", jobId);
+                            + "FROM job_change ch LEFT JOIN app_user u ON u.id = ch.actor_id WHERE ch.job_id = ? ORDER BY ch.id", jobId);
         });
     }
 
     /** Appends a change; {@code changes} maps a field to [before, after]. */
-    long record(Connection c, long jobId, long actorId, String action, Map<String, List<Object>> changes, @Nullable String note) throws SQLException {
+    long record(Connection c, long jobId, @Nullable Long actorId, String action, Map<String, List<Object>> changes, @Nullable String note) throws SQLException {
         String body;
         try {
             body = json.writeValueAsString(changes);

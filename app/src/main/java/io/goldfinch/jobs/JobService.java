@@ -65,6 +65,9 @@ public class JobService {
                 errors.add(new ApiException.FieldError("labels", "duplicate label '" + label.trim() + "'"));
             }
         }
+        if (spec.deadline() != null && !spec.deadline().isAfter(clock.instant())) {
+            errors.add(new ApiException.FieldError("deadline", "must be in the future"));
+        }
         if (!errors.isEmpty()) {
             throw ApiException.invalid("the job is not valid", errors);
         }
@@ -72,8 +75,8 @@ public class JobService {
             List<String> skills = spec.requiredSkills() == null ? List.of() : spec.requiredSkills().stream().map(String::trim).distinct().toList();
             long id = Db.scalarLong(c, "INSERT INTO job (requester_id, title, instructions, labels, reward_minor, overlap_min, overlap_max, "
                             + "gold_rate, review_window_hours, fee_bps, aggregation_method, confidence_target, min_accuracy, required_skills, "
-                            + "max_tasks_per_worker, max_tasks_per_worker_per_day, priority, exam_size, exam_pass_share, exam_seats, hourly_floor_minor, status, created_at) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'DRAFT', ?) RETURNING id",
+                            + "max_tasks_per_worker, max_tasks_per_worker_per_day, priority, exam_size, exam_pass_share, exam_seats, hourly_floor_minor, deadline, status, created_at) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'DRAFT', ?) RETURNING id",
                     requesterId, spec.title().trim(), spec.instructions(), c.createArrayOf("text", labels.toArray()),
                     spec.rewardMinor(), spec.overlapMin(), spec.overlapMax(), spec.goldRate(), spec.reviewWindowHours(), feeBps,
                     spec.aggregationMethod() == null ? "auto" : spec.aggregationMethod(),
@@ -81,7 +84,7 @@ public class JobService {
                     c.createArrayOf("text", skills.toArray()), spec.maxTasksPerWorker(), spec.maxTasksPerWorkerPerDay(),
                     spec.priority() == null ? 0 : spec.priority(), spec.examSize() == null ? 0 : spec.examSize(),
                     spec.examPassShare() == null ? 0.8 : spec.examPassShare(), spec.examSeats() == null ? 20 : spec.examSeats(),
-                    spec.hourlyFloorMinor(), Timestamp.from(clock.instant()));
+                    spec.hourlyFloorMinor(), spec.deadline() == null ? null : Timestamp.from(spec.deadline().truncatedTo(java.time.temporal.ChronoUnit.MICROS)), Timestamp.from(clock.instant()));
             return get(c, requesterId, id);
         });
     }
@@ -187,6 +190,9 @@ public class JobService {
             }
             if (job.itemCount() == 0) {
                 throw ApiException.conflict("job-empty", "upload items before publishing");
+            }
+            if (job.deadline() != null && !job.deadline().isAfter(clock.instant())) {
+                throw ApiException.conflict("deadline-passed", "the job's deadline has passed; move it (PATCH /api/jobs/" + jobId + ") first");
             }
             if (job.examSize() > job.goldCount()) {
                 throw ApiException.conflict("golds-missing", "the exam needs " + job.examSize() + " golds, the job has " + job.goldCount());

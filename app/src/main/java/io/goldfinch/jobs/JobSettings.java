@@ -28,5 +28,6 @@ public record JobSettings(
         @Nullable @Min(0) Integer maxTasksPerWorkerPerDay,
         @Nullable @Min(-100) @Max(100) Integer priority,
         @Nullable @Min(0) @Max(100_000_000) Long hourlyFloorMinor,
+        @Nullable java.time.Instant deadline,
         @Nullable @Size(max = 2000) String note) {
 }

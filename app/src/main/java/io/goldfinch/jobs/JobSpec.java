@@ -34,12 +34,13 @@ public record JobSpec(
         @Nullable @Min(0) @Max(50) Integer examSize,
         @Nullable @DecimalMin("0.01") @DecimalMax("1.0") Double examPassShare,
         @Nullable @Min(1) @Max(100_000) Integer examSeats,
-        @Nullable @Min(1) @Max(100_000_000) Long hourlyFloorMinor) {
+        @Nullable @Min(1) @Max(100_000_000) Long hourlyFloorMinor,
+        @Nullable java.time.Instant deadline) {
 
     /** The fields every job needs; the rest take their defaults. */
     public static JobSpec basic(String title, String instructions, List<String> labels, long rewardMinor, int overlapMin,
                                 int overlapMax, double goldRate, int reviewWindowHours) {
         return new JobSpec(title, instructions, labels, rewardMinor, overlapMin, overlapMax, goldRate, reviewWindowHours,
-                null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }
