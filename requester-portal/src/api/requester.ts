@@ -10,7 +10,7 @@ export interface Account {
   currency: string;
 }
 
-export type JobStatus = 'DRAFT' | 'PUBLISHED' | 'PAUSED' | 'COMPLETED' | 'CANCELLED' | (string & {});
+export type JobStatus = 'DRAFT' | 'PUBLISHED' | 'PAUSED' | 'COMPLETED' | 'CANCELLED' | 'EXPIRED' | (string & {});
 
 export interface Job {
   id: Id;
@@ -21,6 +21,8 @@ export interface Job {
   /** Why a paused job is paused: its owner paused it, or its escrow ran short (a top-up resumes it). */
   pauseReason?: 'OWNER' | 'FUNDS' | null;
   cancelledAt?: string | null;
+  /** When a running job ends (EXPIRED) if it has not completed; null for none. */
+  deadline?: string | null;
   rewardMinor: number;
   overlapMin: number;
   overlapMax: number;
@@ -51,6 +53,8 @@ export interface JobSettings {
   maxTasksPerWorkerPerDay?: number;
   priority?: number;
   hourlyFloorMinor?: number;
+  /** A new deadline, in the future (ISO 8601). */
+  deadline?: string;
   note?: string;
 }
 
@@ -359,10 +363,11 @@ export interface PendingDecision {
 /** A recorded change to a job (GET /api/jobs/{id}/changes): each changed field's value before and after. */
 export interface JobChange {
   id: number;
-  actorId: Id;
-  actorEmail: string;
+  /** Null for a change the system made (a deadline reached). */
+  actorId: Id | null;
+  actorEmail: string | null;
   changedAt: string;
-  action: 'PAUSE' | 'RESUME' | 'CANCEL' | 'SETTINGS' | (string & {});
+  action: 'PAUSE' | 'RESUME' | 'CANCEL' | 'SETTINGS' | 'EXPIRE' | (string & {});
   changes: Record<string, [unknown, unknown]>;
   note?: string | null;
 }
@@ -402,6 +407,8 @@ export interface JobSpec {
   aggregationMethod?: 'auto' | 'mv' | 'one-coin' | 'ds';
   confidenceTarget?: number;
   minAccuracy?: number;
+  /** When the job ends if not completed (ISO 8601, in the future). */
+  deadline?: string;
 }
 
 /** What publishing will reserve (GET /api/jobs/{id}/quote). */

@@ -579,6 +579,7 @@ describe('rendering untrusted job fields', () => {
 
   it('names known statuses', () => {
     expect(statusBadge('COMPLETED').textContent).toBe('Completed');
+    expect(statusBadge('EXPIRED').textContent).toBe('Ended at its deadline');
     expect(statusBadge('constructor').textContent).toBe('constructor');
   });
 });

@@ -1069,6 +1069,7 @@ const STATUS_NAMES: Record<string, string> = {
   PAUSED: 'Paused',
   COMPLETED: 'Completed',
   CANCELLED: 'Cancelled',
+  EXPIRED: 'Ended at its deadline',
 };
 
 /** The workers' agreement on the job's items; {@code a} is the error when it could not be read. */

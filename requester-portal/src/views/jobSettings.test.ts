@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient } from '@common/lib/http';
 import { flush, json, problem } from '@common/test/fakes';
 import { RequesterApi, type Job } from '../api/requester';
-import { changedSettings, settingsForm } from './jobSettings';
+import { changedSettings, fromLocalInput, settingsForm, toLocalInput } from './jobSettings';
 
 afterEach(() => document.body.replaceChildren());
 const $ = (s: string) => document.querySelector<HTMLElement>(s)!;
@@ -11,11 +11,12 @@ const set = (selector: string, value: string) => (($(selector) as HTMLInputEleme
 const job: Job = {
   id: 7, title: 'Reviews', status: 'PUBLISHED', rewardMinor: 10, overlapMin: 3, overlapMax: 3, goldRate: 0.1, itemCount: 20, goldCount: 2,
   createdAt: '2025-04-01T09:00:00Z', instructions: 'Be careful.', minAccuracy: 0, confidenceTarget: 0.95, requiredSkills: ['de'],
-  maxTasksPerWorker: 50, maxTasksPerWorkerPerDay: null, priority: 0, hourlyFloorMinor: null,
+  maxTasksPerWorker: 50, maxTasksPerWorkerPerDay: null, priority: 0, hourlyFloorMinor: null, deadline: '2025-04-10T18:30:00Z',
 };
 const untouched = {
   title: 'Reviews', instructions: 'Be careful.', goldRate: '0.1', minAccuracy: '', confidenceTarget: '0.95', priority: '0',
   maxTasksPerWorker: '50', maxTasksPerWorkerPerDay: '', requiredSkills: 'de', hourlyFloorMinor: '',
+  deadline: toLocalInput('2025-04-10T18:30:00Z'),
 };
 
 describe('job settings', () => {
@@ -29,6 +30,20 @@ describe('job settings', () => {
       'The gold rate must be from 0 to 0.5.',
       'The priority must be a whole number from -100 to 100.',
     ]);
+  });
+
+  it('moves the deadline to a future local time, refuses a past or malformed one, and cannot take it away', () => {
+    const now = Date.parse('2025-04-08T00:00:00Z');
+    const later = new Date(2025, 3, 12, 9, 15); // local time, as the input holds it
+    expect(toLocalInput(later.toISOString())).toBe('2025-04-12T09:15');
+    expect(fromLocalInput('2025-04-12T09:15')).toBe(later.toISOString());
+    expect(fromLocalInput('12 April')).toBeNull();
+    expect(changedSettings(job, { ...untouched, deadline: '2025-04-12T09:15' }, 'USD', now)).toEqual({ settings: { deadline: later.toISOString() }, problems: [] });
+    expect(changedSettings(job, { ...untouched, deadline: '' }, 'USD', now)).toEqual({ settings: {}, problems: [] });
+    expect(changedSettings(job, { ...untouched, deadline: '2025-04-01T09:15' }, 'USD', now).problems).toEqual(['The deadline must be in the future.']);
+    expect(changedSettings(job, { ...untouched, deadline: 'soon' }, 'USD', now).problems).toEqual(['The deadline must be a date and time.']);
+    document.body.replaceChildren(settingsForm(new RequesterApi(new HttpClient({ fetch: async () => json(200, job) })), job, 'USD', () => {}));
+    expect(($('#set-deadline') as HTMLInputElement).value).toBe(untouched.deadline);
   });
 
   it('saves the changed fields with a note, shows the server’s refusal, and keeps what it saved as the new baseline', async () => {

@@ -1,14 +1,43 @@
 /**
  * A draft's or running job's settings that may change after publication: worker requirements, the gold rate, the
- * confidence target, priority, the hourly floor, title and instructions. Only what was changed is sent.
+ * confidence target, priority, the hourly floor, the deadline, title and instructions. Only what was changed is sent.
  */
 import type { Job, JobSettings, RequesterApi } from '../api/requester';
 import { h, replaceChildren } from '@common/lib/dom';
-import { currencyDigits, formatMoney } from '@common/lib/format';
+import { currencyDigits, formatDateTime, formatMoney } from '@common/lib/format';
 import { describeError } from '@common/lib/http';
 
+/** An instant as the value of a datetime-local input: the local date and time to the minute; '' for none. */
+export function toLocalInput(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/** A datetime-local value (local time) as an ISO instant, or null when it is not one. */
+export function fromLocalInput(text: string): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(text.trim())) return null;
+  const d = new Date(text.trim()); // a date-time without an offset is local time
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+/** The problem with a typed deadline (empty is none), or null; {@code now} in epoch milliseconds. */
+export function deadlineProblem(text: string, now: number): string | null {
+  if (text.trim() === '') return null;
+  const iso = fromLocalInput(text);
+  if (iso === null) return 'The deadline must be a date and time.';
+  return Date.parse(iso) <= now ? 'The deadline must be in the future.' : null;
+}
+
 /** The fields whose typed value differs from the job's; the problems with what was typed, if any. */
-export function changedSettings(job: Job, typed: Record<keyof Omit<JobSettings, 'note'>, string>, currency: string): { settings: JobSettings; problems: string[] } {
+export function changedSettings(
+  job: Job,
+  typed: Record<keyof Omit<JobSettings, 'note'>, string>,
+  currency: string,
+  now: number = Date.now(),
+): { settings: JobSettings; problems: string[] } {
   const settings: JobSettings = {};
   const problems: string[] = [];
   const number = (name: keyof JobSettings, text: string, min: number, max: number, current: number | null | undefined, what: string, integer = false) => {
@@ -37,6 +66,13 @@ export function changedSettings(job: Job, typed: Record<keyof Omit<JobSettings, 
   const floor = floorText === '' ? 0 : Math.round(Number(floorText) * 10 ** currencyDigits(currency));
   if (!Number.isFinite(floor) || floor < 0) problems.push(`The hourly floor must be an amount in ${currency}, or empty for none.`);
   else if (floor !== (job.hourlyFloorMinor ?? 0)) settings.hourlyFloorMinor = floor;
+  // A deadline can be moved, not taken away: empty, or as shown, is no change.
+  const deadline = typed.deadline.trim();
+  if (deadline !== '' && deadline !== toLocalInput(job.deadline)) {
+    const problem = deadlineProblem(deadline, now);
+    if (problem) problems.push(problem);
+    else settings.deadline = fromLocalInput(deadline)!;
+  }
   return { settings, problems };
 }
 
@@ -60,6 +96,7 @@ export function settingsForm(api: RequesterApi, job: Job, currency: string, onCh
       inputmode: 'decimal',
       placeholder: 'none',
     }),
+    deadline: input('set-deadline', toLocalInput(job.deadline), { type: 'datetime-local' }),
   };
   const note = h('input', { id: 'set-note', maxlength: 2000, placeholder: 'Why (kept in the job’s history)' }) as HTMLInputElement;
   const save = h('button', { type: 'submit', class: 'btn', id: 'set-save' }, 'Save settings') as HTMLButtonElement;
@@ -78,6 +115,7 @@ export function settingsForm(api: RequesterApi, job: Job, currency: string, onCh
     row('Tasks per worker per day', fields.maxTasksPerWorkerPerDay, 'Empty for no cap'),
     row('Required skills', fields.requiredSkills, 'Separated by commas'),
     row(`Hourly pay floor (${currency})`, fields.hourlyFloorMinor, 'Empty for none'),
+    row('Deadline', fields.deadline, 'Your local time. Still running then, the job ends: leased tasks may be answered, unused escrow returns'),
     row('Note', note),
     h('div', { class: 'actions' }, save),
   );
@@ -107,6 +145,7 @@ export function settingsForm(api: RequesterApi, job: Job, currency: string, onCh
             `Saved: ${names}.`,
             settings.goldRate !== undefined && j.status !== 'DRAFT' ? ` Escrow re-budgeted for a gold rate of ${Math.round(j.goldRate * 100)}%.` : '',
             settings.hourlyFloorMinor ? ` Floor ${formatMoney(settings.hourlyFloorMinor, currency)} an hour.` : '',
+            settings.deadline ? ` Ends by ${formatDateTime(settings.deadline)}.` : '',
           ),
         );
         onChanged();

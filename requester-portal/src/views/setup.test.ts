@@ -55,13 +55,16 @@ describe('new job', () => {
     set('#job-title', 'Cats');
     set('#job-labels', 'cat');
     set('#job-reward', '0');
+    set('#job-deadline', '2001-01-01T09:00');
     submit('#new-job-form');
     await flush();
     expect([...document.querySelectorAll('#new-job-status [role=alert] p')].map((p) => p.textContent)).toEqual([
       'Give at least two labels.',
       'The reward must be an amount in USD, more than zero.',
+      'The deadline must be in the future.',
     ]);
     expect(requests).toEqual([]);
+    set('#job-deadline', '2999-06-30T17:45');
 
     set('#job-labels', 'cat, dog');
     set('#job-reward', '0.04');
@@ -71,6 +74,8 @@ describe('new job', () => {
     await flush();
     const sent = JSON.parse(requests[0]!.slice('POST /api/jobs '.length)) as Record<string, unknown>;
     expect(sent).toMatchObject({ title: 'Cats', labels: ['cat', 'dog'], rewardMinor: 4, overlapMin: 3, overlapMax: 5, goldRate: 0.1, reviewWindowHours: 72, aggregationMethod: 'auto', confidenceTarget: 0.95, minAccuracy: 0.7 });
+    // Typed in local time, sent as the instant it names.
+    expect(sent.deadline).toBe(new Date(2999, 5, 30, 17, 45).toISOString());
     expect(created.map((j) => j.id)).toEqual([9]);
     expect($('#new-job-status').textContent).toBe('Draft “Cats” created: upload its items and golds, then publish it.');
   });
@@ -150,7 +155,10 @@ describe('a draft job', () => {
     expect(body.reference).toMatch(/^[0-9a-f-]{36}$/);
     expect($('#setup-status').textContent).toBe('$25.50 moved to the job’s escrow; it runs.');
     expect(changed).toBe(1);
-    expect(jobSetup(api, job('COMPLETED'), 'USD', () => {})).toBeNull();
+    // An ended job keeps only its history.
+    document.body.replaceChildren(jobSetup(api, job('COMPLETED'), 'USD', () => {}));
+    expect(document.querySelector('#job-history')).not.toBeNull();
+    expect(document.querySelector('#job-controls, #job-settings, #topup-form')).toBeNull();
   });
 });
 
@@ -213,6 +221,29 @@ describe('running a job', () => {
     expect([...document.querySelectorAll('[data-testid=job-change]')].map((li) => li.textContent)).toEqual([
       `${formatDateTime('2025-04-03T09:00:00Z')} · ann@example.com · paused — “fixing the instructions”`,
       `${formatDateTime('2025-04-03T10:00:00Z')} · qm@example.com · settings changed · minAccuracy: 0 → 0.8`,
+    ]);
+  });
+
+  it('says when a running job ends, and shows the end the system recorded at its deadline', async () => {
+    const { api } = server({
+      'GET /api/jobs/7/changes': () =>
+        json(200, [
+          { id: 1, actorId: 3, actorEmail: 'ann@example.com', changedAt: '2025-04-03T09:00:00Z', action: 'SETTINGS', changes: { deadline: ['2025-04-04T12:00:00Z', '2025-04-05T12:00:00Z'] } },
+          { id: 2, actorId: null, actorEmail: null, changedAt: '2025-04-05T12:00:30Z', action: 'EXPIRE', changes: { status: ['PUBLISHED', 'EXPIRED'] }, note: 'deadline 2025-04-05T12:00:00Z reached' },
+        ]),
+    });
+    document.body.replaceChildren(jobSetup(api, { ...job('PUBLISHED'), deadline: '2025-04-05T12:00:00Z' }, 'USD', () => {}));
+    expect($('[data-testid=deadline]').textContent).toBe(`Ends at its deadline, ${formatDateTime('2025-04-05T12:00:00Z')}, unless finished before.`);
+
+    document.body.replaceChildren(jobSetup(api, { ...job('EXPIRED'), deadline: '2025-04-05T12:00:00Z' }, 'USD', () => {}));
+    expect(document.querySelector('#job-cancel')).toBeNull();
+    const details = $('#job-history').closest('details') as HTMLDetailsElement;
+    details.open = true;
+    details.dispatchEvent(new Event('toggle'));
+    await flush();
+    expect([...document.querySelectorAll('[data-testid=job-change]')].map((li) => li.textContent)).toEqual([
+      `${formatDateTime('2025-04-03T09:00:00Z')} · ann@example.com · settings changed · deadline: 2025-04-04T12:00:00Z → 2025-04-05T12:00:00Z`,
+      `${formatDateTime('2025-04-05T12:00:30Z')} · Goldfinch · ended at its deadline — “deadline 2025-04-05T12:00:00Z reached”`,
     ]);
   });
 });

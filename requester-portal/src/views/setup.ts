@@ -7,7 +7,7 @@ import type { ApiKeyView, Id, Job, JobSpec, Quote, RequesterApi, UploadReport } 
 import { h, replaceChildren, setLoadState, type Attrs } from '@common/lib/dom';
 import { currencyDigits, formatCount, formatDateTime, formatMoney } from '@common/lib/format';
 import { describeError } from '@common/lib/http';
-import { settingsForm } from './jobSettings';
+import { deadlineProblem, fromLocalInput, settingsForm } from './jobSettings';
 import { statusArea } from './status';
 
 /** An amount typed in the currency's major units ("0.05") in minor units (5), or null when it is not one. */
@@ -32,7 +32,7 @@ export function parseLabels(text: string): string[] {
   return [...new Set(text.split(',').map((l) => l.trim()).filter((l) => l.length > 0))];
 }
 
-const ACTIONS: Record<string, string> = { PAUSE: 'paused', RESUME: 'resumed', CANCEL: 'cancelled', SETTINGS: 'settings changed' };
+const ACTIONS: Record<string, string> = { PAUSE: 'paused', RESUME: 'resumed', CANCEL: 'cancelled', SETTINGS: 'settings changed', EXPIRE: 'ended at its deadline' };
 
 function alert(e: unknown): HTMLElement {
   return h('p', { class: 'alert alert-error', role: 'alert' }, describeError(e));
@@ -55,6 +55,7 @@ export function newJobSection(api: RequesterApi, currency: () => string, onCreat
   const goldRate = input({ id: 'job-gold-rate', type: 'number', min: 0, max: 0.5, step: 0.01, value: 0.1 });
   const review = input({ id: 'job-review-hours', type: 'number', min: 0, max: 2160, value: 72 });
   const minAccuracy = input({ id: 'job-min-accuracy', type: 'number', min: 0, max: 0.99, step: 0.01, placeholder: 'none' });
+  const deadline = input({ id: 'job-deadline', type: 'datetime-local' });
   const method = h(
     'select',
     { id: 'job-method' },
@@ -76,6 +77,7 @@ export function newJobSection(api: RequesterApi, currency: () => string, onCreat
     field('Review window (hours)', review, 'Answers not rejected by then are accepted'),
     field('Minimum worker accuracy', minAccuracy, 'Optional'),
     field('Aggregation', method),
+    field('Deadline', deadline, 'Optional, your local time: still running then, the job ends'),
     h('div', { class: 'actions' }, create),
   );
   const section = h(
@@ -93,6 +95,8 @@ export function newJobSection(api: RequesterApi, currency: () => string, onCreat
     if (names.length < 2) problems.push('Give at least two labels.');
     if (rewardMinor === null || rewardMinor < 1) problems.push(`The reward must be an amount in ${currency()}, more than zero.`);
     if (Number(overlapMax.value) < Number(overlapMin.value)) problems.push('The most answers per item cannot be below the least.');
+    const deadlineWrong = deadlineProblem(deadline.value, Date.now());
+    if (deadlineWrong) problems.push(deadlineWrong);
     if (problems.length > 0) {
       replaceChildren(status, h('div', { class: 'alert alert-error', role: 'alert' }, problems.map((p) => h('p', null, p))));
       return;
@@ -109,6 +113,7 @@ export function newJobSection(api: RequesterApi, currency: () => string, onCreat
       aggregationMethod: method.value as JobSpec['aggregationMethod'],
       confidenceTarget: Number(target.value),
       ...(minAccuracy.value.trim() ? { minAccuracy: Number(minAccuracy.value) } : {}),
+      ...(deadline.value.trim() ? { deadline: fromLocalInput(deadline.value)! } : {}),
     };
     create.disabled = true;
     void api
@@ -138,14 +143,15 @@ function uploadReport(kind: string, r: UploadReport): HTMLElement {
 
 /**
  * What the requester can do to the chosen job besides watching it: for a draft, upload items and golds, see the price
- * and publish; for a running or paused job, add golds and top its escrow up. {@code onChanged} is called after a
+ * and publish; for a running or paused job, add golds and top its escrow up; for an ended one, its history. {@code onChanged} is called after a
  * change that the rest of the page should show (a publish, a top-up, an upload).
  */
-export function jobSetup(api: RequesterApi, job: Job, currency: string, onChanged: () => void, options: { console?: boolean } = {}): HTMLElement | null {
+export function jobSetup(api: RequesterApi, job: Job, currency: string, onChanged: () => void, options: { console?: boolean } = {}): HTMLElement {
   const draft = job.status === 'DRAFT';
   const running = job.status === 'PUBLISHED' || job.status === 'PAUSED';
-  if (!draft && !running) return null;
+  // An ended job (completed, cancelled, at its deadline) has nothing left to set: only its history.
   const status = h('div', { id: 'setup-status', 'aria-live': 'polite' });
+  if (!draft && !running) return h('div', { class: 'job-setup', id: 'job-setup', 'data-job-id': String(job.id) }, h('h3', null, 'Ended'), history(), status);
   const quoteBox = h('div', { id: 'quote' });
 
   function uploader(kind: 'items' | 'golds'): HTMLElement {
@@ -254,7 +260,8 @@ export function jobSetup(api: RequesterApi, job: Job, currency: string, onChange
       job.status === 'PAUSED'
         ? h('p', { class: 'muted small', 'data-testid': 'pause-reason' }, ownerPaused ? 'Paused by you or a quality manager; top-ups do not resume it.' : 'Paused: its escrow ran short. Top it up to resume.')
         : null;
-    return h('div', { class: 'job-controls', id: 'job-controls' }, why, h('div', { class: 'inline-form' }, note, ...buttons), history());
+    const due = job.deadline ? h('p', { class: 'muted small', 'data-testid': 'deadline' }, `Ends at its deadline, ${formatDateTime(job.deadline)}, unless finished before.`) : null;
+    return h('div', { class: 'job-controls', id: 'job-controls' }, why, due, h('div', { class: 'inline-form' }, note, ...buttons), history());
   }
 
   /** The job's recorded changes, read when opened. */
@@ -278,7 +285,7 @@ export function jobSetup(api: RequesterApi, job: Job, currency: string, onChange
                     h(
                       'li',
                       { 'data-testid': 'job-change' },
-                      `${formatDateTime(c.changedAt)} · ${c.actorEmail} · ${ACTIONS[c.action] ?? c.action}`,
+                      `${formatDateTime(c.changedAt)} · ${c.actorEmail ?? 'Goldfinch'} · ${ACTIONS[c.action] ?? c.action}`,
                       Object.entries(c.changes)
                         .filter(([field]) => field !== 'status' && field !== 'pauseReason')
                         .map(([field, [before, after]]) => ` · ${field}: ${String(before ?? '—')} → ${String(after ?? '—')}`)

@@ -140,13 +140,15 @@ public class JobLifecycle {
      */
     private boolean settle(Connection c, long jobId, Timestamp now) throws SQLException {
         long requester = Db.scalarLong(c, "SELECT requester_id FROM job WHERE id = ?", jobId);
+        String ended = "EXPIRED".equals(Db.one(c, rs -> rs.getString(1), "SELECT status FROM job WHERE id = ?", jobId).orElse(null))
+                ? "job ended at its deadline" : "job cancelled";
         long inFlight = Escrow.inFlightMinor(c, jobId);
         long free = ledger.balance(c, Ledger.jobEscrow(jobId)) - inFlight;
         if (free > 0) {
             // One key per release: the first at cancellation, the last at settlement (in-flight work is then 0).
             ledger.post(c, new Ledger.Transfer("cancel:" + jobId + (inFlight == 0 ? ":settled" : ":now"), Ledger.jobEscrow(jobId),
                     Ledger.requesterAvailable(requester), free, "RELEASE", jobId, null,
-                    inFlight == 0 ? "job cancelled: unused escrow returned" : "job cancelled: escrow beyond in-flight work returned"));
+                    ended + (inFlight == 0 ? ": unused escrow returned" : ": escrow beyond in-flight work returned")));
         }
         if (inFlight > 0) {
             return false;
