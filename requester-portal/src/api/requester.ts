@@ -39,6 +39,11 @@ export interface Job {
   maxTasksPerWorkerPerDay?: number | null;
   priority?: number;
   hourlyFloorMinor?: number | null;
+  /** Golds before minAccuracy applies (default 5). */
+  probationGolds?: number;
+  /** A worker whose median seconds per task over his last speedWindow answers is below this is stopped; 0: none. */
+  minMedianSeconds?: number;
+  speedWindow?: number;
 }
 
 /** What PATCH /api/jobs/{id} may change; a field left out stays. Caps and the floor take 0 for none. */
@@ -55,6 +60,10 @@ export interface JobSettings {
   hourlyFloorMinor?: number;
   /** A new deadline, in the future (ISO 8601). */
   deadline?: string;
+  probationGolds?: number;
+  /** 0: no speed limit. */
+  minMedianSeconds?: number;
+  speedWindow?: number;
   note?: string;
 }
 

@@ -436,10 +436,10 @@ describe('dashboard', () => {
       }
       if (url === '/api/jobs/1/what-if') {
         bodies.push(String(init?.body));
-        const rule = JSON.parse(String(init?.body)) as { minAccuracy: number };
+        const rule = JSON.parse(String(init?.body)) as { minAccuracy: number; minMedianSeconds?: number };
         if (rule.minAccuracy > 0.99) return problem(422, { title: 'Invalid', detail: 'rule: minAccuracy in [0, 1)' });
         return json(200, {
-          jobId: 1, minAccuracy: rule.minAccuracy, probationGolds: 5, minMedianSeconds: 0, speedWindow: 10, answers: 1010, answersRemoved: 90, goldAnswersRemoved: 9,
+          jobId: 1, minAccuracy: rule.minAccuracy, probationGolds: 5, minMedianSeconds: rule.minMedianSeconds ?? 0, speedWindow: 10, answers: 1010, answersRemoved: 90, goldAnswersRemoved: 9,
           costSavedMinor: 990, itemsCompared: 300, labelsChanged: 12, itemsLeftWithoutAnswers: 3, examples: [],
           stopped: [{ worker: 8, reason: 'accuracy', stoppedAt: '2025-04-03T09:00:00Z', goldAnswered: 5, goldCorrect: 1, goldAccuracy: 0.444, medianSeconds: 9, answersRemoved: 90 }],
         });
@@ -460,11 +460,21 @@ describe('dashboard', () => {
     );
     expect([...$('[data-testid=whatif-worker]').children].map((c) => c.textContent)).toEqual(['8', 'accuracy 44.4%', '1 of 5 right', '90']);
     // The replayed rule, switched on for the job with the replay's outcome as the change's note.
+    expect($('#whatif-apply').textContent).toBe('Switch on: minimum gold accuracy 80% after 5 golds, no speed limit');
     $('#whatif-apply').click();
     await flush();
     expect(bodies[1]).toBe('{"minAccuracy":0.8,"note":"after a what-if replay: 1 workers stopped, 90 answers not bought, 12 labels changed"}');
-    expect($('#whatif-apply-status').textContent).toBe(' On: workers below 80% on gold take no more of its tasks.');
+    expect($('#whatif-apply-status').textContent).toBe(' On: from their next task, the workers this rule stops take no more of the job’s tasks.');
     expect(($('#whatif-apply') as HTMLButtonElement).disabled).toBe(true);
+    // A speed limit replayed is switched on with its window, only the parts that differ from the job's.
+    ($('#whatif-accuracy') as HTMLInputElement).value = '0';
+    ($('#whatif-speed') as HTMLInputElement).value = '2.5';
+    $('#whatif-form').dispatchEvent(new Event('submit', { cancelable: true }));
+    await flush();
+    expect($('#whatif-apply').textContent).toBe('Switch on: no minimum gold accuracy, median time at least 2.5 s over 10 answers');
+    $('#whatif-apply').click();
+    await flush();
+    expect(bodies[bodies.length - 1]).toBe('{"minMedianSeconds":2.5,"note":"after a what-if replay: 1 workers stopped, 90 answers not bought, 12 labels changed"}');
     ($('#whatif-accuracy') as HTMLInputElement).value = '2';
     $('#whatif-form').dispatchEvent(new Event('submit', { cancelable: true }));
     await flush();

@@ -22,6 +22,7 @@ import {
   type Id,
   type Job,
   type JobProgress,
+  type JobSettings,
   type ReviewCandidate,
   type JobAgreement,
   type RequesterApi,
@@ -467,21 +468,31 @@ export function dashboardView(options: DashboardOptions): View {
   }
 
   /**
-   * Switches the replayed accuracy rule on for the job (the live rule stops a worker after 5 golds); the speed limit
-   * is a what-if only. Nothing for an ended job, or a rule already on.
+   * Switches the replayed rule on for the job as it was replayed (the parts that differ from the job's): the matching
+   * engine then stops the workers it names at their next claim. Nothing for an ended job, or a rule already on.
    */
   function applyRule(job: Job, r: WhatIfReport): HTMLElement | null {
     const status = job.status;
-    if (!['DRAFT', 'PUBLISHED', 'PAUSED'].includes(status) || r.minAccuracy === (job.minAccuracy ?? 0)) return null;
-    const button = h('button', { type: 'button', class: 'btn', id: 'whatif-apply' }, `Switch on: minimum gold accuracy ${formatPercent(r.minAccuracy)}`) as HTMLButtonElement;
+    if (!['DRAFT', 'PUBLISHED', 'PAUSED'].includes(status)) return null;
+    const settings: JobSettings = {};
+    if (r.minAccuracy !== (job.minAccuracy ?? 0)) settings.minAccuracy = r.minAccuracy;
+    if (r.minAccuracy > 0 && r.probationGolds !== (job.probationGolds ?? 5)) settings.probationGolds = r.probationGolds;
+    if (r.minMedianSeconds !== (job.minMedianSeconds ?? 0)) settings.minMedianSeconds = r.minMedianSeconds;
+    if (r.minMedianSeconds > 0 && r.speedWindow !== (job.speedWindow ?? 10)) settings.speedWindow = r.speedWindow;
+    if (Object.keys(settings).length === 0) return null;
+    const parts = [
+      r.minAccuracy > 0 ? `minimum gold accuracy ${formatPercent(r.minAccuracy)} after ${r.probationGolds} golds` : 'no minimum gold accuracy',
+      r.minMedianSeconds > 0 ? `median time at least ${r.minMedianSeconds} s over ${r.speedWindow} answers` : 'no speed limit',
+    ];
+    const button = h('button', { type: 'button', class: 'btn', id: 'whatif-apply' }, `Switch on: ${parts.join(', ')}`) as HTMLButtonElement;
     const out = h('span', { id: 'whatif-apply-status', 'aria-live': 'polite' });
     button.addEventListener('click', () => {
       button.disabled = true;
       const note = `after a what-if replay: ${r.stopped.length} workers stopped, ${r.answersRemoved} answers not bought, ${r.labelsChanged} labels changed`;
       api
-        .updateJob(job.id, { minAccuracy: r.minAccuracy, note })
-        .then((j) => {
-          replaceChildren(out, h('span', { role: 'status' }, ` On: workers below ${formatPercent(j.minAccuracy ?? r.minAccuracy)} on gold take no more of its tasks.`));
+        .updateJob(job.id, { ...settings, note })
+        .then(() => {
+          replaceChildren(out, h('span', { role: 'status' }, ' On: from their next task, the workers this rule stops take no more of the job’s tasks.'));
         })
         .catch((e: unknown) => {
           button.disabled = false;
@@ -492,7 +503,6 @@ export function dashboardView(options: DashboardOptions): View {
       'div',
       { class: 'actions' },
       button,
-      r.minMedianSeconds > 0 ? h('span', { class: 'muted small' }, ' The speed limit can be replayed, not switched on.') : null,
       out,
     );
   }

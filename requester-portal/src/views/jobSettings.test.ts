@@ -12,11 +12,12 @@ const job: Job = {
   id: 7, title: 'Reviews', status: 'PUBLISHED', rewardMinor: 10, overlapMin: 3, overlapMax: 3, goldRate: 0.1, itemCount: 20, goldCount: 2,
   createdAt: '2025-04-01T09:00:00Z', instructions: 'Be careful.', minAccuracy: 0, confidenceTarget: 0.95, requiredSkills: ['de'],
   maxTasksPerWorker: 50, maxTasksPerWorkerPerDay: null, priority: 0, hourlyFloorMinor: null, deadline: '2025-04-10T18:30:00Z',
+  probationGolds: 5, minMedianSeconds: 0, speedWindow: 10,
 };
 const untouched = {
   title: 'Reviews', instructions: 'Be careful.', goldRate: '0.1', minAccuracy: '', confidenceTarget: '0.95', priority: '0',
   maxTasksPerWorker: '50', maxTasksPerWorkerPerDay: '', requiredSkills: 'de', hourlyFloorMinor: '',
-  deadline: toLocalInput('2025-04-10T18:30:00Z'),
+  deadline: toLocalInput('2025-04-10T18:30:00Z'), probationGolds: '5', minMedianSeconds: '', speedWindow: '10',
 };
 
 describe('job settings', () => {
@@ -29,6 +30,18 @@ describe('job settings', () => {
       'Give the job a title.',
       'The gold rate must be from 0 to 0.5.',
       'The priority must be a whole number from -100 to 100.',
+    ]);
+  });
+
+  it('sends stopping rules: a speed limit with its window, a shorter probation, and none taken back as 0', () => {
+    expect(changedSettings(job, { ...untouched, minMedianSeconds: '2.5', speedWindow: '20', probationGolds: '3' }, 'USD')).toEqual({
+      settings: { probationGolds: 3, minMedianSeconds: 2.5, speedWindow: 20 },
+      problems: [],
+    });
+    expect(changedSettings({ ...job, minMedianSeconds: 2.5 }, { ...untouched, minMedianSeconds: '' }, 'USD').settings).toEqual({ minMedianSeconds: 0 });
+    expect(changedSettings(job, { ...untouched, probationGolds: '0', speedWindow: '2.5' }, 'USD').problems).toEqual([
+      'The golds before the minimum applies must be a whole number from 1 to 1000.',
+      'The answers the median is taken over must be a whole number from 1 to 1000.',
     ]);
   });
 

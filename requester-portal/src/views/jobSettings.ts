@@ -56,6 +56,9 @@ export function changedSettings(
   if ((job.instructions ?? '') !== typed.instructions) settings.instructions = typed.instructions;
   number('goldRate', typed.goldRate, 0, 0.5, job.goldRate, 'The gold rate');
   number('minAccuracy', typed.minAccuracy, 0, 0.99, job.minAccuracy, 'The minimum accuracy');
+  number('probationGolds', typed.probationGolds, 1, 1000, job.probationGolds ?? 5, 'The golds before the minimum applies', true);
+  number('minMedianSeconds', typed.minMedianSeconds, 0, 3600, job.minMedianSeconds, 'The minimum median time');
+  number('speedWindow', typed.speedWindow, 1, 1000, job.speedWindow ?? 10, 'The answers the median is taken over', true);
   number('confidenceTarget', typed.confidenceTarget, 0.5, 1, job.confidenceTarget, 'The confidence target');
   number('priority', typed.priority, -100, 100, job.priority, 'The priority', true);
   number('maxTasksPerWorker', typed.maxTasksPerWorker, 0, 1e9, job.maxTasksPerWorker, 'The cap per worker', true);
@@ -87,6 +90,9 @@ export function settingsForm(api: RequesterApi, job: Job, currency: string, onCh
     instructions: h('textarea', { id: 'set-instructions', rows: 3, maxlength: 20000 }, job.instructions ?? '') as HTMLTextAreaElement,
     goldRate: input('set-gold-rate', job.goldRate, { type: 'number', min: 0, max: 0.5, step: 0.01 }),
     minAccuracy: input('set-min-accuracy', job.minAccuracy || '', { type: 'number', min: 0, max: 0.99, step: 0.01, placeholder: 'none' }),
+    probationGolds: input('set-probation', job.probationGolds ?? 5, { type: 'number', min: 1, max: 1000 }),
+    minMedianSeconds: input('set-min-median', job.minMedianSeconds || '', { type: 'number', min: 0, max: 3600, step: 0.5, placeholder: 'none' }),
+    speedWindow: input('set-speed-window', job.speedWindow ?? 10, { type: 'number', min: 1, max: 1000 }),
     confidenceTarget: input('set-target', job.confidenceTarget, { type: 'number', min: 0.5, max: 1, step: 0.01 }),
     priority: input('set-priority', job.priority ?? 0, { type: 'number', min: -100, max: 100 }),
     maxTasksPerWorker: input('set-cap', job.maxTasksPerWorker, { type: 'number', min: 0, placeholder: 'none' }),
@@ -108,7 +114,10 @@ export function settingsForm(api: RequesterApi, job: Job, currency: string, onCh
     row('Title', fields.title),
     row('Instructions (Markdown)', fields.instructions),
     row('Gold rate', fields.goldRate, job.status === 'DRAFT' ? undefined : 'A change re-budgets the gold tasks in escrow'),
-    row('Minimum worker accuracy', fields.minAccuracy, 'On gold, after 5 golds; empty for none'),
+    row('Minimum worker accuracy', fields.minAccuracy, 'On gold; empty for none'),
+    row('… after golds', fields.probationGolds, 'A newcomer’s trial before the minimum applies'),
+    row('Minimum median seconds per task', fields.minMedianSeconds, 'Stops a worker answering faster; empty for none'),
+    row('… over his last answers', fields.speedWindow),
     row('Stop buying answers at confidence', fields.confidenceTarget, 'For answers from now on'),
     row('Priority', fields.priority, 'Among your jobs, −100 to 100'),
     row('Tasks per worker', fields.maxTasksPerWorker, 'Empty for no cap'),

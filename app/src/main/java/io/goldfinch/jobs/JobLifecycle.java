@@ -239,6 +239,9 @@ public class JobLifecycle {
             changes.put("instructions", "instructions", j.instructions(), s.instructions());
             changes.put("goldRate", "gold_rate", j.goldRate(), s.goldRate());
             changes.put("minAccuracy", "min_accuracy", j.minAccuracy(), s.minAccuracy());
+            changes.put("probationGolds", "probation_golds", j.probationGolds(), s.probationGolds());
+            changes.put("minMedianSeconds", "min_median_seconds", j.minMedianSeconds(), s.minMedianSeconds());
+            changes.put("speedWindow", "speed_window", j.speedWindow(), s.speedWindow());
             changes.put("confidenceTarget", "confidence_target", j.confidenceTarget(), s.confidenceTarget());
             changes.put("requiredSkills", "required_skills", j.requiredSkills(),
                     s.requiredSkills() == null ? null : s.requiredSkills().stream().map(String::trim).distinct().toList());

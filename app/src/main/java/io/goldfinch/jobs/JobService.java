@@ -4,6 +4,7 @@ import io.goldfinch.common.ApiException;
 import io.goldfinch.common.Db;
 import io.goldfinch.ledger.Ledger;
 import io.goldfinch.ledger.LedgerRules;
+import io.goldfinch.matching.Eligibility;
 import io.goldfinch.matching.MatchingService;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.json.JsonMapper;
@@ -75,8 +76,8 @@ public class JobService {
             List<String> skills = spec.requiredSkills() == null ? List.of() : spec.requiredSkills().stream().map(String::trim).distinct().toList();
             long id = Db.scalarLong(c, "INSERT INTO job (requester_id, title, instructions, labels, reward_minor, overlap_min, overlap_max, "
                             + "gold_rate, review_window_hours, fee_bps, aggregation_method, confidence_target, min_accuracy, required_skills, "
-                            + "max_tasks_per_worker, max_tasks_per_worker_per_day, priority, exam_size, exam_pass_share, exam_seats, hourly_floor_minor, deadline, status, created_at) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'DRAFT', ?) RETURNING id",
+                            + "max_tasks_per_worker, max_tasks_per_worker_per_day, priority, exam_size, exam_pass_share, exam_seats, hourly_floor_minor, deadline, probation_golds, min_median_seconds, speed_window, status, created_at) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'DRAFT', ?) RETURNING id",
                     requesterId, spec.title().trim(), spec.instructions(), c.createArrayOf("text", labels.toArray()),
                     spec.rewardMinor(), spec.overlapMin(), spec.overlapMax(), spec.goldRate(), spec.reviewWindowHours(), feeBps,
                     spec.aggregationMethod() == null ? "auto" : spec.aggregationMethod(),
@@ -84,7 +85,10 @@ public class JobService {
                     c.createArrayOf("text", skills.toArray()), spec.maxTasksPerWorker(), spec.maxTasksPerWorkerPerDay(),
                     spec.priority() == null ? 0 : spec.priority(), spec.examSize() == null ? 0 : spec.examSize(),
                     spec.examPassShare() == null ? 0.8 : spec.examPassShare(), spec.examSeats() == null ? 20 : spec.examSeats(),
-                    spec.hourlyFloorMinor(), spec.deadline() == null ? null : Timestamp.from(spec.deadline().truncatedTo(java.time.temporal.ChronoUnit.MICROS)), Timestamp.from(clock.instant()));
+                    spec.hourlyFloorMinor(), spec.deadline() == null ? null : Timestamp.from(spec.deadline().truncatedTo(java.time.temporal.ChronoUnit.MICROS)),
+                    spec.probationGolds() == null ? Eligibility.PROBATION_GOLDS : spec.probationGolds(),
+                    spec.minMedianSeconds() == null ? 0.0 : spec.minMedianSeconds(), spec.speedWindow() == null ? 10 : spec.speedWindow(),
+                    Timestamp.from(clock.instant()));
             return get(c, requesterId, id);
         });
     }

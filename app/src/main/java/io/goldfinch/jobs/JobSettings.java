@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * Settings a job's owner (or a quality manager) may change on a draft or a running job; a field left out stays as it
- * is. The caps and the hourly floor take 0 for "none". Money, labels, overlap and the review window are fixed once
+ * is. The caps, the hourly floor and the speed limit ({@code minMedianSeconds}) take 0 for "none". Money, labels, overlap and the review window are fixed once
  * the job is published: the escrow was reserved for them and workers answered under them.
  */
 @Serdeable
@@ -29,5 +29,8 @@ public record JobSettings(
         @Nullable @Min(-100) @Max(100) Integer priority,
         @Nullable @Min(0) @Max(100_000_000) Long hourlyFloorMinor,
         @Nullable java.time.Instant deadline,
+        @Nullable @Min(1) @Max(1000) Integer probationGolds,
+        @Nullable @DecimalMin("0.0") @DecimalMax("3600.0") Double minMedianSeconds,
+        @Nullable @Min(1) @Max(1000) Integer speedWindow,
         @Nullable @Size(max = 2000) String note) {
 }

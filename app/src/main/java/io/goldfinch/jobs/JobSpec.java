@@ -13,7 +13,11 @@ import jakarta.validation.constraints.Size;
 
 import java.util.List;
 
-/** A job as its requester creates it. Money in minor units. */
+/**
+ * A job as its requester creates it. Money in minor units. Stopping rules: {@code minAccuracy} applies after
+ * {@code probationGolds} golds (default 5); {@code minMedianSeconds} (default 0: none) stops a worker whose median time
+ * per task over his last {@code speedWindow} answers in the job (default 10) is below it.
+ */
 @Serdeable
 public record JobSpec(
         @NotBlank @Size(max = 200) String title,
@@ -35,12 +39,15 @@ public record JobSpec(
         @Nullable @DecimalMin("0.01") @DecimalMax("1.0") Double examPassShare,
         @Nullable @Min(1) @Max(100_000) Integer examSeats,
         @Nullable @Min(1) @Max(100_000_000) Long hourlyFloorMinor,
-        @Nullable java.time.Instant deadline) {
+        @Nullable java.time.Instant deadline,
+        @Nullable @Min(1) @Max(1000) Integer probationGolds,
+        @Nullable @DecimalMin("0.0") @DecimalMax("3600.0") Double minMedianSeconds,
+        @Nullable @Min(1) @Max(1000) Integer speedWindow) {
 
     /** The fields every job needs; the rest take their defaults. */
     public static JobSpec basic(String title, String instructions, List<String> labels, long rewardMinor, int overlapMin,
                                 int overlapMax, double goldRate, int reviewWindowHours) {
         return new JobSpec(title, instructions, labels, rewardMinor, overlapMin, overlapMax, goldRate, reviewWindowHours,
-                null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

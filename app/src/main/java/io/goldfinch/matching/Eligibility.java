@@ -8,7 +8,7 @@ import java.util.Set;
 /** Whether a worker may take tasks from a job; the reason when not. Plain rules, no I/O. */
 public final class Eligibility {
 
-    /** Gold answers before the minimum-accuracy rule applies: a newcomer gets a fair trial first. */
+    /** Gold answers before the minimum-accuracy rule applies, unless the job says otherwise: a newcomer gets a fair trial first. */
     public static final int PROBATION_GOLDS = 5;
 
     private Eligibility() {
@@ -17,21 +17,30 @@ public final class Eligibility {
     public record Worker(boolean blocked, Set<String> skills, long goldAnswered, long goldCorrect) {
     }
 
-    /** {@code examSize} golds the worker must answer first (0: no exam), of which at least {@code examPassShare} right. */
+    /**
+     * {@code examSize} golds the worker must answer first (0: no exam), of which at least {@code examPassShare} right.
+     * {@code minAccuracy} applies after {@code probationGolds} golds; {@code minMedianSeconds} (0: none) stops a worker
+     * whose median time per task over his last {@code speedWindow} answers in the job is below it.
+     */
     public record Requirements(double minAccuracy, Set<String> requiredSkills, Integer maxTasks, Integer maxTasksPerDay,
-                               int examSize, double examPassShare) {
+                               int examSize, double examPassShare, int probationGolds, double minMedianSeconds, int speedWindow) {
         public Requirements(double minAccuracy, Set<String> requiredSkills, Integer maxTasks, Integer maxTasksPerDay) {
-            this(minAccuracy, requiredSkills, maxTasks, maxTasksPerDay, 0, 1);
+            this(minAccuracy, requiredSkills, maxTasks, maxTasksPerDay, 0, 1, PROBATION_GOLDS, 0, 10);
+        }
+
+        public boolean hasSpeedLimit() {
+            return minMedianSeconds > 0;
         }
     }
 
     /**
      * Tasks the worker already holds or did in this job (in all, and in the last 24 hours), and their exam so far: how
-     * many of the exam's golds they answered and how many of those right.
+     * many of the exam's golds they answered and how many of those right; the median time of his last answers in the
+     * job, over the job's speed window (NaN while he has fewer answers than that, or the job has no speed limit).
      */
-    public record Usage(long tasksInJob, long tasksInJobToday, long examAnswered, long examCorrect) {
+    public record Usage(long tasksInJob, long tasksInJobToday, long examAnswered, long examCorrect, double recentMedianSeconds) {
         public Usage(long tasksInJob, long tasksInJobToday) {
-            this(tasksInJob, tasksInJobToday, 0, 0);
+            this(tasksInJob, tasksInJobToday, 0, 0, Double.NaN);
         }
     }
 
@@ -52,9 +61,13 @@ public final class Eligibility {
         if (!worker.skills().containsAll(job.requiredSkills())) {
             return Optional.of("missing skills");
         }
-        if (job.minAccuracy() > 0 && worker.goldAnswered() >= PROBATION_GOLDS
+        if (job.minAccuracy() > 0 && worker.goldAnswered() >= job.probationGolds()
                 && WorkerAccuracy.estimate(worker.goldCorrect(), worker.goldAnswered()) < job.minAccuracy()) {
             return Optional.of("accuracy below the job's minimum");
+        }
+        if (job.hasSpeedLimit() && usage.recentMedianSeconds() < job.minMedianSeconds()) { // false for NaN
+            return Optional.of(String.format(java.util.Locale.ROOT, "answering faster than the job allows (median %.1f s over your last %d answers; the job asks for %.1f s)",
+                    usage.recentMedianSeconds(), job.speedWindow(), job.minMedianSeconds()));
         }
         if (job.examSize() > 0 && usage.examAnswered() >= job.examSize() && usage.examCorrect() < examPassMark(job)) {
             return Optional.of("did not pass the job's exam");

@@ -90,6 +90,7 @@ public class TaskService {
             default -> throw new IllegalStateException("unexpected outcome " + o.outcome());
         }
         if (o.gold()) {
+            matching.goldAnswered(workerId, Boolean.TRUE.equals(o.correct()));
             // Hidden golds answer exactly like normal tasks; only an exam answer gets feedback.
             Exam exam = o.examBefore() != null && o.examBefore() < o.examSize()
                     ? new Exam(Boolean.TRUE.equals(o.correct()), o.goldLabel(), o.hint(), o.examBefore() + 1, o.examSize())

@@ -67,8 +67,8 @@ public class QualityController {
 
     /**
      * A rule to try: stop a worker whose gold accuracy falls below {@code minAccuracy} after {@code probationGolds} golds
-     * (default 5, as the engine does), and optionally one whose median time over his last {@code speedWindow} answers
-     * (default 10) falls below {@code minMedianSeconds}.
+     * (default: the job's own, as the engine applies it), and optionally one whose median time over his last
+     * {@code speedWindow} answers (default: the job's) falls below {@code minMedianSeconds}.
      */
     @Serdeable
     public record WhatIfRule(double minAccuracy, @Nullable Integer probationGolds, @Nullable Double minMedianSeconds, @Nullable Integer speedWindow) {
@@ -77,14 +77,14 @@ public class QualityController {
     /** What the rule would have done on the job's answers so far: workers stopped, answers and cost saved, labels changed. */
     @Post("/what-if")
     public WhatIfService.Report whatIf(@PathVariable long id, @Body WhatIfRule body, Authentication auth) {
-        RuleReplay.Rule rule;
-        try {
-            rule = new RuleReplay.Rule(body.minAccuracy(), body.probationGolds() == null ? io.goldfinch.matching.Eligibility.PROBATION_GOLDS : body.probationGolds(),
-                    body.minMedianSeconds() == null ? 0 : body.minMedianSeconds(), body.speedWindow() == null ? 10 : body.speedWindow());
-        } catch (IllegalArgumentException e) {
-            throw io.goldfinch.common.ApiException.invalid("rule", e.getMessage());
-        }
-        return whatIf.replay(Caller.of(auth).jobScope(), id, rule);
+        return whatIf.replay(Caller.of(auth).jobScope(), id, job -> {
+            try {
+                return new RuleReplay.Rule(body.minAccuracy(), body.probationGolds() == null ? job.probationGolds() : body.probationGolds(),
+                        body.minMedianSeconds() == null ? 0 : body.minMedianSeconds(), body.speedWindow() == null ? job.speedWindow() : body.speedWindow());
+            } catch (IllegalArgumentException e) {
+                throw io.goldfinch.common.ApiException.invalid("rule", e.getMessage());
+            }
+        });
     }
 
     /**

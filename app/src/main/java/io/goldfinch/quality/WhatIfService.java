@@ -47,16 +47,21 @@ public class WhatIfService {
         this.db = db;
     }
 
-    public Report replay(@Nullable Long requesterId, long jobId, RuleReplay.Rule rule) {
+    /** The job's own stopping-rule settings, the defaults of a rule to try. */
+    public record JobRules(int probationGolds, int speedWindow) {
+    }
+
+    public Report replay(@Nullable Long requesterId, long jobId, java.util.function.Function<JobRules, RuleReplay.Rule> ruleFor) {
         record Row(String item, String worker, String label, java.time.Instant at) {
         }
-        record Loaded(List<String> labels, String method, Map<String, String> gold, List<Row> rows, List<RuleReplay.Answer> answers) {
+        record Loaded(List<String> labels, String method, JobRules rules, Map<String, String> gold, List<Row> rows, List<RuleReplay.Answer> answers) {
         }
         Loaded loaded = db.tx(c -> {
-            record JobInfo(List<String> labels, String method) {
+            record JobInfo(List<String> labels, String method, JobRules rules) {
             }
-            JobInfo job = Db.one(c, rs -> new JobInfo(Arrays.asList((String[]) rs.getArray(1).getArray()), rs.getString(2)),
-                            "SELECT labels, aggregation_method FROM job WHERE id = ? AND (?::bigint IS NULL OR requester_id = ?)", jobId, requesterId, requesterId)
+            JobInfo job = Db.one(c, rs -> new JobInfo(Arrays.asList((String[]) rs.getArray(1).getArray()), rs.getString(2), new JobRules(rs.getInt(3), rs.getInt(4))),
+                            "SELECT labels, aggregation_method, probation_golds, speed_window FROM job WHERE id = ? AND (?::bigint IS NULL OR requester_id = ?)",
+                            jobId, requesterId, requesterId)
                     .orElseThrow(() -> ApiException.notFound("job"));
             List<Row> rows = new ArrayList<>();
             List<RuleReplay.Answer> answers = Db.list(c, rs -> {
@@ -70,8 +75,9 @@ public class WhatIfService {
                             + "ORDER BY a.submitted_at, a.id", jobId); // a voided gold's answers count for nothing
             Map<String, String> gold = new HashMap<>();
             Db.list(c, rs -> gold.put(rs.getString(1), rs.getString(2)), "SELECT external_id, gold_label FROM item WHERE job_id = ? AND is_gold", jobId);
-            return new Loaded(job.labels(), job.method(), gold, rows, answers);
+            return new Loaded(job.labels(), job.method(), job.rules(), gold, rows, answers);
         });
+        RuleReplay.Rule rule = ruleFor.apply(loaded.rules());
         RuleReplay.Outcome outcome = RuleReplay.replay(loaded.answers(), rule);
 
         List<StoppedWorker> stopped = new ArrayList<>();

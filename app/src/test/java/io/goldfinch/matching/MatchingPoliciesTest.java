@@ -60,6 +60,17 @@ class MatchingPoliciesTest {
         assertThat(Eligibility.check(good, capped, new Eligibility.Usage(9, 2))).isEmpty();
         assertThat(Eligibility.check(good, capped, new Eligibility.Usage(10, 0))).contains("task cap for this job reached");
         assertThat(Eligibility.check(good, capped, new Eligibility.Usage(4, 3))).contains("daily task cap for this job reached");
+
+        // A job's own probation: two wrong golds stop a newcomer where it asks for only two.
+        var quick = new Eligibility.Requirements(0.8, Set.of(), null, null, 0, 1, 2, 0, 10);
+        assertThat(Eligibility.check(newcomer, quick, NONE)).contains("accuracy below the job's minimum");
+        // A speed limit: a median below it stops the worker; a full window is needed first (NaN until then).
+        var paced = new Eligibility.Requirements(0, Set.of(), null, null, 0, 1, 5, 4.0, 10);
+        assertThat(Eligibility.check(good, paced, new Eligibility.Usage(9, 9, 0, 0, Double.NaN))).isEmpty();
+        assertThat(Eligibility.check(good, paced, new Eligibility.Usage(10, 10, 0, 0, 4.0))).isEmpty();
+        assertThat(Eligibility.check(good, paced, new Eligibility.Usage(10, 10, 0, 0, 1.5)))
+                .contains("answering faster than the job allows (median 1.5 s over your last 10 answers; the job asks for 4.0 s)");
+        assertThat(Eligibility.check(good, OPEN, new Eligibility.Usage(10, 10, 0, 0, 0.1))).as("no speed limit").isEmpty();
     }
 
     @Test
