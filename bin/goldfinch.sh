@@ -12,7 +12,7 @@ usage: ./goldfinch <command>
   services   start PostgreSQL and Redis only
   stop       stop the PostgreSQL and Redis this project started
   aggregate  run the aggregation command line (see README)
-  bench      benchmarks and reports: bench accuracy | speed | pass-timing | jmh | cli | label-cost | load [workers...]
+  bench      benchmarks and reports: bench accuracy | calibration | speed | pass-timing | jmh | cli | label-cost | load [workers...]
 USAGE
 }
 
@@ -60,6 +60,7 @@ case "$cmd" in
     case "$name" in
       label-cost) exec java -cp "$CP" io.goldfinch.matching.bench.LabelCostSimulation "$@" ;;
       accuracy) exec java -cp "$CP" io.goldfinch.aggregation.bench.AccuracyReport "$@" ;;
+      calibration) exec java -cp "$CP" io.goldfinch.aggregation.bench.CalibrationReport "$@" ;;
       speed) exec java -Xmx4g -cp "$CP" io.goldfinch.aggregation.bench.SpeedReport "${@:-1M,10M,100M}" ;;
       pass-timing) exec java -cp "$CP" io.goldfinch.aggregation.bench.PassTiming "${@:-10M 2 1}" ;;
       jmh) exec java -cp "$CP" io.goldfinch.aggregation.bench.jmh.JmhReport "$@" ;;
