@@ -83,6 +83,30 @@ export interface JobProgress {
   answersPerClosedItem?: number | null;
 }
 
+/**
+ * The confidence target checked on golds (GET /api/jobs/{id}/confidence-check): each gold replayed as a normal item;
+ * of those that would have closed at the target, how many were right, with a 90% interval. Shares are null when there
+ * is nothing to measure them on.
+ */
+export interface ConfidenceCheck {
+  jobId: Id;
+  confidenceTarget: number;
+  overlapMin: number;
+  overlapMax: number;
+  golds: number;
+  closedAtTarget: number;
+  rightAtTarget: number;
+  statedAtTarget: number | null;
+  accuracyAtTarget: number | null;
+  accuracyLow: number | null;
+  accuracyHigh: number | null;
+  belowTarget: boolean;
+  closedAtMax: number;
+  rightAtMax: number;
+  stillOpen: number;
+  answersPerClosed: number | null;
+}
+
 /** Agreement among the workers on a job's items so far (GET /api/jobs/{id}/agreement). */
 export interface JobAgreement {
   jobId: Id;
@@ -601,6 +625,12 @@ export class RequesterApi {
   async agreement(jobId: Id): Promise<JobAgreement> {
     const res = await this.http.request<JobAgreement>(`/api/jobs/${encodeURIComponent(String(jobId))}/agreement`);
     if (!res.body) throw new Error('The server sent no agreement.');
+    return res.body;
+  }
+
+  async confidenceCheck(jobId: Id): Promise<ConfidenceCheck> {
+    const res = await this.http.request<ConfidenceCheck>(`/api/jobs/${encodeURIComponent(String(jobId))}/confidence-check`);
+    if (!res.body) throw new Error('The server sent no confidence check.');
     return res.body;
   }
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RequesterApi, type Job } from '../api/requester';
 import { HttpClient } from '@common/lib/http';
 import { flush, json, problem } from '@common/test/fakes';
-import { dashboardView, renderAgreement, renderJobRow, statusBadge, type DashboardOptions } from './dashboard';
+import { dashboardView, renderAgreement, renderConfidenceCheck, renderJobRow, statusBadge, type DashboardOptions } from './dashboard';
 import type { View } from '@common/views/view';
 
 const jobs: Job[] = [
@@ -566,6 +566,28 @@ describe('dashboard', () => {
     expect($('#balance').dataset.state).toBe('error');
     expect($('#no-jobs').textContent).toMatch(/no jobs yet/);
     expect(($('#jobs') as HTMLTableElement).hidden).toBe(true);
+  });
+});
+
+describe('confidence check', () => {
+  const check = {
+    jobId: 1, confidenceTarget: 0.95, overlapMin: 2, overlapMax: 5, golds: 80, closedAtTarget: 60, rightAtTarget: 48, statedAtTarget: 0.97,
+    accuracyAtTarget: 0.8, accuracyLow: 0.71, accuracyHigh: 0.87, belowTarget: true, closedAtMax: 15, rightAtMax: 11, stillOpen: 5, answersPerClosed: 2.8,
+  };
+  it('warns when items closed at the target are right less often than it says, and only then', () => {
+    const warn = renderConfidenceCheck(check);
+    expect(warn.textContent).toBe(
+      'Confidence check on golds replayed as items: 60 would have closed at your 95% target, and 80% of them were right (90% interval 71%–87%).' +
+        ' Items closed at the target are right less often than it says: raise the target or the minimum answers per item. Results from auto aggregation state confidences calibrated on gold.',
+    );
+    expect(warn.className).toBe('alert alert-warn');
+    const fine = renderConfidenceCheck({ ...check, rightAtTarget: 58, accuracyAtTarget: 0.967, accuracyLow: 0.9, accuracyHigh: 0.99, belowTarget: false });
+    expect(fine.textContent).toBe('Confidence check on golds replayed as items: 60 would have closed at your 95% target, and 96.7% of them were right (90% interval 90%–99%).');
+    expect(fine.className).toBe('');
+    expect(renderConfidenceCheck({ ...check, closedAtTarget: 0, rightAtTarget: 0, accuracyAtTarget: null, accuracyLow: null, accuracyHigh: null, belowTarget: false }).textContent).toBe(
+      'Confidence check: no gold has enough answers yet to tell whether items closed at 95% are right 95% of the time.',
+    );
+    expect(renderConfidenceCheck(new Error('boom')).textContent).toBe('Confidence check could not be read: Boom');
   });
 });
 

@@ -25,6 +25,7 @@ import {
   type JobSettings,
   type ReviewCandidate,
   type JobAgreement,
+  type ConfidenceCheck,
   type RequesterApi,
   type Snapshot,
   type SnapshotWorkers,
@@ -205,7 +206,7 @@ export function dashboardView(options: DashboardOptions): View {
 
   async function qualitySections(job: Job): Promise<HTMLElement> {
     // Each is extra: when one cannot be read, the others and the progress still show, with a note.
-    const [golds, versions, queue, workers, drift, review, agreement] = await Promise.all([
+    const [golds, versions, queue, workers, drift, review, agreement, confidence] = await Promise.all([
       api.goldHealth(job.id).catch((e: unknown) => e),
       api.snapshots(job.id).catch((e: unknown) => e),
       api.adjudicationQueue(job.id).catch((e: unknown) => e),
@@ -213,11 +214,13 @@ export function dashboardView(options: DashboardOptions): View {
       api.drift(job.id).catch((e: unknown) => e),
       consoleMode ? Promise.resolve(null) : api.reviewQueue(job.id).catch((e: unknown) => e),
       api.agreement(job.id).catch((e: unknown) => e),
+      api.confidenceCheck(job.id).catch((e: unknown) => e),
     ]);
     return h(
       'div',
       { class: 'quality-sections' },
       renderAgreement(agreement),
+      renderConfidenceCheck(confidence),
       golds instanceof Error || !golds
         ? errorLine(`Gold health: ${describeError(golds)}`)
         : renderGoldHealth(
@@ -1094,6 +1097,34 @@ export function renderAgreement(a: JobAgreement | unknown): HTMLElement {
     r.krippendorffAlpha == null
       ? 'Agreement: not yet measurable (no item has two answers, or all answers carry one label).'
       : `Agreement on ${formatCount(r.itemsUsed)} items with two or more answers: Krippendorff’s α ${r.krippendorffAlpha.toFixed(2)}, Fleiss’ κ ${r.fleissKappa == null ? '—' : r.fleissKappa.toFixed(2)}.`,
+  );
+}
+
+/**
+ * Whether items closed at the job's confidence target are right as often as it says, judged on golds replayed as
+ * items; {@code c} is the error when it could not be read.
+ */
+export function renderConfidenceCheck(c: ConfidenceCheck | unknown): HTMLElement {
+  const ok = c !== null && typeof c === 'object' && 'closedAtTarget' in c;
+  if (!ok) return h('p', { class: 'muted small', 'data-testid': 'confidence-check' }, `Confidence check could not be read: ${describeError(c)}`);
+  const r = c as ConfidenceCheck;
+  const target = formatPercent(r.confidenceTarget);
+  if (r.closedAtTarget === 0 || r.accuracyAtTarget == null) {
+    return h(
+      'p',
+      { class: 'muted small', 'data-testid': 'confidence-check' },
+      `Confidence check: no gold has enough answers yet to tell whether items closed at ${target} are right ${target} of the time.`,
+    );
+  }
+  return h(
+    'p',
+    { 'data-testid': 'confidence-check', class: r.belowTarget ? 'alert alert-warn' : undefined },
+    `Confidence check on golds replayed as items: ${formatCount(r.closedAtTarget)} would have closed at your ${target} target, and ${formatPercent(r.accuracyAtTarget)} of them were right`,
+    r.accuracyLow != null && r.accuracyHigh != null ? ` (90% interval ${formatPercent(r.accuracyLow)}–${formatPercent(r.accuracyHigh)})` : '',
+    '.',
+    r.belowTarget
+      ? ' Items closed at the target are right less often than it says: raise the target or the minimum answers per item. Results from auto aggregation state confidences calibrated on gold.'
+      : '',
   );
 }
 

@@ -33,10 +33,12 @@ public class QualityController {
     private final GoldFixService goldFix;
     private final DriftService drift;
     private final GoldRetirementService retirement;
+    private final ConfidenceCheckService confidence;
 
     public QualityController(GoldHealthService goldHealth, AdjudicationService adjudication, WorkerReportService workers, WhatIfService whatIf,
-                             GoldFixService goldFix, DriftService drift, GoldRetirementService retirement) {
+                             GoldFixService goldFix, DriftService drift, GoldRetirementService retirement, ConfidenceCheckService confidence) {
         this.retirement = retirement;
+        this.confidence = confidence;
         this.goldHealth = goldHealth;
         this.adjudication = adjudication;
         this.workers = workers;
@@ -49,6 +51,16 @@ public class QualityController {
     @Get("/drift")
     public DriftService.Drift drift(@PathVariable long id, @Nullable @QueryValue String bucket, Authentication auth) {
         return drift.drift(Caller.of(auth).jobScope(), id, bucket == null ? "hour" : bucket);
+    }
+
+    /**
+     * The confidence target checked on golds: each gold replayed as a normal item under the job's overlap and target;
+     * of those that would have closed at the target, how many were right (with a 90% interval), and whether even its
+     * upper end is below the target.
+     */
+    @Get("/confidence-check")
+    public ConfidenceCheckService.Check confidenceCheck(@PathVariable long id, Authentication auth) {
+        return confidence.check(Caller.of(auth).jobScope(), id);
     }
 
     /** A gold's corrected key. */

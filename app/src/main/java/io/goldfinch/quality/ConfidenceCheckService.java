@@ -1,0 +1,89 @@
+package io.goldfinch.quality;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.goldfinch.common.ApiException;
+import io.goldfinch.common.Db;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import jakarta.inject.Singleton;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The confidence target checked on the job's golds ({@link ClosingReplay}): each gold replayed as a normal item under
+ * the job's overlap and target, each worker's accuracy from his gold record as it stands without that gold. Voided
+ * golds' answers do not count.
+ */
+@Singleton
+public class ConfidenceCheckService {
+
+    /** Shares are null where there is nothing to measure them on. */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Check(long jobId, double confidenceTarget, int overlapMin, int overlapMax, int golds, int closedAtTarget, int rightAtTarget,
+                        @Nullable Double statedAtTarget, @Nullable Double accuracyAtTarget, @Nullable Double accuracyLow, @Nullable Double accuracyHigh,
+                        boolean belowTarget, int closedAtMax, int rightAtMax, int stillOpen, @Nullable Double answersPerClosed) {
+    }
+
+    private final Db db;
+
+    public ConfidenceCheckService(Db db) {
+        this.db = db;
+    }
+
+    public Check check(@Nullable Long requesterId, long jobId) {
+        record JobInfo(List<String> labels, int overlapMin, int overlapMax, double target) {
+        }
+        record Row(long item, String key, String label, long worker, boolean correct) {
+        }
+        record Loaded(JobInfo job, List<Row> rows, Map<Long, long[]> records) {
+        }
+        Loaded loaded = db.tx(c -> {
+            JobInfo job = Db.one(c, rs -> new JobInfo(Arrays.asList((String[]) rs.getArray(1).getArray()), rs.getInt(2), rs.getInt(3), rs.getDouble(4)),
+                            "SELECT labels, overlap_min, overlap_max, confidence_target FROM job WHERE id = ? AND (?::bigint IS NULL OR requester_id = ?)",
+                            jobId, requesterId, requesterId)
+                    .orElseThrow(() -> ApiException.notFound("job"));
+            List<Row> rows = Db.list(c, rs -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getBoolean(5)),
+                    "SELECT a.item_id, i.gold_label, a.label, a.worker_id, a.gold_correct FROM assignment a JOIN item i ON i.id = a.item_id "
+                            + "WHERE a.job_id = ? AND a.is_gold AND a.gold_correct IS NOT NULL AND a.status IN ('SUBMITTED','ACCEPTED','REJECTED') "
+                            + "ORDER BY a.item_id, a.submitted_at, a.id", jobId);
+            Map<Long, long[]> records = new HashMap<>();
+            Db.list(c, rs -> records.put(rs.getLong(1), new long[]{rs.getLong(2), rs.getLong(3)}),
+                    "SELECT s.worker_id, s.gold_answered, s.gold_correct FROM worker_gold_stats s "
+                            + "WHERE s.worker_id IN (SELECT DISTINCT worker_id FROM assignment WHERE job_id = ? AND is_gold AND gold_correct IS NOT NULL)", jobId);
+            return new Loaded(job, rows, records);
+        });
+        List<String> labels = loaded.job().labels();
+        Map<Long, List<ClosingReplay.Answer>> byGold = new LinkedHashMap<>();
+        Map<Long, Integer> keys = new HashMap<>();
+        for (Row r : loaded.rows()) {
+            int key = labels.indexOf(r.key());
+            int label = labels.indexOf(r.label());
+            if (key < 0 || label < 0) {
+                continue; // a key or answer outside the label set (corrected since): not evidence either way
+            }
+            long[] rec = loaded.records().getOrDefault(r.worker(), new long[]{0, 0});
+            // The worker's record without this gold: as for a normal item, his answer to it is not part of his record.
+            long answered = Math.max(0, rec[0] - 1);
+            long correct = Math.max(0, Math.min(answered, rec[1] - (r.correct() ? 1 : 0)));
+            keys.put(r.item(), key);
+            byGold.computeIfAbsent(r.item(), k -> new ArrayList<>()).add(new ClosingReplay.Answer(label, WorkerAccuracy.estimate(correct, answered)));
+        }
+        List<ClosingReplay.Gold> golds = new ArrayList<>();
+        byGold.forEach((item, answers) -> golds.add(new ClosingReplay.Gold(keys.get(item), answers)));
+        JobInfo job = loaded.job();
+        ClosingReplay.Report r = ClosingReplay.replay(golds, labels.size(), job.overlapMin(), job.overlapMax(), job.target());
+        return new Check(jobId, job.target(), job.overlapMin(), job.overlapMax(), r.golds(), r.closedAtTarget(), r.rightAtTarget(), finite(r.statedAtTarget()),
+                finite(r.accuracyAtTarget()), finite(r.accuracyLow()), finite(r.accuracyHigh()), r.belowTarget(job.target()), r.closedAtMax(), r.rightAtMax(),
+                r.stillOpen(), finite(r.answersPerClosed()));
+    }
+
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+}

@@ -1,0 +1,58 @@
+package io.goldfinch.quality;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class ClosingReplayTest {
+
+    private static ClosingReplay.Gold gold(int key, int... labels) {
+        List<ClosingReplay.Answer> answers = new ArrayList<>();
+        for (int l : labels) {
+            answers.add(new ClosingReplay.Answer(l, 0.8));
+        }
+        return new ClosingReplay.Gold(key, answers);
+    }
+
+    @Test
+    void goldsCloseWhereItemsWouldAndSayHowOftenTheTargetHolds() {
+        // Accuracy 0.8, two classes: two agreeing answers give 0.941, three 0.985; a split pair gives 0.5.
+        List<ClosingReplay.Gold> golds = List.of(
+                gold(0, 0, 0, 1),        // closes at 2 answers (0.941 >= 0.9), right; the third answer is never bought
+                gold(1, 0, 0),           // closes at 2, wrong: the crowd agreed on the wrong label
+                gold(0, 0, 1, 0, 0),     // 1/1 split, then 0.8 below target, closes at the maximum 3 answers: right
+                gold(1, 1),              // one answer: still open
+                gold(0));                // no answers: not replayed
+        ClosingReplay.Report r = ClosingReplay.replay(golds, 2, 2, 3, 0.9);
+        assertThat(r.golds()).isEqualTo(4);
+        assertThat(r.closedAtTarget()).isEqualTo(2);
+        assertThat(r.rightAtTarget()).isEqualTo(1);
+        assertThat(r.statedAtTarget()).isCloseTo(0.64 / (0.64 + 0.04), within(1e-9));
+        assertThat(r.accuracyAtTarget()).isEqualTo(0.5);
+        assertThat(r.closedAtMax()).isEqualTo(1);
+        assertThat(r.rightAtMax()).isEqualTo(1);
+        assertThat(r.stillOpen()).isEqualTo(1);
+        assertThat(r.answersPerClosed()).isCloseTo(7.0 / 3, within(1e-9));
+        assertThat(r.accuracyLow()).isLessThan(0.5);
+        assertThat(r.accuracyHigh()).isGreaterThan(0.5);
+        assertThat(r.belowTarget(0.9)).as("two golds cannot show it").isFalse();
+    }
+
+    @Test
+    void manyWrongClosesShowTheTargetIsNotMet() {
+        List<ClosingReplay.Gold> golds = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            golds.add(i < 30 ? gold(1, 0, 0) : gold(0, 0, 0));
+        }
+        ClosingReplay.Report r = ClosingReplay.replay(golds, 2, 2, 5, 0.9);
+        assertThat(r.closedAtTarget()).isEqualTo(100);
+        assertThat(r.accuracyAtTarget()).isEqualTo(0.7);
+        assertThat(r.accuracyHigh()).isLessThan(0.9);
+        assertThat(r.belowTarget(0.9)).isTrue();
+        assertThat(ClosingReplay.replay(List.of(), 2, 2, 5, 0.9).accuracyAtTarget()).isNaN();
+    }
+}

@@ -1,0 +1,69 @@
+package io.goldfinch.quality;
+
+import io.goldfinch.accounts.UserStore;
+import io.goldfinch.support.Api;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * The confidence target checked on golds through the API: three workers take a ten-gold exam and all three miss the
+ * same two golds. Replayed as items, every gold closes at the 0.9 target after two answers, and two of ten close wrong:
+ * the check says 80% right where the items said about 92-97%.
+ */
+@MicronautTest
+class ConfidenceCheckTest {
+
+    @Inject
+    @Client("/")
+    HttpClient client;
+    @Inject
+    UserStore users;
+
+    @Test
+    void goldsReplayedAsItemsShowHowOftenTheTargetHolds() {
+        Api api = new Api(client.toBlocking(), users);
+        Api.Session requester = api.fundedRequester(api.admin());
+        StringBuilder golds = new StringBuilder("id,text,label\n");
+        for (int g = 0; g < 10; g++) {
+            golds.append("cg").append(g).append(",\"review number ").append(900 + g).append("\",").append(g % 2 == 0 ? "positive" : "negative").append('\n');
+        }
+        long job = api.publishedJob(requester, Map.of("goldRate", 0.0, "examSize", 10, "examPassShare", 0.1, "examSeats", 5,
+                "overlapMin", 2, "overlapMax", 3, "confidenceTarget", 0.9), Api.itemsCsv("c", 4), golds.toString());
+        String path = "/api/jobs/" + job + "/confidence-check";
+        assertThat(api.get(requester, path)).containsEntry("golds", 0).containsEntry("accuracyAtTarget", null).containsEntry("belowTarget", false);
+
+        for (int w = 0; w < 3; w++) {
+            Api.Session worker = api.signUp("WORKER");
+            // Right by parity, except on golds 900 and 901, which everyone gets wrong.
+            int done = api.work(worker, job, 10, task -> {
+                long n = Api.reviewNumber(task);
+                String right = n % 2 == 0 ? "positive" : "negative";
+                return n == 900 || n == 901 ? (right.equals("positive") ? "negative" : "positive") : right;
+            });
+            assertThat(done).isEqualTo(10);
+        }
+
+        Map<String, Object> check = api.get(requester, path);
+        assertThat(check).containsEntry("golds", 10).containsEntry("closedAtTarget", 10).containsEntry("rightAtTarget", 8)
+                .containsEntry("closedAtMax", 0).containsEntry("stillOpen", 0);
+        assertThat(((Number) check.get("accuracyAtTarget")).doubleValue()).isEqualTo(0.8);
+        assertThat(((Number) check.get("answersPerClosed")).doubleValue()).isEqualTo(2.0);
+        // Each worker's record without the gold: 7 of 9 for the eight right (0.769 each, 0.917 together), 8 of 9 for
+        // the two wrong (0.846 each, 0.968 together).
+        assertThat(((Number) check.get("statedAtTarget")).doubleValue()).isCloseTo((8 * 0.9172 + 2 * 0.9679) / 10, within(0.001));
+        assertThat(((Number) check.get("accuracyHigh")).doubleValue()).isBetween(0.8, 1.0);
+        assertThat(check.get("belowTarget")).isEqualTo(false); // ten golds cannot show it
+
+        // Scoped: another requester cannot read it.
+        assertThat(api.failure(api.as(api.signUp("REQUESTER"), HttpRequest.GET(path))).getStatus().getCode()).isEqualTo(404);
+    }
+}
