@@ -12,6 +12,13 @@ export interface WorkerJob {
   openTasks: number;
 }
 
+/** A running job the worker answered in that takes no more of his tasks, and why (GET /api/worker/jobs/closed). */
+export interface ClosedJob {
+  id: Id;
+  title: string;
+  reason: string;
+}
+
 /** One leased task. `data` is the requester's item: untrusted, any JSON object. */
 export interface Task {
   assignmentId: string;
@@ -64,6 +71,11 @@ export class WorkerApi implements TaskSource {
 
   async jobs(): Promise<WorkerJob[]> {
     const res = await this.http.request<WorkerJob[]>('/api/worker/jobs');
+    return Array.isArray(res.body) ? res.body : [];
+  }
+
+  async closedJobs(): Promise<ClosedJob[]> {
+    const res = await this.http.request<ClosedJob[]>('/api/worker/jobs/closed');
     return Array.isArray(res.body) ? res.body : [];
   }
 

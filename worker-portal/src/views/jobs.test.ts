@@ -16,12 +16,13 @@ describe('jobs page', () => {
         { id: 3, title: 'Cats vs dogs', instructions: 'Pick **one**', labels: ['cat', 'dog'], rewardMinor: 4, openTasks: 120 },
         { id: 9, title: 'Toxicity', instructions: '', labels: ['ok', 'toxic'], rewardMinor: 12, openTasks: 1 },
       ]),
+      json(200, [{ id: 5, title: 'Fast reviews', reason: 'answering faster than the job allows (median 1.2 s over your last 10 answers; the job asks for 3.0 s)' }]),
     );
     const view = jobsView(new WorkerApi(new HttpClient({ fetch })));
     document.body.replaceChildren(view.element);
     await settle();
 
-    expect(fetch.requests.map((r) => r.url)).toEqual(['/api/worker/earnings', '/api/worker/rejections', '/api/worker/jobs']);
+    expect(fetch.requests.map((r) => r.url)).toEqual(['/api/worker/earnings', '/api/worker/rejections', '/api/worker/jobs', '/api/worker/jobs/closed']);
     expect(document.getElementById('rejections')!.hidden).toBe(true);
     const earnings = document.getElementById('earnings')!;
     expect(earnings.dataset.state).toBe('ready');
@@ -36,17 +37,23 @@ describe('jobs page', () => {
     expect(jobs[0]!.querySelector('.job-pay')!.textContent).toBe('$0.04 per task');
     expect(jobs[1]!.textContent).toContain('1 task open');
     expect(jobs[0]!.querySelector('a[data-testid=start-job]')!.getAttribute('href')).toBe('#/label/3');
+    // A job closed to the worker says why, apart from the open ones.
+    expect(document.getElementById('closed')!.hidden).toBe(false);
+    expect([...document.querySelectorAll('[data-testid=closed-job]')].map((li) => li.textContent)).toEqual([
+      'Fast reviews: answering faster than the job allows (median 1.2 s over your last 10 answers; the job asks for 3.0 s)',
+    ]);
     view.dispose!();
   });
 
   it('says when no jobs are open, and shows errors per section', async () => {
-    const fetch = scriptedFetch(problem(503, { title: 'Unavailable', detail: 'Earnings are being recalculated.' }), json(200, []), json(200, []));
+    const fetch = scriptedFetch(problem(503, { title: 'Unavailable', detail: 'Earnings are being recalculated.' }), json(200, []), json(200, []), json(200, []));
     const view = jobsView(new WorkerApi(new HttpClient({ fetch })));
     document.body.replaceChildren(view.element);
     await settle();
     expect(document.getElementById('no-jobs')!.textContent).toMatch(/No jobs are open to you/);
     expect(document.querySelector('#earnings [role=alert]')!.textContent).toBe('Earnings are being recalculated.');
     expect(document.getElementById('earnings')!.dataset.state).toBe('error');
+    expect(document.getElementById('closed')!.hidden).toBe(true);
   });
 });
 
@@ -65,6 +72,7 @@ describe('rejections', () => {
         rejection({ assignmentId: 'a-2', evidence: 'POSTERIOR', failedGolds: null, crowdConfidence: 0.97, appealStatus: 'UPHELD', appealNote: 'the crowd is right' }),
         rejection({ assignmentId: 'a-3', status: 'ACCEPTED', appealStatus: 'REVERSED' }),
       ]),
+      json(200, []),
       json(200, []),
       problem(409, { title: 'Conflict', detail: 'this rejection was already appealed' }),
       json(201, { appealId: 'p-1', status: 'PENDING' }),

@@ -1,5 +1,5 @@
 /** The worker's home: earnings summary and the jobs open to them, each with its pay per task. */
-import type { Earnings, Rejection, WorkerApi, WorkerJob } from '../api/worker';
+import type { ClosedJob, Earnings, Rejection, WorkerApi, WorkerJob } from '../api/worker';
 import { h, replaceChildren, setLoadState } from '@common/lib/dom';
 import { formatCount, formatMoney, formatPercent } from '@common/lib/format';
 import { describeError } from '@common/lib/http';
@@ -31,6 +31,15 @@ export function jobsView(api: WorkerApi): View {
     rejectionsBody,
   );
 
+  const closedBody = h('ul', { id: 'closed-jobs', class: 'closed-list' });
+  const closedSection = h(
+    'section',
+    { id: 'closed', class: 'card', 'aria-labelledby': 'closed-title', hidden: true },
+    h('h2', { id: 'closed-title' }, 'Closed to you'),
+    h('p', { class: 'muted small' }, 'Jobs you worked on that take no more of your tasks, and why.'),
+    closedBody,
+  );
+
   const element = h(
     'div',
     { class: 'page' },
@@ -43,6 +52,7 @@ export function jobsView(api: WorkerApi): View {
     earningsSection,
     rejectionsSection,
     h('section', { class: 'jobs-section', 'aria-labelledby': 'jobs-title' }, h('h2', { id: 'jobs-title' }, 'Jobs open to you'), jobsStatus, jobsList),
+    closedSection,
   );
 
   let disposed = false;
@@ -76,6 +86,17 @@ export function jobsView(api: WorkerApi): View {
           replaceChildren(jobsList);
           replaceChildren(jobsStatus, errorLine(describeError(e)));
           setLoadState(jobsList, 'error');
+        },
+      ),
+      api.closedJobs().then(
+        (closed) => {
+          if (disposed) return;
+          closedSection.hidden = closed.length === 0;
+          replaceChildren(closedBody, closed.map(renderClosedJob));
+        },
+        // A side list: when it cannot be read, it stays hidden rather than alarm the worker.
+        () => {
+          if (!disposed) closedSection.hidden = true;
         },
       ),
     ]);
@@ -166,6 +187,10 @@ export function renderEarnings(e: Earnings): HTMLElement {
     stat('Pending review', formatMoney(e.pendingMinor), 'earnings-pending'),
     stat('Accuracy estimate', accuracy, 'earnings-accuracy'),
   );
+}
+
+export function renderClosedJob(job: ClosedJob): HTMLElement {
+  return h('li', { 'data-testid': 'closed-job', 'data-job-id': String(job.id) }, h('strong', null, job.title), ': ', job.reason);
 }
 
 export function renderJob(job: WorkerJob): HTMLElement {

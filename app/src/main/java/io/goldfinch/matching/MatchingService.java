@@ -220,6 +220,34 @@ public final class MatchingService {
         return publishedJobs().stream().filter(j -> Eligibility.check(worker, j.requirements(), usage(workerId, j)).isEmpty()).toList();
     }
 
+    /** A running job the worker has answered in and may take no more tasks from, and why. */
+    @io.micronaut.serde.annotation.Serdeable
+    public record ClosedJob(long id, String title, String reason) {
+    }
+
+    /**
+     * The published jobs this worker has answered in that are now closed to him (a stopping rule, a cap, a failed
+     * exam...), with the reason: a worker is told why a job left his list instead of seeing it vanish.
+     */
+    List<ClosedJob> closedJobs(long workerId) {
+        Eligibility.Worker worker = workerProfile(workerId);
+        List<JobRow> jobs = publishedJobs();
+        if (jobs.isEmpty()) {
+            return List.of();
+        }
+        Long[] ids = jobs.stream().map(JobRow::id).toArray(Long[]::new);
+        java.util.Set<Long> worked = new java.util.HashSet<>(db.tx(c -> Db.list(c, rs -> rs.getLong(1),
+                "SELECT j FROM unnest(?::bigint[]) j WHERE EXISTS (SELECT 1 FROM assignment a WHERE a.worker_id = ? AND a.job_id = j AND a.submitted_at IS NOT NULL)",
+                c.createArrayOf("bigint", ids), workerId)));
+        List<ClosedJob> closed = new java.util.ArrayList<>();
+        for (JobRow j : jobs) {
+            if (worked.contains(j.id())) {
+                Eligibility.check(worker, j.requirements(), usage(workerId, j)).ifPresent(reason -> closed.add(new ClosedJob(j.id(), j.title(), reason)));
+            }
+        }
+        return closed;
+    }
+
     /**
      * The worker's eligibility facts, cached for a second per worker: a claim-heavy path reads them on every request,
      * and a block or a new skill taking effect within a second is soon enough (Postgres re-checks every lease anyway).

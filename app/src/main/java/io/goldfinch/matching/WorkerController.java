@@ -77,6 +77,15 @@ public class WorkerController {
                 .toList();
     }
 
+    /**
+     * The running jobs the worker has answered in that take no more of his tasks, with the reason (the job's minimum
+     * accuracy or speed limit, a cap, a failed exam): a job does not silently leave his list.
+     */
+    @Get("/jobs/closed")
+    public List<MatchingService.ClosedJob> closedJobs(Authentication auth) {
+        return matching.closedJobs(Caller.of(auth).userId());
+    }
+
     @Post("/tasks/next")
     @Consumes(MediaType.ALL)
     public HttpResponse<Task> next(@Nullable @QueryValue Long jobId, Authentication auth) {

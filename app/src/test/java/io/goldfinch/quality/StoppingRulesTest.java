@@ -69,6 +69,12 @@ class StoppingRulesTest {
         HttpResponse<String> any = client.toBlocking().exchange(api.as(hasty, HttpRequest.POST("/api/worker/tasks/next", "")), String.class);
         assertThat(any.getStatus().getCode() == 204 || !any.body().contains("\"jobId\":" + job)).isTrue();
         assertThat(answer(api, careful, job, 1, Duration.ofSeconds(12))).isEqualTo(1);
+        // The hasty worker is told why the job left his list; the careful one sees it open.
+        assertThat(api.getList(hasty, "/api/worker/jobs/closed")).filteredOn(j -> Api.num(j.get("id")) == job).singleElement()
+                .satisfies(j -> assertThat((String) j.get("reason")).startsWith("answering faster than the job allows"));
+        assertThat(api.getList(careful, "/api/worker/jobs/closed")).noneMatch(j -> Api.num(j.get("id")) == job);
+        assertThat(api.getList(careful, "/api/worker/jobs")).anyMatch(j -> Api.num(j.get("id")) == job);
+        assertThat(api.getList(hasty, "/api/worker/jobs")).noneMatch(j -> Api.num(j.get("id")) == job);
 
         List<Map<String, Object>> changes = api.getList(requester, jobPath + "/changes");
         assertThat(changes).last().satisfies(c -> {
