@@ -105,6 +105,18 @@ export interface ConfidenceCheck {
   rightAtMax: number;
   stillOpen: number;
   answersPerClosed: number | null;
+  /** The same golds replayed at other targets (and the job's), lowest first. */
+  targets?: ConfidenceAtTarget[];
+}
+
+export interface ConfidenceAtTarget {
+  target: number;
+  /** Golds that would have closed (at the target or at the maximum answers) and the share of them right. */
+  closed: number;
+  accuracy: number | null;
+  closedAtTarget: number;
+  accuracyAtTarget: number | null;
+  answersPerClosed: number | null;
 }
 
 /** Agreement among the workers on a job's items so far (GET /api/jobs/{id}/agreement). */

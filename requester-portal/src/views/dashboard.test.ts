@@ -589,6 +589,32 @@ describe('confidence check', () => {
     );
     expect(renderConfidenceCheck(new Error('boom')).textContent).toBe('Confidence check could not be read: Boom');
   });
+
+  it('shows the same golds at other targets and sets the one chosen', () => {
+    const used: number[] = [];
+    const el = renderConfidenceCheck(
+      {
+        ...check,
+        targets: [
+          { target: 0.9, closed: 75, accuracy: 0.76, closedAtTarget: 66, accuracyAtTarget: 0.77, answersPerClosed: 2.4 },
+          { target: 0.95, closed: 75, accuracy: 0.79, closedAtTarget: 60, accuracyAtTarget: 0.8, answersPerClosed: 2.8 },
+          { target: 0.99, closed: 70, accuracy: 0.9, closedAtTarget: 30, accuracyAtTarget: null, answersPerClosed: null },
+        ],
+      },
+      (target) => used.push(target),
+    );
+    document.body.replaceChildren(el);
+    expect([...document.querySelectorAll('[data-testid=target-row]')].map((tr) => [...tr.children].map((td) => td.textContent))).toEqual([
+      ['90%', '2.40', '76% of 75', '77% of 66', 'Use'],
+      ['95% (now)', '2.80', '79% of 75', '80% of 60', ''],
+      ['99%', '—', '90% of 70', '—', 'Use'],
+    ]);
+    document.querySelector<HTMLButtonElement>('[data-target="0.99"]')!.click();
+    expect(used).toEqual([0.99]);
+    // Without the right to change the job (an ended one), no buttons.
+    document.body.replaceChildren(renderConfidenceCheck({ ...check, targets: [{ target: 0.99, closed: 1, accuracy: 1, closedAtTarget: 1, accuracyAtTarget: 1, answersPerClosed: 3 }] }));
+    expect(document.querySelector('[data-target]')).toBeNull();
+  });
 });
 
 describe('agreement', () => {

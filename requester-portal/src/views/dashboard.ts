@@ -220,7 +220,7 @@ export function dashboardView(options: DashboardOptions): View {
       'div',
       { class: 'quality-sections' },
       renderAgreement(agreement),
-      renderConfidenceCheck(confidence),
+      renderConfidenceCheck(confidence, ['DRAFT', 'PUBLISHED', 'PAUSED'].includes(job.status) ? (target, button, out) => void useTarget(job, target, button, out) : undefined),
       golds instanceof Error || !golds
         ? errorLine(`Gold health: ${describeError(golds)}`)
         : renderGoldHealth(
@@ -410,6 +410,20 @@ export function dashboardView(options: DashboardOptions): View {
       if (disposed) return;
       button.disabled = false;
       progressPanel.querySelector<HTMLElement>('#workers h3')?.after(errorLine(`Worker ${String(worker)}: ${describeError(e)}`));
+    }
+  }
+
+  /** Sets the job's confidence target to one the confidence check replayed, noting why in the job's history. */
+  async function useTarget(job: Job, target: number, button: HTMLButtonElement, out: HTMLElement): Promise<void> {
+    button.disabled = true;
+    try {
+      await api.updateJob(job.id, { confidenceTarget: target, note: 'after a confidence check on golds' });
+      if (disposed) return;
+      replaceChildren(out, h('p', { role: 'status' }, `Confidence target set to ${formatPercent(target)} for the answers from now on.`));
+    } catch (e) {
+      if (disposed) return;
+      button.disabled = false;
+      replaceChildren(out, errorLine(describeError(e)));
     }
   }
 
@@ -1104,7 +1118,10 @@ export function renderAgreement(a: JobAgreement | unknown): HTMLElement {
  * Whether items closed at the job's confidence target are right as often as it says, judged on golds replayed as
  * items; {@code c} is the error when it could not be read.
  */
-export function renderConfidenceCheck(c: ConfidenceCheck | unknown): HTMLElement {
+export function renderConfidenceCheck(
+  c: ConfidenceCheck | unknown,
+  onUse?: (target: number, button: HTMLButtonElement, out: HTMLElement) => void,
+): HTMLElement {
   const ok = c !== null && typeof c === 'object' && 'closedAtTarget' in c;
   if (!ok) return h('p', { class: 'muted small', 'data-testid': 'confidence-check' }, `Confidence check could not be read: ${describeError(c)}`);
   const r = c as ConfidenceCheck;
@@ -1116,7 +1133,7 @@ export function renderConfidenceCheck(c: ConfidenceCheck | unknown): HTMLElement
       `Confidence check: no gold has enough answers yet to tell whether items closed at ${target} are right ${target} of the time.`,
     );
   }
-  return h(
+  const summary = h(
     'p',
     { 'data-testid': 'confidence-check', class: r.belowTarget ? 'alert alert-warn' : undefined },
     `Confidence check on golds replayed as items: ${formatCount(r.closedAtTarget)} would have closed at your ${target} target, and ${formatPercent(r.accuracyAtTarget)} of them were right`,
@@ -1126,6 +1143,38 @@ export function renderConfidenceCheck(c: ConfidenceCheck | unknown): HTMLElement
       ? ' Items closed at the target are right less often than it says: raise the target or the minimum answers per item. Results from auto aggregation state confidences calibrated on gold.'
       : '',
   );
+  const rows = r.targets ?? [];
+  if (rows.length === 0) return summary;
+  const out = h('div', { id: 'target-status', 'aria-live': 'polite' });
+  const table = h(
+    'table',
+    { class: 'data-table', id: 'target-ladder' },
+    h('caption', { class: 'muted small' }, 'The same golds at other targets: answers an item would take, and how often the closed ones were right.'),
+    h('thead', null, h('tr', null, ['Target', 'Answers per item', 'Right', 'Closed at target', ''].map((t) => h('th', { scope: 'col' }, t)))),
+    h(
+      'tbody',
+      null,
+      rows.map((t) => {
+        const current = Math.abs(t.target - r.confidenceTarget) < 1e-9;
+        let use: HTMLElement | null = null;
+        if (!current && onUse) {
+          const button = h('button', { type: 'button', class: 'btn', 'data-target': String(t.target) }, 'Use') as HTMLButtonElement;
+          button.addEventListener('click', () => onUse(t.target, button, out));
+          use = button;
+        }
+        return h(
+          'tr',
+          { 'data-testid': 'target-row', class: current ? 'current' : undefined },
+          h('td', null, formatPercent(t.target), current ? ' (now)' : ''),
+          h('td', { class: 'num' }, t.answersPerClosed == null ? '—' : t.answersPerClosed.toFixed(2)),
+          h('td', { class: 'num' }, t.accuracy == null ? '—' : `${formatPercent(t.accuracy)} of ${formatCount(t.closed)}`),
+          h('td', { class: 'num' }, t.accuracyAtTarget == null ? '—' : `${formatPercent(t.accuracyAtTarget)} of ${formatCount(t.closedAtTarget)}`),
+          h('td', null, use),
+        );
+      }),
+    ),
+  );
+  return h('div', { class: 'confidence-check' }, summary, table, out);
 }
 
 export function statusBadge(status: string): HTMLElement {

@@ -273,6 +273,9 @@ public class JobLifecycle {
             if (regold) {
                 regold(c, j, s.goldRate(), changes.fields);
             }
+            if (changes.fields.containsKey("minMedianSeconds") && s.minMedianSeconds() > 0) {
+                io.goldfinch.matching.Pace.backfill(c, jobId); // the limit judges the answers given before it, as its replay did
+            }
             long changeId = record(c, jobId, actorId, "SETTINGS", changes.fields, s.note());
             if (regold) {
                 settleGoldBudget(c, j, changes.fields, changeId);

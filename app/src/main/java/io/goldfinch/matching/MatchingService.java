@@ -220,6 +220,20 @@ public final class MatchingService {
         return publishedJobs().stream().filter(j -> Eligibility.check(worker, j.requirements(), usage(workerId, j)).isEmpty()).toList();
     }
 
+    /**
+     * Keeps a stored answer's time where its job has a speed limit ({@link Pace}); nothing for other jobs. Jobs are read
+     * from the cached published list: an answer to a paused job's lease is not timed.
+     */
+    void answered(long jobId, java.util.UUID assignmentId) {
+        boolean paced = publishedJobs().stream().anyMatch(j -> j.id() == jobId && j.requirements().hasSpeedLimit());
+        if (paced) {
+            db.tx(c -> {
+                Pace.record(c, assignmentId);
+                return null;
+            });
+        }
+    }
+
     /** A running job the worker has answered in and may take no more tasks from, and why. */
     @io.micronaut.serde.annotation.Serdeable
     public record ClosedJob(long id, String title, String reason) {
@@ -315,10 +329,7 @@ public final class MatchingService {
         double median = Double.NaN;
         if (req.hasSpeedLimit()) {
             // As the what-if replay counts time: from lease to answer, over the worker's latest answers in the job.
-            median = db.tx(c -> Db.one(c, rs -> rs.getLong(1) < req.speedWindow() ? Double.NaN : rs.getDouble(2),
-                    "SELECT count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY s) FROM (SELECT GREATEST(0, extract(epoch FROM submitted_at - leased_at))::float8 s "
-                            + "FROM assignment WHERE worker_id = ? AND job_id = ? AND submitted_at IS NOT NULL AND status IN ('SUBMITTED','ACCEPTED','REJECTED') "
-                            + "ORDER BY submitted_at DESC LIMIT ?) recent", workerId, job.id(), req.speedWindow()).orElseThrow());
+            median = db.tx(c -> Pace.recentMedian(c, job.id(), workerId, req.speedWindow()));
         }
         return new Eligibility.Usage(tasks, today, examAnswered, examCorrect, median);
     }

@@ -89,6 +89,7 @@ public class TaskService {
             }
             default -> throw new IllegalStateException("unexpected outcome " + o.outcome());
         }
+        matching.answered(o.jobId(), assignmentId); // golds and normal answers alike: the same work, the same time
         if (o.gold()) {
             matching.goldAnswered(workerId, Boolean.TRUE.equals(o.correct()));
             // Hidden golds answer exactly like normal tasks; only an exam answer gets feedback.

@@ -34,6 +34,12 @@ public final class ClosingReplay {
      */
     public record Report(int golds, int closedAtTarget, int rightAtTarget, double statedAtTarget, double accuracyLow, double accuracyHigh,
                          int closedAtMax, int rightAtMax, int stillOpen, double answersPerClosed) {
+        /** Share of all closed golds (at the target or at the maximum) that were right; NaN without any. */
+        public double accuracyClosed() {
+            int closed = closedAtTarget + closedAtMax;
+            return closed == 0 ? Double.NaN : (double) (rightAtTarget + rightAtMax) / closed;
+        }
+
         /** Share of the golds closed at the target that were right; NaN without any. */
         public double accuracyAtTarget() {
             return closedAtTarget == 0 ? Double.NaN : (double) rightAtTarget / closedAtTarget;
@@ -97,6 +103,15 @@ public final class ClosingReplay {
         int closedAll = atTarget + atMax;
         return new Report(replayed, atTarget, rightAtTarget, atTarget == 0 ? Double.NaN : stated / atTarget, interval[0], interval[1], atMax, rightAtMax,
                 open, closedAll == 0 ? Double.NaN : (double) answersClosed / closedAll);
+    }
+
+    /** The same golds replayed at each of {@code targets}: what a higher target buys in accuracy, and costs in answers. */
+    public static List<Report> ladder(List<Gold> golds, int classes, int overlapMin, int overlapMax, double[] targets) {
+        List<Report> out = new java.util.ArrayList<>(targets.length);
+        for (double t : targets) {
+            out.add(replay(golds, classes, overlapMin, overlapMax, t));
+        }
+        return out;
     }
 
     /** Wilson score interval of a share {@code k / n} at {@code z}; NaN bounds when n is 0. */

@@ -22,13 +22,26 @@ import java.util.Map;
 @Singleton
 public class ConfidenceCheckService {
 
-    /** Shares are null where there is nothing to measure them on. */
+    /**
+     * Shares are null where there is nothing to measure them on. {@code targets}: the same golds replayed at other
+     * targets (and the job's), so that a requester sees what a higher target buys and costs before changing it.
+     */
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Check(long jobId, double confidenceTarget, int overlapMin, int overlapMax, int golds, int closedAtTarget, int rightAtTarget,
                         @Nullable Double statedAtTarget, @Nullable Double accuracyAtTarget, @Nullable Double accuracyLow, @Nullable Double accuracyHigh,
-                        boolean belowTarget, int closedAtMax, int rightAtMax, int stillOpen, @Nullable Double answersPerClosed) {
+                        boolean belowTarget, int closedAtMax, int rightAtMax, int stillOpen, @Nullable Double answersPerClosed, List<AtTarget> targets) {
     }
+
+    /** The golds replayed at one target: how many closed, how many right of all closed and of those closed at the target, answers per closed gold. */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record AtTarget(double target, int closed, @Nullable Double accuracy, int closedAtTarget, @Nullable Double accuracyAtTarget,
+                           @Nullable Double answersPerClosed) {
+    }
+
+    /** Targets every check replays, besides the job's own. */
+    static final double[] LADDER = {0.8, 0.9, 0.95, 0.98, 0.99, 0.995};
 
     private final Db db;
 
@@ -78,9 +91,17 @@ public class ConfidenceCheckService {
         byGold.forEach((item, answers) -> golds.add(new ClosingReplay.Gold(keys.get(item), answers)));
         JobInfo job = loaded.job();
         ClosingReplay.Report r = ClosingReplay.replay(golds, labels.size(), job.overlapMin(), job.overlapMax(), job.target());
+        double[] targets = java.util.stream.DoubleStream.concat(Arrays.stream(LADDER), java.util.stream.DoubleStream.of(job.target())).distinct().sorted().toArray();
+        List<AtTarget> ladder = new ArrayList<>();
+        List<ClosingReplay.Report> reports = ClosingReplay.ladder(golds, labels.size(), job.overlapMin(), job.overlapMax(), targets);
+        for (int i = 0; i < targets.length; i++) {
+            ClosingReplay.Report t = reports.get(i);
+            ladder.add(new AtTarget(targets[i], t.closedAtTarget() + t.closedAtMax(), finite(t.accuracyClosed()), t.closedAtTarget(), finite(t.accuracyAtTarget()),
+                    finite(t.answersPerClosed())));
+        }
         return new Check(jobId, job.target(), job.overlapMin(), job.overlapMax(), r.golds(), r.closedAtTarget(), r.rightAtTarget(), finite(r.statedAtTarget()),
                 finite(r.accuracyAtTarget()), finite(r.accuracyLow()), finite(r.accuracyHigh()), r.belowTarget(job.target()), r.closedAtMax(), r.rightAtMax(),
-                r.stillOpen(), finite(r.answersPerClosed()));
+                r.stillOpen(), finite(r.answersPerClosed()), ladder);
     }
 
     private static Double finite(double v) {

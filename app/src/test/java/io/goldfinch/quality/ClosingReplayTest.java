@@ -40,6 +40,16 @@ class ClosingReplayTest {
         assertThat(r.accuracyLow()).isLessThan(0.5);
         assertThat(r.accuracyHigh()).isGreaterThan(0.5);
         assertThat(r.belowTarget(0.9)).as("two golds cannot show it").isFalse();
+        assertThat(r.accuracyClosed()).isCloseTo(2.0 / 3, within(1e-9));
+
+        // At 0.95 the two agreeing answers (0.941) no longer close the first two golds: they take a third answer.
+        List<ClosingReplay.Report> ladder = ClosingReplay.ladder(golds, 2, 2, 3, new double[]{0.9, 0.95});
+        assertThat(ladder.get(0)).isEqualTo(r);
+        ClosingReplay.Report higher = ladder.get(1);
+        assertThat(higher.closedAtTarget()).isZero(); // gold 1: 0,0,1 -> 0.8 at the maximum; gold 2: 0,0 and no third answer
+        assertThat(higher.closedAtMax()).isEqualTo(2);
+        assertThat(higher.stillOpen()).isEqualTo(2);
+        assertThat(higher.answersPerClosed()).isEqualTo(3.0);
     }
 
     @Test

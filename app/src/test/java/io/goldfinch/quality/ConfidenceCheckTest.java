@@ -62,6 +62,15 @@ class ConfidenceCheckTest {
         assertThat(((Number) check.get("statedAtTarget")).doubleValue()).isCloseTo((8 * 0.9172 + 2 * 0.9679) / 10, within(0.001));
         assertThat(((Number) check.get("accuracyHigh")).doubleValue()).isBetween(0.8, 1.0);
         assertThat(check.get("belowTarget")).isEqualTo(false); // ten golds cannot show it
+        // The same golds at other targets: at 0.95 the eight golds the three workers got right need their third answer
+        // (two give 0.917) and still close right; the two missed golds close wrong at 0.968 after two.
+        @SuppressWarnings("unchecked")
+        java.util.List<Map<String, Object>> targets = (java.util.List<Map<String, Object>>) check.get("targets");
+        assertThat(targets).extracting(t -> ((Number) t.get("target")).doubleValue()).containsExactly(0.8, 0.9, 0.95, 0.98, 0.99, 0.995);
+        Map<String, Object> at95 = targets.get(2);
+        assertThat(at95).containsEntry("closed", 10).containsEntry("closedAtTarget", 10);
+        assertThat(((Number) at95.get("accuracy")).doubleValue()).isEqualTo(0.8);
+        assertThat(((Number) at95.get("answersPerClosed")).doubleValue()).isCloseTo((8 * 3 + 2 * 2) / 10.0, within(1e-9));
 
         // Scoped: another requester cannot read it.
         assertThat(api.failure(api.as(api.signUp("REQUESTER"), HttpRequest.GET(path))).getStatus().getCode()).isEqualTo(404);

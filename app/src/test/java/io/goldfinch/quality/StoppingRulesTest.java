@@ -84,6 +84,22 @@ class StoppingRulesTest {
     }
 
     @Test
+    void aJobCreatedWithASpeedLimitTimesEachAnswer() {
+        Api api = new Api(client.toBlocking(), users);
+        Api.Session requester = api.fundedRequester(api.admin());
+        long job = api.publishedJob(requester, Map.of("goldRate", 0.0, "overlapMin", 1, "overlapMax", 1, "minMedianSeconds", 2.0, "speedWindow", 3),
+                Api.itemsCsv("t", 20), null);
+        Api.Session steady = api.signUp("WORKER");
+        Api.Session rushed = api.signUp("WORKER");
+        assertThat(answer(api, steady, job, 3, Duration.ofSeconds(5))).isEqualTo(3);
+        assertThat(answer(api, rushed, job, 2, Duration.ofMillis(500))).isEqualTo(2);
+        assertThat(answer(api, rushed, job, 1, Duration.ofSeconds(60))).as("two answers are not yet a window").isEqualTo(1);
+        // Median of 0.5, 0.5 and 60 s is 0.5 s: stopped. The steady worker's median is 5 s.
+        assertThat(api.failure(api.as(rushed, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, ""))).getStatus().getCode()).isEqualTo(403);
+        assertThat(answer(api, steady, job, 1, Duration.ofSeconds(5))).isEqualTo(1);
+    }
+
+    @Test
     void aJobsOwnProbationAppliesItsMinimumAccuracyAfterFewerGolds() {
         Api api = new Api(client.toBlocking(), users);
         Api.Session requester = api.fundedRequester(api.admin());
