@@ -589,6 +589,13 @@ export class RequesterApi {
     return res.body;
   }
 
+  /** A new draft with a job's settings (not its deadline) and, unless {@code golds} is false, its golds in service. */
+  async duplicateJob(jobId: Id, options: { title?: string; golds?: boolean } = {}): Promise<Job> {
+    const res = await this.http.request<Job>(`/api/jobs/${encodeURIComponent(String(jobId))}/duplicate`, { method: 'POST', body: options });
+    if (!res.body) throw new Error('The server sent no job.');
+    return res.body;
+  }
+
   /** Uploads a CSV or JSONL file of items (or golds) to a job, reporting the upload's progress in [0, 1]. */
   async uploadToJob(jobId: Id, kind: 'items' | 'golds', file: File, onProgress: (share: number) => void = () => {}): Promise<UploadReport> {
     const report = (await this.uploader(`/api/jobs/${encodeURIComponent(String(jobId))}/${kind}`, file, uploadContentType(file.name), onProgress)) as UploadReport | null;

@@ -155,10 +155,27 @@ describe('a draft job', () => {
     expect(body.reference).toMatch(/^[0-9a-f-]{36}$/);
     expect($('#setup-status').textContent).toBe('$25.50 moved to the job’s escrow; it runs.');
     expect(changed).toBe(1);
-    // An ended job keeps only its history.
+    // An ended job keeps its history, and can be run again as a copy.
     document.body.replaceChildren(jobSetup(api, job('COMPLETED'), 'USD', () => {}));
     expect(document.querySelector('#job-history')).not.toBeNull();
     expect(document.querySelector('#job-controls, #job-settings, #topup-form')).toBeNull();
+    expect(document.querySelector('#job-duplicate')).not.toBeNull();
+  });
+
+  it('duplicates a job into a new draft with its settings and golds', async () => {
+    const { api, requests } = server({
+      'POST /api/jobs/7/duplicate': () => json(201, { id: 12, title: 'Reviews (copy)', status: 'DRAFT', goldCount: 40 }),
+    });
+    let changed = 0;
+    document.body.replaceChildren(jobSetup(api, job('COMPLETED'), 'USD', () => changed++));
+    $('#job-duplicate').click();
+    await flush();
+    expect(requests).toEqual(['POST /api/jobs/7/duplicate {}']);
+    expect($('#setup-status').textContent).toBe('Draft “Reviews (copy)” created with this job’s settings and 40 golds: upload its items, then publish it.');
+    expect(changed).toBe(1);
+    // Not in the quality console: a quality manager does not create jobs for a requester.
+    document.body.replaceChildren(jobSetup(api, job('PUBLISHED'), 'USD', () => {}, { console: true }));
+    expect(document.querySelector('#job-duplicate')).toBeNull();
   });
 });
 

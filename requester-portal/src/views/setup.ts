@@ -149,9 +149,38 @@ function uploadReport(kind: string, r: UploadReport): HTMLElement {
 export function jobSetup(api: RequesterApi, job: Job, currency: string, onChanged: () => void, options: { console?: boolean } = {}): HTMLElement {
   const draft = job.status === 'DRAFT';
   const running = job.status === 'PUBLISHED' || job.status === 'PAUSED';
-  // An ended job (completed, cancelled, at its deadline) has nothing left to set: only its history.
   const status = h('div', { id: 'setup-status', 'aria-live': 'polite' });
-  if (!draft && !running) return h('div', { class: 'job-setup', id: 'job-setup', 'data-job-id': String(job.id) }, h('h3', null, 'Ended'), history(), status);
+
+  /** A new draft like this job: its settings and golds in service, not its items. */
+  function duplicate(): HTMLElement {
+    const button = h('button', { type: 'button', class: 'btn', id: 'job-duplicate' }, 'Duplicate as a new draft') as HTMLButtonElement;
+    button.addEventListener('click', () => {
+      button.disabled = true;
+      void api
+        .duplicateJob(job.id)
+        .then((copy) => {
+          replaceChildren(
+            status,
+            h('p', { role: 'status' }, `Draft “${copy.title}” created with this job’s settings and ${formatCount(copy.goldCount)} golds: upload its items, then publish it.`),
+          );
+          onChanged();
+        })
+        .catch((e: unknown) => replaceChildren(status, alert(e)))
+        .finally(() => (button.disabled = false));
+    });
+    return h('div', { class: 'actions' }, button);
+  }
+
+  // An ended job (completed, cancelled, at its deadline) has nothing left to set: its history, and a copy to run again.
+  if (!draft && !running)
+    return h(
+      'div',
+      { class: 'job-setup', id: 'job-setup', 'data-job-id': String(job.id) },
+      h('h3', null, 'Ended'),
+      history(),
+      options.console ? null : duplicate(),
+      status,
+    );
   const quoteBox = h('div', { id: 'quote' });
 
   function uploader(kind: 'items' | 'golds'): HTMLElement {
@@ -366,6 +395,7 @@ export function jobSetup(api: RequesterApi, job: Job, currency: string, onChange
     );
   }
   parts.push(h('h4', null, 'Run'), controls(), settingsForm(api, job, currency, onChanged));
+  if (!options.console) parts.push(duplicate());
   return h('div', { class: 'job-setup', id: 'job-setup', 'data-job-id': String(job.id) }, h('h3', null, draft ? 'Set up and publish' : 'Manage'), ...parts, status);
 }
 

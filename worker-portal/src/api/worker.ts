@@ -10,6 +10,11 @@ export interface WorkerJob {
   labels: string[];
   rewardMinor: number;
   openTasks: number;
+  /** The job's median seconds per task so far, and the hourly pay it makes; null until enough answers tell. */
+  medianSecondsPerTask?: number | null;
+  effectiveHourlyMinor?: number | null;
+  /** When the job stops handing out tasks, if it has a deadline. */
+  deadline?: string | null;
 }
 
 /** A running job the worker answered in that takes no more of his tasks, and why (GET /api/worker/jobs/closed). */

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WorkerApi } from '../api/worker';
 import { HttpClient } from '@common/lib/http';
 import { json, problem, scriptedFetch } from '@common/test/fakes';
+import { formatDateTime } from '@common/lib/format';
 import { jobsView, renderEarnings, renderJob } from './jobs';
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
@@ -13,7 +14,7 @@ describe('jobs page', () => {
       json(200, { pendingMinor: 125, balanceMinor: 4200, goldAnswered: 20, goldCorrect: 18, accuracyEstimate: 0.88 }),
       json(200, []),
       json(200, [
-        { id: 3, title: 'Cats vs dogs', instructions: 'Pick **one**', labels: ['cat', 'dog'], rewardMinor: 4, openTasks: 120 },
+        { id: 3, title: 'Cats vs dogs', instructions: 'Pick **one**', labels: ['cat', 'dog'], rewardMinor: 4, openTasks: 120, medianSecondsPerTask: 12.4, effectiveHourlyMinor: 1161, deadline: '2025-05-01T18:00:00Z' },
         { id: 9, title: 'Toxicity', instructions: '', labels: ['ok', 'toxic'], rewardMinor: 12, openTasks: 1 },
       ]),
       json(200, [{ id: 5, title: 'Fast reviews', reason: 'answering faster than the job allows (median 1.2 s over your last 10 answers; the job asks for 3.0 s)' }]),
@@ -36,6 +37,13 @@ describe('jobs page', () => {
     expect(jobs.map((j) => j.querySelector('h3')!.textContent)).toEqual(['Cats vs dogs', 'Toxicity']);
     expect(jobs[0]!.querySelector('.job-pay')!.textContent).toBe('$0.04 per task');
     expect(jobs[1]!.textContent).toContain('1 task open');
+    // The honest hourly estimate, or that it is not known yet; the deadline where there is one.
+    expect(jobs.map((j) => j.querySelector('[data-testid=job-hourly]')!.textContent)).toEqual([
+      'About $11.61 an hour (median 12 s a task)',
+      'Hourly pay: not known yet (too few answers so far)',
+    ]);
+    expect(jobs[0]!.textContent).toContain(`open until ${formatDateTime('2025-05-01T18:00:00Z')}`);
+    expect(jobs[1]!.textContent).not.toContain('open until');
     expect(jobs[0]!.querySelector('a[data-testid=start-job]')!.getAttribute('href')).toBe('#/label/3');
     // A job closed to the worker says why, apart from the open ones.
     expect(document.getElementById('closed')!.hidden).toBe(false);

@@ -1,7 +1,7 @@
 /** The worker's home: earnings summary and the jobs open to them, each with its pay per task. */
 import type { ClosedJob, Earnings, Rejection, WorkerApi, WorkerJob } from '../api/worker';
 import { h, replaceChildren, setLoadState } from '@common/lib/dom';
-import { formatCount, formatMoney, formatPercent } from '@common/lib/format';
+import { formatCount, formatDateTime, formatMoney, formatPercent } from '@common/lib/format';
 import { describeError } from '@common/lib/http';
 import { renderMarkdown } from '../lib/markdown';
 import type { View } from '@common/views/view';
@@ -204,7 +204,13 @@ export function renderJob(job: WorkerJob): HTMLElement {
       h('h3', { id: titleId }, job.title),
       h('p', { class: 'job-pay' }, h('strong', null, formatMoney(job.rewardMinor)), ' per task'),
     ),
-    h('p', { class: 'muted' }, `${formatCount(job.openTasks)} ${job.openTasks === 1 ? 'task' : 'tasks'} open`),
+    h('p', { class: 'job-hourly', 'data-testid': 'job-hourly' }, hourly(job)),
+    h(
+      'p',
+      { class: 'muted' },
+      `${formatCount(job.openTasks)} ${job.openTasks === 1 ? 'task' : 'tasks'} open`,
+      job.deadline ? ` · open until ${formatDateTime(job.deadline)}` : '',
+    ),
     job.labels?.length ? h('ul', { class: 'chips', 'aria-label': 'Labels' }, job.labels.map((l) => h('li', { class: 'chip' }, l))) : null,
     job.instructions ? h('details', { class: 'job-instructions' }, h('summary', null, 'Instructions'), h('div', { class: 'markdown' }, renderMarkdown(job.instructions))) : null,
     h(
@@ -213,6 +219,13 @@ export function renderJob(job: WorkerJob): HTMLElement {
       'Start',
     ),
   );
+}
+
+/** The honest estimate: what the job's workers have earned an hour at its median pace, or that it is not known yet. */
+export function hourly(job: WorkerJob): string {
+  if (job.effectiveHourlyMinor == null || job.medianSecondsPerTask == null) return 'Hourly pay: not known yet (too few answers so far)';
+  const seconds = job.medianSecondsPerTask < 10 ? job.medianSecondsPerTask.toFixed(1) : String(Math.round(job.medianSecondsPerTask));
+  return `About ${formatMoney(job.effectiveHourlyMinor)} an hour (median ${seconds} s a task)`;
 }
 
 function stat(label: string, value: string, testId: string): HTMLElement {

@@ -93,6 +93,29 @@ public class JobService {
         });
     }
 
+    /**
+     * A new draft with a job's settings: every field a job is created with, except its deadline (which has usually
+     * passed); {@code title} or the old one with " (copy)". With {@code golds}, the job's golds in service come along
+     * (keys, hints and the gold set they came from); items never do: a new job labels new items.
+     */
+    public Job duplicate(long requesterId, long jobId, @io.micronaut.core.annotation.Nullable String title, boolean golds) {
+        Job j = get(requesterId, jobId);
+        String name = title != null ? title.trim() : (j.title().length() > 193 ? j.title().substring(0, 193) : j.title()) + " (copy)";
+        Job copy = create(requesterId, new JobSpec(name, j.instructions(), j.labels(), j.rewardMinor(), j.overlapMin(), j.overlapMax(), j.goldRate(),
+                j.reviewWindowHours(), j.aggregationMethod(), j.confidenceTarget(), j.minAccuracy(), j.requiredSkills(), j.maxTasksPerWorker(),
+                j.maxTasksPerWorkerPerDay(), j.priority(), j.examSize(), j.examPassShare(), j.examSeats(), j.hourlyFloorMinor(), null, j.probationGolds(),
+                j.minMedianSeconds(), j.speedWindow()));
+        if (!golds) {
+            return copy;
+        }
+        return db.tx(c -> {
+            Db.update(c, "INSERT INTO item (job_id, external_id, data, is_gold, gold_label, gold_hint, gold_source) "
+                    + "SELECT ?, external_id, data, true, gold_label, gold_hint, gold_source FROM item "
+                    + "WHERE job_id = ? AND is_gold AND gold_retired_at IS NULL AND gold_voided_at IS NULL ORDER BY id", copy.id(), jobId);
+            return get(c, requesterId, copy.id());
+        });
+    }
+
     public List<Job> list(long requesterId) {
         return db.tx(c -> Db.list(c, Job::map, "SELECT " + Job.COLUMNS + " FROM job j WHERE j.requester_id = ? ORDER BY j.id DESC", requesterId));
     }

@@ -45,6 +45,20 @@ public class JobsController {
         return jobs.create(Caller.of(auth).userId(), spec);
     }
 
+    /** What to copy: a title for the new draft (default: the old one with " (copy)"), and whether its golds come along (default yes). */
+    @io.micronaut.serde.annotation.Serdeable
+    public record Duplicate(@io.micronaut.core.annotation.Nullable @jakarta.validation.constraints.Size(min = 1, max = 200)
+                            @jakarta.validation.constraints.Pattern(regexp = ".*\\S.*", message = "must not be blank") String title,
+                            @io.micronaut.core.annotation.Nullable Boolean golds) {
+    }
+
+    /** A new draft with this job's settings (not its deadline) and, unless asked not to, its golds in service; never its items. */
+    @Post("/{id}/duplicate")
+    @Status(HttpStatus.CREATED)
+    public Job duplicate(@PathVariable long id, @io.micronaut.core.annotation.Nullable @Body @Valid Duplicate body, Authentication auth) {
+        return jobs.duplicate(Caller.of(auth).userId(), id, body == null ? null : body.title(), body == null || body.golds() == null || body.golds());
+    }
+
     @Get
     public List<Job> list(Authentication auth) {
         return jobs.list(Caller.of(auth).userId());

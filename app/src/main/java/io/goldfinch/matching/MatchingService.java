@@ -61,7 +61,7 @@ public final class MatchingService {
     /** A published job's matching parameters, read from Postgres. */
     record JobRow(long id, long requesterId, String title, String instructions, List<String> labels, long rewardMinor,
                   long feeMinor, int overlapMin, int overlap, double goldRate, long goldTaskBudget, int priority,
-                  Eligibility.Requirements requirements) {
+                  Eligibility.Requirements requirements, @io.micronaut.core.annotation.Nullable java.time.Instant deadline) {
     }
 
     private final Db db;
@@ -909,7 +909,7 @@ public final class MatchingService {
 
     private static final String JOB_SELECT = "SELECT id, requester_id, title, instructions, labels, reward_minor, fee_bps, overlap_min, "
             + "overlap_max, gold_rate, gold_task_budget, priority, min_accuracy, required_skills, max_tasks_per_worker, "
-            + "max_tasks_per_worker_per_day, exam_size, exam_pass_share, probation_golds, min_median_seconds, speed_window FROM job ";
+            + "max_tasks_per_worker_per_day, exam_size, exam_pass_share, probation_golds, min_median_seconds, speed_window, deadline FROM job ";
 
     private static JobRow mapJob(java.sql.ResultSet rs) throws SQLException {
         long reward = rs.getLong("reward_minor");
@@ -921,7 +921,8 @@ public final class MatchingService {
         return new JobRow(rs.getLong("id"), rs.getLong("requester_id"), rs.getString("title"), rs.getString("instructions"),
                 Arrays.asList((String[]) rs.getArray("labels").getArray()), reward,
                 io.goldfinch.ledger.LedgerRules.feeMinor(reward, rs.getInt("fee_bps")), rs.getInt("overlap_min"),
-                rs.getInt("overlap_max"), rs.getDouble("gold_rate"), rs.getLong("gold_task_budget"), rs.getInt("priority"), requirements);
+                rs.getInt("overlap_max"), rs.getDouble("gold_rate"), rs.getLong("gold_task_budget"), rs.getInt("priority"), requirements,
+                rs.getTimestamp("deadline") == null ? null : rs.getTimestamp("deadline").toInstant());
     }
 
     Optional<JobRow> publishedJob(long jobId) {

@@ -38,7 +38,7 @@ public class WorkerController {
 
     @Serdeable
     public record EligibleJob(long id, String title, String instructions, List<String> labels, long rewardMinor, long openTasks,
-                              @Nullable Double medianSecondsPerTask, @Nullable Long effectiveHourlyMinor) {
+                              @Nullable Double medianSecondsPerTask, @Nullable Long effectiveHourlyMinor, @Nullable java.time.Instant deadline) {
     }
 
     @Serdeable
@@ -71,7 +71,7 @@ public class WorkerController {
                 .map(j -> {
                     Double median = db.tx(c -> io.goldfinch.review.PayRates.medianSecondsPerTask(c, j.id()));
                     return new EligibleJob(j.id(), j.title(), j.instructions(), j.labels(), j.rewardMinor(), matching.openItems(j.id()),
-                            median, io.goldfinch.ledger.FairPay.effectiveHourlyMinor(j.rewardMinor(), median));
+                            median, io.goldfinch.ledger.FairPay.effectiveHourlyMinor(j.rewardMinor(), median), j.deadline());
                 })
                 .filter(j -> j.openTasks() > 0)
                 .toList();

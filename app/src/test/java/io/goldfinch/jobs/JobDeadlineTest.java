@@ -62,6 +62,8 @@ class JobDeadlineTest {
                 .getStatus().getCode()).isEqualTo(422);
 
         Api.Session worker = api.signUp("WORKER");
+        assertThat(api.getList(worker, "/api/worker/jobs")).filteredOn(j -> Api.num(j.get("id")) == job).singleElement()
+                .satisfies(j -> assertThat(Instant.parse((String) j.get("deadline"))).as("workers see when it ends").isEqualTo(later));
         assertThat(api.work(worker, job, 3, Api::byParity)).isEqualTo(3);
 
         // Past the first deadline nothing happens; a minute before the moved one a task is leased; past it the job ends.
