@@ -96,6 +96,8 @@ class PortalsBrowserTest {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("jobs"), title));
         assertThat(browser.findElement(By.id("earnings")).getText()).isNotBlank();
+        // No answers yet: the page says the hourly pay is not known rather than guess.
+        assertThat(browser.findElement(By.cssSelector("[data-job-id='" + job + "'] [data-testid=job-hourly]")).getText()).startsWith("Hourly pay: not known yet");
         assertThat(browser.manage().getCookieNamed("GOLDFINCH_JWT")).isNotNull().satisfies(c -> assertThat(c.isHttpOnly()).isTrue());
 
         // The labeling view: hotkey 1 picks the first label, Enter submits; the answer is stored.
