@@ -10,6 +10,9 @@ public final class Methods {
   public static final List<String> NAMES = List.of("mv", "one-coin", "cc-one-coin", "ds", "auto");
 
   /**
+   * The models' confidences are calibrated on gold where there are enough golds ({@link CalibratedAggregator}, as
+   * {@code auto} does); majority vote's are its vote shares.
+   *
    * @param method one of {@link #NAMES}, case-insensitive
    * @throws IllegalArgumentException on an unknown name
    */
@@ -17,9 +20,9 @@ public final class Methods {
     String m = LabelAggregation.normalise(method);
     return switch (m) {
       case "mv" -> new MajorityVote();
-      case "one-coin" -> new OneCoin();
-      case "cc-one-coin" -> new ClassConditionalOneCoin();
-      case "ds" -> new DawidSkene();
+      case "one-coin" -> new CalibratedAggregator(new OneCoin());
+      case "cc-one-coin" -> new CalibratedAggregator(new ClassConditionalOneCoin());
+      case "ds" -> new CalibratedAggregator(new DawidSkene());
       case "auto" -> new AutoAggregator();
       default -> throw new IllegalArgumentException(
           "unknown method '" + method + "'; use one of " + String.join(", ", NAMES));

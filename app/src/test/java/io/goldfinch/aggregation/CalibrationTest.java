@@ -103,6 +103,30 @@ class CalibrationTest {
     }
   }
 
+  @Test
+  void anExplicitModelIsCalibratedOnGoldToo() throws Exception {
+    Path root = Fixtures.datasets();
+    assumeTrue(root != null && Files.isDirectory(root.resolve("zheng_dog")), "shared/datasets not found");
+    Map<String, String> truthCsv = AnswerFiles.gold(root.resolve("zheng_dog").resolve("truth.csv"));
+    AnswerSet data = AnswerFiles.answers(root.resolve("zheng_dog").resolve("labels.csv"), truthCsv, null);
+    int[] truth = data.goldClasses(truthCsv);
+    int[] gold = Aggregator.noGold(data);
+    for (int i = 0; i < gold.length; i += 10) {
+      gold[i] = truth[i];
+    }
+    AggregationResult raw = new DawidSkene().fit(data, gold);
+    AggregationResult ds = Methods.byName("ds").fit(data, gold);
+    assertThat(ds.labels()).containsExactly(raw.labels());
+    assertThat(ds.method()).startsWith(raw.method()).contains("confidence tempered");
+    assertThat(scored(ds, truth, gold).ece()).isLessThan(scored(raw, truth, gold).ece() / 2);
+    // Too few golds to calibrate on: the model's own confidences.
+    int[] few = Aggregator.noGold(data);
+    for (int i = 0; i < 100 && i < few.length; i += 10) {
+      few[i] = truth[i];
+    }
+    assertThat(Methods.byName("ds").fit(data, few).posterior()).containsExactly(new DawidSkene().fit(data, few).posterior());
+  }
+
   private static Calibration.Report scored(AggregationResult r, int[] truth, int[] gold) {
     int n = 0;
     for (int i = 0; i < truth.length; i++) {

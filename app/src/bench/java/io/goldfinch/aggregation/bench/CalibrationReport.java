@@ -29,6 +29,7 @@ public class CalibrationReport {
       noGold.put(m, Methods.byName(m));
     }
     Map<String, Aggregator> withGold = new LinkedHashMap<>();
+    withGold.put("ds untempered", new io.goldfinch.aggregation.DawidSkene());
     withGold.put("ds", Methods.byName("ds"));
     withGold.put("auto untempered", new AutoAggregator(0, false));
     withGold.put("auto", new AutoAggregator());
