@@ -15,6 +15,8 @@ export interface WorkerJob {
   effectiveHourlyMinor?: number | null;
   /** When the job stops handing out tasks, if it has a deadline. */
   deadline?: string | null;
+  /** The job's stopping rules: minimum accuracy on checks after some checks, and a speed limit; 0 for none. */
+  rules?: { minAccuracy: number; probationGolds: number; minMedianSeconds: number; speedWindow: number };
 }
 
 /** A running job the worker answered in that takes no more of his tasks, and why (GET /api/worker/jobs/closed). */

@@ -14,7 +14,8 @@ describe('jobs page', () => {
       json(200, { pendingMinor: 125, balanceMinor: 4200, goldAnswered: 20, goldCorrect: 18, accuracyEstimate: 0.88 }),
       json(200, []),
       json(200, [
-        { id: 3, title: 'Cats vs dogs', instructions: 'Pick **one**', labels: ['cat', 'dog'], rewardMinor: 4, openTasks: 120, medianSecondsPerTask: 12.4, effectiveHourlyMinor: 1161, deadline: '2025-05-01T18:00:00Z' },
+        { id: 3, title: 'Cats vs dogs', instructions: 'Pick **one**', labels: ['cat', 'dog'], rewardMinor: 4, openTasks: 120, medianSecondsPerTask: 12.4, effectiveHourlyMinor: 1161, deadline: '2025-05-01T18:00:00Z',
+          rules: { minAccuracy: 0.8, probationGolds: 5, minMedianSeconds: 2.5, speedWindow: 10 } },
         { id: 9, title: 'Toxicity', instructions: '', labels: ['ok', 'toxic'], rewardMinor: 12, openTasks: 1 },
       ]),
       json(200, [{ id: 5, title: 'Fast reviews', reason: 'answering faster than the job allows (median 1.2 s over your last 10 answers; the job asks for 3.0 s)' }]),
@@ -44,6 +45,11 @@ describe('jobs page', () => {
     ]);
     expect(jobs[0]!.textContent).toContain(`open until ${formatDateTime('2025-05-01T18:00:00Z')}`);
     expect(jobs[1]!.textContent).not.toContain('open until');
+    // The stopping rules are told before the first task; a job without any says nothing.
+    expect(jobs[0]!.querySelector('[data-testid=job-rules]')!.textContent).toBe(
+      'This job asks for at least 80% right on quality checks, counted after 5 and no faster than 2.5 s a task on average (median of your last 10); below that it stops giving you tasks.',
+    );
+    expect(jobs[1]!.querySelector('[data-testid=job-rules]')).toBeNull();
     expect(jobs[0]!.querySelector('a[data-testid=start-job]')!.getAttribute('href')).toBe('#/label/3');
     // A job closed to the worker says why, apart from the open ones.
     expect(document.getElementById('closed')!.hidden).toBe(false);

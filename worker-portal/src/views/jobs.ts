@@ -205,6 +205,7 @@ export function renderJob(job: WorkerJob): HTMLElement {
       h('p', { class: 'job-pay' }, h('strong', null, formatMoney(job.rewardMinor)), ' per task'),
     ),
     h('p', { class: 'job-hourly', 'data-testid': 'job-hourly' }, hourly(job)),
+    rulesLine(job),
     h(
       'p',
       { class: 'muted' },
@@ -219,6 +220,17 @@ export function renderJob(job: WorkerJob): HTMLElement {
       'Start',
     ),
   );
+}
+
+/** The job's stopping rules in words, before the worker starts; null when it has none. */
+export function rulesLine(job: WorkerJob): HTMLElement | null {
+  const r = job.rules;
+  if (!r) return null;
+  const parts: string[] = [];
+  if (r.minAccuracy > 0) parts.push(`at least ${formatPercent(r.minAccuracy)} right on quality checks, counted after ${r.probationGolds}`);
+  if (r.minMedianSeconds > 0) parts.push(`no faster than ${r.minMedianSeconds} s a task on average (median of your last ${r.speedWindow})`);
+  if (parts.length === 0) return null;
+  return h('p', { class: 'muted small', 'data-testid': 'job-rules' }, `This job asks for ${parts.join(' and ')}; below that it stops giving you tasks.`);
 }
 
 /** The honest estimate: what the job's workers have earned an hour at its median pace, or that it is not known yet. */

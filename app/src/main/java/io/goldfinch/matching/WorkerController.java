@@ -38,7 +38,16 @@ public class WorkerController {
 
     @Serdeable
     public record EligibleJob(long id, String title, String instructions, List<String> labels, long rewardMinor, long openTasks,
-                              @Nullable Double medianSecondsPerTask, @Nullable Long effectiveHourlyMinor, @Nullable java.time.Instant deadline) {
+                              @Nullable Double medianSecondsPerTask, @Nullable Long effectiveHourlyMinor, @Nullable java.time.Instant deadline,
+                              Rules rules) {
+    }
+
+    /**
+     * The job's stopping rules, told before the first task: the minimum accuracy on checks (0: none) after how many,
+     * and the speed limit (0: none) over how many answers.
+     */
+    @Serdeable
+    public record Rules(double minAccuracy, int probationGolds, double minMedianSeconds, int speedWindow) {
     }
 
     @Serdeable
@@ -71,7 +80,9 @@ public class WorkerController {
                 .map(j -> {
                     Double median = db.tx(c -> io.goldfinch.review.PayRates.medianSecondsPerTask(c, j.id()));
                     return new EligibleJob(j.id(), j.title(), j.instructions(), j.labels(), j.rewardMinor(), matching.openItems(j.id()),
-                            median, io.goldfinch.ledger.FairPay.effectiveHourlyMinor(j.rewardMinor(), median), j.deadline());
+                            median, io.goldfinch.ledger.FairPay.effectiveHourlyMinor(j.rewardMinor(), median), j.deadline(),
+                            new Rules(j.requirements().minAccuracy(), j.requirements().probationGolds(), j.requirements().minMedianSeconds(),
+                                    j.requirements().speedWindow()));
                 })
                 .filter(j -> j.openTasks() > 0)
                 .toList();

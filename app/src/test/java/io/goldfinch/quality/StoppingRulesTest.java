@@ -91,6 +91,9 @@ class StoppingRulesTest {
                 Api.itemsCsv("t", 20), null);
         Api.Session steady = api.signUp("WORKER");
         Api.Session rushed = api.signUp("WORKER");
+        // The rules are told before the first task.
+        assertThat(api.getList(steady, "/api/worker/jobs")).filteredOn(j -> Api.num(j.get("id")) == job).singleElement()
+                .satisfies(j -> assertThat(j.get("rules")).isEqualTo(Map.of("minAccuracy", 0.0, "probationGolds", 5, "minMedianSeconds", 2.0, "speedWindow", 3)));
         assertThat(answer(api, steady, job, 3, Duration.ofSeconds(5))).isEqualTo(3);
         assertThat(answer(api, rushed, job, 2, Duration.ofMillis(500))).isEqualTo(2);
         assertThat(answer(api, rushed, job, 1, Duration.ofSeconds(60))).as("two answers are not yet a window").isEqualTo(1);
