@@ -107,11 +107,9 @@ public final class AutoAggregator implements Aggregator {
     AggregationResult r = cands.get(best).fit(data, gold);
     String method = String.format(java.util.Locale.ROOT, "auto:%s (cv %d/%d gold", r.method(), (int) scores[best][0], goldItems.length);
     if (calibrate && goldItems.length >= MIN_GOLD_TO_CALIBRATE) {
-      int k = data.classes();
-      double beta = Calibration.inverseTemperature(cv.heldOut()[best], k, cv.heldOutTruth());
-      return new AggregationResult(String.format(java.util.Locale.ROOT, "%s, confidence tempered 1/%.2f)", method, 1 / beta), r.data(),
-          Calibration.temper(r.posterior(), k, beta, gold), r.labels(), r.confusion(), r.classPriors(), r.logLikelihood(), r.iterations(),
-          r.converged());
+      // The winner's held-out gold posteriors were computed to choose it: they calibrate it at no extra fit.
+      return CalibratedAggregator.tempered(r, cv.heldOut()[best], cv.heldOutTruth(), gold,
+          t -> String.format(java.util.Locale.ROOT, "%s, confidence tempered 1/%.2f)", method, t));
     }
     return rename(r, method + ")");
   }

@@ -35,10 +35,19 @@ public final class CalibratedAggregator implements Aggregator {
       return r;
     }
     AutoAggregator.Cv cv = new AutoAggregator(threads).crossValidate(data, gold, goldItems, java.util.List.of(model));
-    int k = data.classes();
-    double beta = Calibration.inverseTemperature(cv.heldOut()[0], k, cv.heldOutTruth());
-    return new AggregationResult(String.format(java.util.Locale.ROOT, "%s (confidence tempered 1/%.2f on %d gold)", r.method(), 1 / beta, goldItems.length),
-        r.data(), Calibration.temper(r.posterior(), k, beta, gold), r.labels(), r.confusion(), r.classPriors(), r.logLikelihood(), r.iterations(),
-        r.converged());
+    return tempered(r, cv.heldOut()[0], cv.heldOutTruth(), gold,
+        t -> String.format(java.util.Locale.ROOT, "%s (confidence tempered 1/%.2f on %d gold)", r.method(), t, goldItems.length));
+  }
+
+  /**
+   * The fit {@code r} with its posteriors tempered by the temperature that best fits the held-out gold posteriors
+   * {@code heldOut} (rows of K, in {@code truth} order); gold rows stay clamped. {@code method} names it from the
+   * temperature.
+   */
+  static AggregationResult tempered(AggregationResult r, double[] heldOut, int[] truth, int[] gold, java.util.function.DoubleFunction<String> method) {
+    int k = r.classes();
+    double beta = Calibration.inverseTemperature(heldOut, k, truth);
+    return new AggregationResult(method.apply(1 / beta), r.data(), Calibration.temper(r.posterior(), k, beta, gold), r.labels(), r.confusion(),
+        r.classPriors(), r.logLikelihood(), r.iterations(), r.converged());
   }
 }

@@ -90,10 +90,10 @@ public class ConfidenceCheckService {
         List<ClosingReplay.Gold> golds = new ArrayList<>();
         byGold.forEach((item, answers) -> golds.add(new ClosingReplay.Gold(keys.get(item), answers)));
         JobInfo job = loaded.job();
-        ClosingReplay.Report r = ClosingReplay.replay(golds, labels.size(), job.overlapMin(), job.overlapMax(), job.target());
         double[] targets = java.util.stream.DoubleStream.concat(Arrays.stream(LADDER), java.util.stream.DoubleStream.of(job.target())).distinct().sorted().toArray();
         List<AtTarget> ladder = new ArrayList<>();
         List<ClosingReplay.Report> reports = ClosingReplay.ladder(golds, labels.size(), job.overlapMin(), job.overlapMax(), targets);
+        ClosingReplay.Report r = reports.get(Arrays.binarySearch(targets, job.target())); // the job's own target is on the ladder
         for (int i = 0; i < targets.length; i++) {
             ClosingReplay.Report t = reports.get(i);
             ladder.add(new AtTarget(targets[i], t.closedAtTarget() + t.closedAtMax(), finite(t.accuracyClosed()), t.closedAtTarget(), finite(t.accuracyAtTarget()),

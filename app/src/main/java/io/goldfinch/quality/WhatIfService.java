@@ -54,7 +54,7 @@ public class WhatIfService {
     public Report replay(@Nullable Long requesterId, long jobId, java.util.function.Function<JobRules, RuleReplay.Rule> ruleFor) {
         record Row(String item, String worker, String label, java.time.Instant at) {
         }
-        record Loaded(List<String> labels, String method, JobRules rules, Map<String, String> gold, List<Row> rows, List<RuleReplay.Answer> answers) {
+        record Loaded(List<String> labels, String method, RuleReplay.Rule rule, Map<String, String> gold, List<Row> rows, List<RuleReplay.Answer> answers) {
         }
         Loaded loaded = db.tx(c -> {
             record JobInfo(List<String> labels, String method, JobRules rules) {
@@ -63,6 +63,7 @@ public class WhatIfService {
                             "SELECT labels, aggregation_method, probation_golds, speed_window FROM job WHERE id = ? AND (?::bigint IS NULL OR requester_id = ?)",
                             jobId, requesterId, requesterId)
                     .orElseThrow(() -> ApiException.notFound("job"));
+            RuleReplay.Rule rule = ruleFor.apply(job.rules()); // a rule refused (422) before any answer is read
             List<Row> rows = new ArrayList<>();
             List<RuleReplay.Answer> answers = Db.list(c, rs -> {
                         rows.add(new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(8).toInstant()));
@@ -75,9 +76,9 @@ public class WhatIfService {
                             + "ORDER BY a.submitted_at, a.id", jobId); // a voided gold's answers count for nothing
             Map<String, String> gold = new HashMap<>();
             Db.list(c, rs -> gold.put(rs.getString(1), rs.getString(2)), "SELECT external_id, gold_label FROM item WHERE job_id = ? AND is_gold", jobId);
-            return new Loaded(job.labels(), job.method(), job.rules(), gold, rows, answers);
+            return new Loaded(job.labels(), job.method(), rule, gold, rows, answers);
         });
-        RuleReplay.Rule rule = ruleFor.apply(loaded.rules());
+        RuleReplay.Rule rule = loaded.rule();
         RuleReplay.Outcome outcome = RuleReplay.replay(loaded.answers(), rule);
 
         List<StoppedWorker> stopped = new ArrayList<>();

@@ -79,15 +79,10 @@ class CalibrationTest {
 
   @Test
   void autoStatesConfidencesTheGoldBearsOutWithTheSameLabels() throws Exception {
-    Path root = Fixtures.datasets();
-    assumeTrue(root != null && Files.isDirectory(root.resolve("zheng_dog")), "shared/datasets not found");
-    Map<String, String> truthCsv = AnswerFiles.gold(root.resolve("zheng_dog").resolve("truth.csv"));
-    AnswerSet data = AnswerFiles.answers(root.resolve("zheng_dog").resolve("labels.csv"), truthCsv, null);
-    int[] truth = data.goldClasses(truthCsv);
-    int[] gold = Aggregator.noGold(data);
-    for (int i = 0; i < gold.length; i += 10) {
-      gold[i] = truth[i];
-    }
+    Dog dog = dog();
+    AnswerSet data = dog.data();
+    int[] truth = dog.truth();
+    int[] gold = dog.gold();
     AggregationResult raw = new AutoAggregator(0, false).fit(data, gold);
     AggregationResult tempered = new AutoAggregator().fit(data, gold);
     assertThat(tempered.labels()).containsExactly(raw.labels());
@@ -105,15 +100,10 @@ class CalibrationTest {
 
   @Test
   void anExplicitModelIsCalibratedOnGoldToo() throws Exception {
-    Path root = Fixtures.datasets();
-    assumeTrue(root != null && Files.isDirectory(root.resolve("zheng_dog")), "shared/datasets not found");
-    Map<String, String> truthCsv = AnswerFiles.gold(root.resolve("zheng_dog").resolve("truth.csv"));
-    AnswerSet data = AnswerFiles.answers(root.resolve("zheng_dog").resolve("labels.csv"), truthCsv, null);
-    int[] truth = data.goldClasses(truthCsv);
-    int[] gold = Aggregator.noGold(data);
-    for (int i = 0; i < gold.length; i += 10) {
-      gold[i] = truth[i];
-    }
+    Dog dog = dog();
+    AnswerSet data = dog.data();
+    int[] truth = dog.truth();
+    int[] gold = dog.gold();
     AggregationResult raw = new DawidSkene().fit(data, gold);
     AggregationResult ds = Methods.byName("ds").fit(data, gold);
     assertThat(ds.labels()).containsExactly(raw.labels());
@@ -125,6 +115,23 @@ class CalibrationTest {
       few[i] = truth[i];
     }
     assertThat(Methods.byName("ds").fit(data, few).posterior()).containsExactly(new DawidSkene().fit(data, few).posterior());
+  }
+
+  /** zheng_dog with every tenth item's truth as gold (the test is skipped without ../shared/datasets). */
+  private record Dog(AnswerSet data, int[] truth, int[] gold) {
+  }
+
+  private static Dog dog() throws Exception {
+    Path root = Fixtures.datasets();
+    assumeTrue(root != null && Files.isDirectory(root.resolve("zheng_dog")), "shared/datasets not found");
+    Map<String, String> truthCsv = AnswerFiles.gold(root.resolve("zheng_dog").resolve("truth.csv"));
+    AnswerSet data = AnswerFiles.answers(root.resolve("zheng_dog").resolve("labels.csv"), truthCsv, null);
+    int[] truth = data.goldClasses(truthCsv);
+    int[] gold = Aggregator.noGold(data);
+    for (int i = 0; i < gold.length; i += 10) {
+      gold[i] = truth[i];
+    }
+    return new Dog(data, truth, gold);
   }
 
   private static Calibration.Report scored(AggregationResult r, int[] truth, int[] gold) {
