@@ -44,6 +44,11 @@ export interface Job {
   /** A worker whose median seconds per task over his last speedWindow answers is below this is stopped; 0: none. */
   minMedianSeconds?: number;
   speedWindow?: number;
+  /**
+   * What a right label is worth (minor units); null: not said. Where set, an item stops taking answers once more are
+   * expected to add less accuracy than they cost; the confidence target still applies.
+   */
+  labelValueMinor?: number | null;
 }
 
 /** What PATCH /api/jobs/{id} may change; a field left out stays. Caps and the floor take 0 for none. */
@@ -64,6 +69,8 @@ export interface JobSettings {
   /** 0: no speed limit. */
   minMedianSeconds?: number;
   speedWindow?: number;
+  /** 0: none. */
+  labelValueMinor?: number;
   note?: string;
 }
 
@@ -454,6 +461,8 @@ export interface JobSpec {
   minAccuracy?: number;
   /** When the job ends if not completed (ISO 8601, in the future). */
   deadline?: string;
+  /** What a right label is worth (minor units, at least 1): the value rule of dynamic overlap. */
+  labelValueMinor?: number;
 }
 
 /** What publishing will reserve (GET /api/jobs/{id}/quote). */

@@ -12,12 +12,12 @@ const job: Job = {
   id: 7, title: 'Reviews', status: 'PUBLISHED', rewardMinor: 10, overlapMin: 3, overlapMax: 3, goldRate: 0.1, itemCount: 20, goldCount: 2,
   createdAt: '2025-04-01T09:00:00Z', instructions: 'Be careful.', minAccuracy: 0, confidenceTarget: 0.95, requiredSkills: ['de'],
   maxTasksPerWorker: 50, maxTasksPerWorkerPerDay: null, priority: 0, hourlyFloorMinor: null, deadline: '2025-04-10T18:30:00Z',
-  probationGolds: 5, minMedianSeconds: 0, speedWindow: 10,
+  probationGolds: 5, minMedianSeconds: 0, speedWindow: 10, labelValueMinor: null,
 };
 const untouched = {
   title: 'Reviews', instructions: 'Be careful.', goldRate: '0.1', minAccuracy: '', confidenceTarget: '0.95', priority: '0',
   maxTasksPerWorker: '50', maxTasksPerWorkerPerDay: '', requiredSkills: 'de', hourlyFloorMinor: '',
-  deadline: toLocalInput('2025-04-10T18:30:00Z'), probationGolds: '5', minMedianSeconds: '', speedWindow: '10',
+  deadline: toLocalInput('2025-04-10T18:30:00Z'), probationGolds: '5', minMedianSeconds: '', speedWindow: '10', labelValueMinor: '',
 };
 
 describe('job settings', () => {
@@ -43,6 +43,17 @@ describe('job settings', () => {
       'The golds before the minimum applies must be a whole number from 1 to 1000.',
       'The answers the median is taken over must be a whole number from 1 to 1000.',
     ]);
+  });
+
+  it('sends what a right label is worth in minor units, 0 to take it away, and refuses what is not an amount', () => {
+    expect(changedSettings(job, { ...untouched, labelValueMinor: '0.40' }, 'USD').settings).toEqual({ labelValueMinor: 40 });
+    expect(changedSettings({ ...job, labelValueMinor: 40 }, { ...untouched, labelValueMinor: '' }, 'USD').settings).toEqual({ labelValueMinor: 0 });
+    expect(changedSettings({ ...job, labelValueMinor: 40 }, { ...untouched, labelValueMinor: '0.40' }, 'USD').settings).toEqual({});
+    expect(changedSettings(job, { ...untouched, labelValueMinor: 'a lot' }, 'USD').problems).toEqual([
+      'The value of a right label must be an amount in USD, or empty for none.',
+    ]);
+    document.body.replaceChildren(settingsForm(new RequesterApi(new HttpClient({ fetch: async () => json(200, job) })), { ...job, labelValueMinor: 40 }, 'USD', () => {}));
+    expect(($('#set-label-value') as HTMLInputElement).value).toBe('0.40');
   });
 
   it('moves the deadline to a future local time, refuses a past or malformed one, and cannot take it away', () => {

@@ -1,6 +1,7 @@
 /**
  * A draft's or running job's settings that may change after publication: worker requirements, the gold rate, the
- * confidence target, priority, the hourly floor, the deadline, title and instructions. Only what was changed is sent.
+ * confidence target, what a right label is worth, priority, the hourly floor, the deadline, title and instructions. Only
+ * what was changed is sent.
  */
 import type { Job, JobSettings, RequesterApi } from '../api/requester';
 import { h, replaceChildren } from '@common/lib/dom';
@@ -65,10 +66,14 @@ export function changedSettings(
   number('maxTasksPerWorkerPerDay', typed.maxTasksPerWorkerPerDay, 0, 1e9, job.maxTasksPerWorkerPerDay, 'The daily cap per worker', true);
   const skills = [...new Set(typed.requiredSkills.split(',').map((s) => s.trim()).filter((s) => s.length > 0))];
   if (skills.join(',') !== (job.requiredSkills ?? []).join(',')) settings.requiredSkills = skills;
-  const floorText = typed.hourlyFloorMinor.trim();
-  const floor = floorText === '' ? 0 : Math.round(Number(floorText) * 10 ** currencyDigits(currency));
-  if (!Number.isFinite(floor) || floor < 0) problems.push(`The hourly floor must be an amount in ${currency}, or empty for none.`);
-  else if (floor !== (job.hourlyFloorMinor ?? 0)) settings.hourlyFloorMinor = floor;
+  const money = (name: 'hourlyFloorMinor' | 'labelValueMinor', what: string) => {
+    const text = typed[name].trim();
+    const minor = text === '' ? 0 : Math.round(Number(text) * 10 ** currencyDigits(currency));
+    if (!Number.isFinite(minor) || minor < 0) problems.push(`${what} must be an amount in ${currency}, or empty for none.`);
+    else if (minor !== (job[name] ?? 0)) settings[name] = minor;
+  };
+  money('hourlyFloorMinor', 'The hourly floor');
+  money('labelValueMinor', 'The value of a right label');
   // A deadline can be moved, not taken away: empty, or as shown, is no change.
   const deadline = typed.deadline.trim();
   if (deadline !== '' && deadline !== toLocalInput(job.deadline)) {
@@ -77,6 +82,11 @@ export function changedSettings(
     else settings.deadline = fromLocalInput(deadline)!;
   }
   return { settings, problems };
+}
+
+/** A money amount as an input's value, in major units; '' for none. */
+function amount(minor: number | null | undefined, currency: string): string {
+  return minor ? (minor / 10 ** currencyDigits(currency)).toFixed(currencyDigits(currency)) : '';
 }
 
 export function settingsForm(api: RequesterApi, job: Job, currency: string, onChanged: () => void): HTMLElement {
@@ -98,10 +108,8 @@ export function settingsForm(api: RequesterApi, job: Job, currency: string, onCh
     maxTasksPerWorker: input('set-cap', job.maxTasksPerWorker, { type: 'number', min: 0, placeholder: 'none' }),
     maxTasksPerWorkerPerDay: input('set-daily-cap', job.maxTasksPerWorkerPerDay, { type: 'number', min: 0, placeholder: 'none' }),
     requiredSkills: input('set-skills', (job.requiredSkills ?? []).join(', '), { placeholder: 'none' }),
-    hourlyFloorMinor: input('set-floor', job.hourlyFloorMinor ? (job.hourlyFloorMinor / 10 ** currencyDigits(currency)).toFixed(currencyDigits(currency)) : '', {
-      inputmode: 'decimal',
-      placeholder: 'none',
-    }),
+    hourlyFloorMinor: input('set-floor', amount(job.hourlyFloorMinor, currency), { inputmode: 'decimal', placeholder: 'none' }),
+    labelValueMinor: input('set-label-value', amount(job.labelValueMinor, currency), { inputmode: 'decimal', placeholder: 'none' }),
     deadline: input('set-deadline', toLocalInput(job.deadline), { type: 'datetime-local' }),
   };
   const note = h('input', { id: 'set-note', maxlength: 2000, placeholder: 'Why (kept in the job’s history)' }) as HTMLInputElement;
@@ -119,6 +127,7 @@ export function settingsForm(api: RequesterApi, job: Job, currency: string, onCh
     row('Minimum median seconds per task', fields.minMedianSeconds, 'Stops a worker answering faster; empty for none'),
     row('… over his last answers', fields.speedWindow),
     row('Stop buying answers at confidence', fields.confidenceTarget, 'For answers from now on'),
+    row(`A right label is worth (${currency})`, fields.labelValueMinor, 'Items then stop buying answers expected to add less accuracy than they cost; empty for none'),
     row('Priority', fields.priority, 'Among your jobs, −100 to 100'),
     row('Tasks per worker', fields.maxTasksPerWorker, 'Empty for no cap'),
     row('Tasks per worker per day', fields.maxTasksPerWorkerPerDay, 'Empty for no cap'),
@@ -144,7 +153,12 @@ export function settingsForm(api: RequesterApi, job: Job, currency: string, onCh
     void api
       .updateJob(job.id, { ...settings, ...(note.value.trim() ? { note: note.value.trim() } : {}) })
       .then((j) => {
-        base = { ...base, ...settings, hourlyFloorMinor: settings.hourlyFloorMinor === 0 ? null : (settings.hourlyFloorMinor ?? base.hourlyFloorMinor) };
+        base = {
+          ...base,
+          ...settings,
+          hourlyFloorMinor: settings.hourlyFloorMinor === 0 ? null : (settings.hourlyFloorMinor ?? base.hourlyFloorMinor),
+          labelValueMinor: settings.labelValueMinor === 0 ? null : (settings.labelValueMinor ?? base.labelValueMinor),
+        };
         const names = Object.keys(settings).join(', ');
         replaceChildren(
           status,

@@ -56,11 +56,13 @@ describe('new job', () => {
     set('#job-labels', 'cat');
     set('#job-reward', '0');
     set('#job-deadline', '2001-01-01T09:00');
+    set('#job-label-value', '0');
     submit('#new-job-form');
     await flush();
     expect([...document.querySelectorAll('#new-job-status [role=alert] p')].map((p) => p.textContent)).toEqual([
       'Give at least two labels.',
       'The reward must be an amount in USD, more than zero.',
+      'The value of a right label must be an amount in USD, more than zero, or empty.',
       'The deadline must be in the future.',
     ]);
     expect(requests).toEqual([]);
@@ -69,11 +71,12 @@ describe('new job', () => {
     set('#job-labels', 'cat, dog');
     set('#job-reward', '0.04');
     set('#job-min-accuracy', '0.7');
+    set('#job-label-value', '2.50');
     submit('#new-job-form');
     await flush();
     await flush();
     const sent = JSON.parse(requests[0]!.slice('POST /api/jobs '.length)) as Record<string, unknown>;
-    expect(sent).toMatchObject({ title: 'Cats', labels: ['cat', 'dog'], rewardMinor: 4, overlapMin: 3, overlapMax: 5, goldRate: 0.1, reviewWindowHours: 72, aggregationMethod: 'auto', confidenceTarget: 0.95, minAccuracy: 0.7 });
+    expect(sent).toMatchObject({ title: 'Cats', labels: ['cat', 'dog'], rewardMinor: 4, overlapMin: 3, overlapMax: 5, goldRate: 0.1, reviewWindowHours: 72, aggregationMethod: 'auto', confidenceTarget: 0.95, minAccuracy: 0.7, labelValueMinor: 250 });
     // Typed in local time, sent as the instant it names.
     expect(sent.deadline).toBe(new Date(2999, 5, 30, 17, 45).toISOString());
     expect(created.map((j) => j.id)).toEqual([9]);

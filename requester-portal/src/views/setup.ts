@@ -54,6 +54,7 @@ export function newJobSection(api: RequesterApi, currency: () => string, onCreat
   const target = input({ id: 'job-target', type: 'number', min: 0.5, max: 1, step: 0.01, value: 0.95 });
   const goldRate = input({ id: 'job-gold-rate', type: 'number', min: 0, max: 0.5, step: 0.01, value: 0.1 });
   const review = input({ id: 'job-review-hours', type: 'number', min: 0, max: 2160, value: 72 });
+  const labelValue = input({ id: 'job-label-value', inputmode: 'decimal', placeholder: 'none' });
   const minAccuracy = input({ id: 'job-min-accuracy', type: 'number', min: 0, max: 0.99, step: 0.01, placeholder: 'none' });
   const deadline = input({ id: 'job-deadline', type: 'datetime-local' });
   const method = h(
@@ -73,6 +74,7 @@ export function newJobSection(api: RequesterApi, currency: () => string, onCreat
     field('Answers per item: at least', overlapMin),
     field('at most', overlapMax),
     field('Stop buying answers at confidence', target),
+    field('A right label is worth', labelValue, 'Optional, in your currency: items then stop buying answers expected to add less accuracy than they cost'),
     field('Gold rate', goldRate, 'Share of tasks that are golds, 0 to 0.5'),
     field('Review window (hours)', review, 'Answers not rejected by then are accepted'),
     field('Minimum worker accuracy', minAccuracy, 'Optional'),
@@ -89,11 +91,14 @@ export function newJobSection(api: RequesterApi, currency: () => string, onCreat
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const rewardMinor = toMinor(reward.value, currency());
+    const labelValueMinor = labelValue.value.trim() ? toMinor(labelValue.value, currency()) : undefined;
     const names = parseLabels(labels.value);
     const problems: string[] = [];
     if (!title.value.trim()) problems.push('Give the job a title.');
     if (names.length < 2) problems.push('Give at least two labels.');
     if (rewardMinor === null || rewardMinor < 1) problems.push(`The reward must be an amount in ${currency()}, more than zero.`);
+    if (labelValueMinor === null || (labelValueMinor !== undefined && labelValueMinor < 1))
+      problems.push(`The value of a right label must be an amount in ${currency()}, more than zero, or empty.`);
     if (Number(overlapMax.value) < Number(overlapMin.value)) problems.push('The most answers per item cannot be below the least.');
     const deadlineWrong = deadlineProblem(deadline.value, Date.now());
     if (deadlineWrong) problems.push(deadlineWrong);
@@ -113,6 +118,7 @@ export function newJobSection(api: RequesterApi, currency: () => string, onCreat
       aggregationMethod: method.value as JobSpec['aggregationMethod'],
       confidenceTarget: Number(target.value),
       ...(minAccuracy.value.trim() ? { minAccuracy: Number(minAccuracy.value) } : {}),
+      ...(labelValueMinor ? { labelValueMinor } : {}),
       ...(deadline.value.trim() ? { deadline: fromLocalInput(deadline.value)! } : {}),
     };
     create.disabled = true;

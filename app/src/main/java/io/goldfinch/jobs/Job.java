@@ -16,13 +16,14 @@ public record Job(long id, String title, String instructions, List<String> label
                   Integer maxTasksPerWorkerPerDay, int priority, int examSize, double examPassShare, int examSeats, Long hourlyFloorMinor,
                   String status, @io.micronaut.core.annotation.Nullable String pauseReason, long itemCount, long goldCount, Instant createdAt,
                   @io.micronaut.core.annotation.Nullable Instant publishedAt, @io.micronaut.core.annotation.Nullable Instant cancelledAt,
-                  @io.micronaut.core.annotation.Nullable Instant deadline, int probationGolds, double minMedianSeconds, int speedWindow) {
+                  @io.micronaut.core.annotation.Nullable Instant deadline, int probationGolds, double minMedianSeconds, int speedWindow,
+                  @io.micronaut.core.annotation.Nullable Long labelValueMinor) {
 
     public static final String COLUMNS = "j.id, j.title, j.instructions, j.labels, j.reward_minor, j.overlap_min, j.overlap_max, "
             + "j.gold_rate, j.review_window_hours, j.fee_bps, j.aggregation_method, j.status, j.created_at, j.published_at, "
             + "j.confidence_target, j.min_accuracy, j.required_skills, j.max_tasks_per_worker, j.max_tasks_per_worker_per_day, j.priority, "
             + "j.exam_size, j.exam_pass_share, j.exam_seats, j.hourly_floor_minor, j.pause_reason, j.cancelled_at, j.deadline, "
-            + "j.probation_golds, j.min_median_seconds, j.speed_window, "
+            + "j.probation_golds, j.min_median_seconds, j.speed_window, j.label_value_minor, "
             + "(SELECT count(*) FROM item i WHERE i.job_id = j.id AND NOT i.is_gold) AS item_count, "
             + "(SELECT count(*) FROM item i WHERE i.job_id = j.id AND i.is_gold AND i.gold_retired_at IS NULL) AS gold_count";
 
@@ -40,6 +41,7 @@ public record Job(long id, String title, String instructions, List<String> label
                 rs.getTimestamp("published_at") == null ? null : rs.getTimestamp("published_at").toInstant(),
                 rs.getTimestamp("cancelled_at") == null ? null : rs.getTimestamp("cancelled_at").toInstant(),
                 rs.getTimestamp("deadline") == null ? null : rs.getTimestamp("deadline").toInstant(),
-                rs.getInt("probation_golds"), rs.getDouble("min_median_seconds"), rs.getInt("speed_window"));
+                rs.getInt("probation_golds"), rs.getDouble("min_median_seconds"), rs.getInt("speed_window"),
+                (Long) rs.getObject("label_value_minor"));
     }
 }

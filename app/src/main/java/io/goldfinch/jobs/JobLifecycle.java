@@ -249,6 +249,7 @@ public class JobLifecycle {
             changes.putNullable("maxTasksPerWorkerPerDay", "max_tasks_per_worker_per_day", j.maxTasksPerWorkerPerDay(), s.maxTasksPerWorkerPerDay());
             changes.put("priority", "priority", j.priority(), s.priority());
             changes.putNullable("hourlyFloorMinor", "hourly_floor_minor", j.hourlyFloorMinor(), s.hourlyFloorMinor());
+            changes.putNullable("labelValueMinor", "label_value_minor", j.labelValueMinor(), s.labelValueMinor());
             if (s.deadline() != null && !s.deadline().isAfter(clock.instant())) {
                 throw ApiException.invalid("deadline", "must be in the future");
             }

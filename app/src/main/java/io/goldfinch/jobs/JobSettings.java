@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * Settings a job's owner (or a quality manager) may change on a draft or a running job; a field left out stays as it
- * is. The caps, the hourly floor and the speed limit ({@code minMedianSeconds}) take 0 for "none". Money, labels, overlap and the review window are fixed once
+ * is. The caps, the hourly floor, the speed limit ({@code minMedianSeconds}) and the label value take 0 for "none". Money, labels, overlap and the review window are fixed once
  * the job is published: the escrow was reserved for them and workers answered under them.
  */
 @Serdeable
@@ -32,5 +32,6 @@ public record JobSettings(
         @Nullable @Min(1) @Max(1000) Integer probationGolds,
         @Nullable @DecimalMin("0.0") @DecimalMax("3600.0") Double minMedianSeconds,
         @Nullable @Min(1) @Max(1000) Integer speedWindow,
+        @Nullable @Min(0) @Max(100_000_000_000L) Long labelValueMinor,
         @Nullable @Size(max = 2000) String note) {
 }

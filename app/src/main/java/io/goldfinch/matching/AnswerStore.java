@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -49,9 +50,11 @@ public final class AnswerStore {
 
     private final Db db;
     private final GroupCall<Answer, Stored> calls;
+    private final JobPrices prices;
 
-    public AnswerStore(Db db, @Value("${goldfinch.write-groups:1}") int groups) {
+    public AnswerStore(Db db, JobPrices prices, @Value("${goldfinch.write-groups:1}") int groups) {
         this.db = db;
+        this.prices = prices;
         // Groups lock items in item order and gold records in worker order, so that groups running at once
         // (goldfinch.write-groups above 1, see LeaseStore) never wait on each other in a cycle.
         this.calls = new GroupCall<>("answer-writer", 256, LeaseStore.checkWriteGroups(groups), this::group, this::one);
@@ -62,10 +65,11 @@ public final class AnswerStore {
     }
 
     private Stored one(Answer a) {
+        Map<Long, OverlapPolicy.Price> priced = prices.current();
         return db.tx(c -> {
             Outcome o = Db.one(c, rs -> outcome(rs, 1), "SELECT * FROM submit_answer(?, ?, ?, ?, ?)", a.assignmentId(),
                     a.workerId(), a.label(), a.idempotencyKey(), Timestamp.from(a.now())).orElseThrow();
-            Decision d = decide(o, a.now());
+            Decision d = decide(o, a.now(), priced.get(o.jobId()), prices);
             if (d != null) {
                 PosteriorWriter.store(c, List.of(d.posterior()));
             }
@@ -96,6 +100,7 @@ public final class AnswerStore {
             keys[i] = a.idempotencyKey();
             now[i] = Timestamp.from(a.now());
         }
+        Map<Long, OverlapPolicy.Price> priced = prices.current();
         return db.tx(c -> {
             List<Outcome> outcomes = new ArrayList<>(Collections.nCopies(n, null));
             Db.list(c, rs -> outcomes.set(rs.getInt(1) - 1, outcome(rs, 2)), "SELECT * FROM submit_answers(?, ?, ?, ?, ?)",
@@ -108,7 +113,7 @@ public final class AnswerStore {
             List<PosteriorWriter.Posterior> posteriors = new ArrayList<>();
             List<PosteriorWriter.GoldEvidence> golds = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                Decision d = decide(outcomes.get(i), sorted.get(i).now());
+                Decision d = decide(outcomes.get(i), sorted.get(i).now(), priced.get(outcomes.get(i).jobId()), prices);
                 if (d != null) {
                     posteriors.add(d.posterior());
                 }
@@ -129,8 +134,12 @@ public final class AnswerStore {
         });
     }
 
-    /** The item's posterior from all its answers and the dynamic-overlap decision; null unless a non-gold answer was stored. */
-    static Decision decide(Outcome o, Instant now) {
+    /**
+     * The item's posterior from all its answers and the dynamic-overlap decision; null unless a non-gold answer was
+     * stored. With a {@code price} (the job sets a label value), the next answer is expected from a worker of the job's
+     * crowd ({@link CrowdAccuracy}); the newest answer, last in the outcome's answers, counts in that crowd.
+     */
+    static Decision decide(Outcome o, Instant now, OverlapPolicy.Price price, JobPrices prices) {
         if (!"STORED".equals(o.outcome()) || o.gold()) {
             return null;
         }
@@ -143,7 +152,13 @@ public final class AnswerStore {
         }
         double[] posterior = OneCoinPosterior.posterior(labels.size(), idx, acc, null);
         int best = OneCoinPosterior.argmax(posterior);
-        OverlapPolicy.Decision decision = OverlapPolicy.decide(idx.length, o.overlapMin(), o.overlapMax(), posterior[best], o.target());
+        double next = 0;
+        if (price != null && acc.length > 0) {
+            CrowdAccuracy crowd = prices.crowd(o.jobId());
+            crowd.record(acc[acc.length - 1]);
+            next = crowd.expected(Arrays.stream(acc).average().orElse(0));
+        }
+        OverlapPolicy.Decision decision = OverlapPolicy.decide(idx.length, o.overlapMin(), o.overlapMax(), posterior, next, o.target(), price);
         return new Decision(new PosteriorWriter.Posterior(o.itemId(), labels.get(best), posterior[best], idx.length, decision.close(), now),
                 decision.close(), decision.cap(), OverlapPolicy.score(idx.length, o.overlapMin(), posterior[best], o.uncertainty()));
     }

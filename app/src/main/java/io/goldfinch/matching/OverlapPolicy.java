@@ -6,6 +6,8 @@ package io.goldfinch.matching;
  *   <li>An item takes its first {@code overlapMin} answers unconditionally (those leases may run in parallel).</li>
  *   <li>After that it takes one more answer at a time, and only while its posterior is below the confidence target.</li>
  *   <li>It closes when the target is met (with at least {@code overlapMin} answers) or at {@code overlapMax}.</li>
+ *   <li>Where the job says what a right label is worth ({@link Price}), it also closes, after its minimum, once no
+ *       number of further answers is expected to add more accuracy than it costs ({@link AnswerValue}).</li>
  *   <li>Open items are served lowest score first: those short of their minimum first (fewest answers, then the
  *       most uncertain model prediction), then the least confident.</li>
  * </ul>
@@ -17,6 +19,28 @@ public final class OverlapPolicy {
 
     /** What to do with an item after an answer. {@code cap} bounds answers plus live leases while it is open. */
     public record Decision(boolean close, int cap) {
+    }
+
+    /** What a right label is worth to the requester and what one more answer costs him (reward and fee), minor units. */
+    public record Price(long labelValueMinor, long answerCostMinor) {
+    }
+
+    /**
+     * The decision with the value rule: {@code posterior} is the item's online posterior, {@code accuracy} that of the
+     * worker the next answer is expected from, {@code price} null where the job sets no label value.
+     */
+    public static Decision decide(int answers, int overlapMin, int overlapMax, double[] posterior, double accuracy, double target,
+                                  Price price) {
+        double confidence = 0;
+        for (double p : posterior) {
+            confidence = Math.max(confidence, p);
+        }
+        Decision d = decide(answers, overlapMin, overlapMax, confidence, target);
+        if (d.close() || price == null || answers < overlapMin
+                || AnswerValue.choose(posterior, accuracy, overlapMax - answers, price.labelValueMinor(), price.answerCostMinor()).buy()) {
+            return d;
+        }
+        return new Decision(true, answers);
     }
 
     public static Decision decide(int answers, int overlapMin, int overlapMax, double confidence, double target) {

@@ -44,17 +44,22 @@ public final class OneCoinPosterior {
                 log[k] += k == label ? right : wrong;
             }
         }
+        return normalise(log);
+    }
+
+    /** Probabilities proportional to {@code exp(log)}, summing to 1 (computed without overflow). */
+    public static double[] normalise(double[] log) {
         double max = Double.NEGATIVE_INFINITY;
         for (double v : log) {
             max = Math.max(max, v);
         }
         double sum = 0;
-        double[] out = new double[classes];
-        for (int k = 0; k < classes; k++) {
+        double[] out = new double[log.length];
+        for (int k = 0; k < log.length; k++) {
             out[k] = Math.exp(log[k] - max);
             sum += out[k];
         }
-        for (int k = 0; k < classes; k++) {
+        for (int k = 0; k < log.length; k++) {
             out[k] /= sum;
         }
         return out;

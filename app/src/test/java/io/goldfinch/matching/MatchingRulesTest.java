@@ -90,18 +90,22 @@ class MatchingRulesTest {
         List<Future<?>> futures = new ArrayList<>();
         for (Api.Session worker : workers) {
             futures.add(pool.submit(() -> {
+                boolean noLeases = false;
                 for (int n = 0, waits = 0; n < 100; n++) {
                     HttpResponse<Map<String, Object>> r = next(worker, job);
                     if (r.getStatus() == HttpStatus.NO_CONTENT) {
                         // Nothing for this worker now; a slot can still come back from a lease that is being released.
-                        if (db.tx(c -> Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE job_id = ? AND status = 'LEASED'", job)) == 0
-                                || ++waits > 500) {
+                        // Done only when a claim made after no lease was left found nothing: a release may have
+                        // returned its slot between this claim and the count.
+                        if (noLeases || ++waits > 500) {
                             return;
                         }
+                        noLeases = db.tx(c -> Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE job_id = ? AND status = 'LEASED'", job)) == 0;
                         java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
                         n--;
                         continue;
                     }
+                    noLeases = false;
                     Object id = r.body().get("assignmentId");
                     // Half the workers skip every third task, so slots are returned and reclaimed concurrently.
                     if (worker.id() % 2 == 0 && n % 3 == 0) {

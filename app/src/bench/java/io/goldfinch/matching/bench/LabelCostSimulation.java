@@ -42,12 +42,12 @@ public final class LabelCostSimulation {
         System.out.printf(Locale.ROOT, "%-44s %14s %10s%n", "strategy", "labels/item", "accuracy");
         List<Outcome> outcomes = new ArrayList<>();
         for (int k : new int[]{3, 5}) {
-            outcomes.add(run("fixed overlap " + k + " (majority vote)", truth, crowd, k, k, 2.0, true, new SplittableRandom(seed + k)));
-            outcomes.add(run("fixed overlap " + k + " (one-coin posterior)", truth, crowd, k, k, 2.0, false, new SplittableRandom(seed + k)));
+            outcomes.add(run("fixed overlap " + k + " (majority vote)", truth, crowd, k, k, 2.0, null, true, new SplittableRandom(seed + k)));
+            outcomes.add(run("fixed overlap " + k + " (one-coin posterior)", truth, crowd, k, k, 2.0, null, false, new SplittableRandom(seed + k)));
         }
-        for (double target : new double[]{0.85, 0.90, 0.93, 0.95, 0.98}) {
-            outcomes.add(run("dynamic min 1 max 5 target " + target, truth, crowd, 1, 5, target, false, new SplittableRandom(seed + 99)));
-            outcomes.add(run("dynamic min 2 max 7 target " + target, truth, crowd, 2, 7, target, false, new SplittableRandom(seed + 99)));
+        for (double target : TARGETS) {
+            outcomes.add(run("dynamic min 1 max 5 target " + target, truth, crowd, 1, 5, target, null, false, new SplittableRandom(seed + 99)));
+            outcomes.add(run("dynamic min 2 max 7 target " + target, truth, crowd, 2, 7, target, null, false, new SplittableRandom(seed + 99)));
         }
         for (Outcome o : outcomes) {
             System.out.printf(Locale.ROOT, "%-44s %14.3f %10.4f%n", o.name(), o.labelsPerItem(), o.accuracy());
@@ -66,6 +66,34 @@ public final class LabelCostSimulation {
                         fixed.labelsPerItem(), best.accuracy(), fixed.accuracy());
             }
         }
+        valueRule(truth, crowd, seed, outcomes);
+    }
+
+    /** Label values, in answers' cost, at which the value rule is compared with the confidence targets. */
+    static final int[] VALUES = {3, 5, 10, 20, 50, 100, 300};
+    static final double[] TARGETS = {0.85, 0.90, 0.93, 0.95, 0.98, 0.99};
+
+    /**
+     * The value rule ({@link io.goldfinch.matching.AnswerValue}): a right label worth V answers. What the requester
+     * gets for his money is V x accuracy - answers per item (in answers' cost); the value rule (one setting: min 1,
+     * max 7, no target) against the best of every fixed and target strategy above for that V, chosen with hindsight.
+     */
+    static void valueRule(int[] truth, List<Worker> crowd, long seed, List<Outcome> others) {
+        System.out.printf(Locale.ROOT, "%nvalue rule: a right label worth V answers; net = V x accuracy - labels per item (in answers)%n");
+        System.out.printf(Locale.ROOT, "%5s | %-29s | %-13s | %-13s | %-62s%n", "V", "value rule: labels, acc, net", "fixed 3 MV net",
+                "target .95 net", "best other strategy for this V (hindsight): labels, acc, net");
+        Outcome mv3 = others.stream().filter(o -> o.name().equals("fixed overlap 3 (majority vote)")).findFirst().orElseThrow();
+        Outcome target95 = others.stream().filter(o -> o.name().equals("dynamic min 1 max 5 target 0.95")).findFirst().orElseThrow();
+        for (int v : VALUES) {
+            Outcome rule = run("value " + v, truth, crowd, 1, 7, 1.0, new OverlapPolicy.Price(100L * v, 100), false, new SplittableRandom(seed + 99));
+            Outcome best = others.stream().max((a, b) -> Double.compare(net(a, v), net(b, v))).orElseThrow();
+            System.out.printf(Locale.ROOT, "%5d | %6.3f  %.4f  %9.3f | %13.3f | %14.3f | %6.3f  %.4f  %9.3f  %s%n", v, rule.labelsPerItem(), rule.accuracy(),
+                    net(rule, v), net(mv3, v), net(target95, v), best.labelsPerItem(), best.accuracy(), net(best, v), best.name());
+        }
+    }
+
+    static double net(Outcome o, int value) {
+        return value * o.accuracy() - o.labelsPerItem();
     }
 
     static List<Worker> crowd(int n, SplittableRandom random) {
@@ -86,9 +114,10 @@ public final class LabelCostSimulation {
     }
 
     static Outcome run(String name, int[] truth, List<Worker> crowd, int overlapMin, int overlapMax, double target,
-                       boolean majority, SplittableRandom random) {
+                       OverlapPolicy.Price price, boolean majority, SplittableRandom random) {
         long labels = 0;
         long right = 0;
+        io.goldfinch.matching.CrowdAccuracy crowdSeen = new io.goldfinch.matching.CrowdAccuracy();
         for (int item = 0; item < truth.length; item++) {
             List<Integer> answers = new ArrayList<>();
             List<Double> estimates = new ArrayList<>();
@@ -106,8 +135,9 @@ public final class LabelCostSimulation {
                 estimates.add(worker.estimate());
                 posterior = OneCoinPosterior.posterior(2, answers.stream().mapToInt(Integer::intValue).toArray(),
                         estimates.stream().mapToDouble(Double::doubleValue).toArray(), null);
-                double confidence = posterior[OneCoinPosterior.argmax(posterior)];
-                if (OverlapPolicy.decide(answers.size(), overlapMin, overlapMax, confidence, target).close()) {
+                crowdSeen.record(worker.estimate());
+                double next = crowdSeen.expected(estimates.stream().mapToDouble(Double::doubleValue).average().orElse(0)); // as AnswerStore does
+                if (OverlapPolicy.decide(answers.size(), overlapMin, overlapMax, posterior, next, target, price).close()) {
                     break;
                 }
             }
