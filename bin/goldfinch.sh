@@ -58,7 +58,7 @@ case "$cmd" in
     ./mvnw -B -q -P bench -DskipTests install
     CP="app/target/classes:app/target/test-classes:$(cat app/target/bench.classpath)"
     case "$name" in
-      label-cost) exec java -cp "$CP" io.goldfinch.matching.bench.LabelCostSimulation "$@" ;;
+      label-cost) java -cp "$CP" io.goldfinch.matching.bench.LabelCostSimulation "$@"; echo; exec java -cp "$CP" io.goldfinch.matching.bench.LabelCostReplay ;;
       accuracy) exec java -cp "$CP" io.goldfinch.aggregation.bench.AccuracyReport "$@" ;;
       calibration) exec java -cp "$CP" io.goldfinch.aggregation.bench.CalibrationReport "$@" ;;
       speed) exec java -Xmx4g -cp "$CP" io.goldfinch.aggregation.bench.SpeedReport "${@:-1M,10M,100M}" ;;
