@@ -114,6 +114,10 @@ export interface ConfidenceCheck {
   answersPerClosed: number | null;
   /** The same golds replayed at other targets (and the job's), lowest first. */
   targets?: ConfidenceAtTarget[];
+  /** The job's label value, when set: its value rule closes golds too, below the target and the maximum. */
+  labelValueMinor?: number | null;
+  closedByValue?: number;
+  rightByValue?: number;
 }
 
 export interface ConfidenceAtTarget {

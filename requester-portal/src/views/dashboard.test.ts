@@ -590,6 +590,17 @@ describe('confidence check', () => {
     expect(renderConfidenceCheck(new Error('boom')).textContent).toBe('Confidence check could not be read: Boom');
   });
 
+  it('says how the golds the value rule would have closed before the target fared, where the job sets a label value', () => {
+    const valued = renderConfidenceCheck({ ...check, belowTarget: false, labelValueMinor: 50, closedByValue: 20, rightByValue: 17 });
+    expect(valued.querySelector('[data-testid=confidence-by-value]')!.textContent).toBe(
+      'At your label value, 20 golds would have closed before the target, where more answers were not worth their price: 85% of them right.',
+    );
+    const early = renderConfidenceCheck({ ...check, closedAtTarget: 0, accuracyAtTarget: null, labelValueMinor: 50, closedByValue: 1, rightByValue: 1 });
+    expect(early.textContent).toContain('no gold has enough answers yet');
+    expect(early.textContent).toContain('1 gold would have closed before the target');
+    expect(renderConfidenceCheck({ ...check, closedByValue: 0, labelValueMinor: 50 }).querySelector('[data-testid=confidence-by-value]')).toBeNull();
+  });
+
   it('shows the same golds at other targets and sets the one chosen', () => {
     const used: number[] = [];
     const el = renderConfidenceCheck(

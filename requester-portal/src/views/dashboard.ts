@@ -1126,12 +1126,22 @@ export function renderConfidenceCheck(
   if (!ok) return h('p', { class: 'muted small', 'data-testid': 'confidence-check' }, `Confidence check could not be read: ${describeError(c)}`);
   const r = c as ConfidenceCheck;
   const target = formatPercent(r.confidenceTarget);
+  const byValue = r.closedByValue ?? 0;
+  const valueLine =
+    r.labelValueMinor != null && byValue > 0
+      ? h(
+          'p',
+          { 'data-testid': 'confidence-by-value' },
+          `At your label value, ${formatCount(byValue)} ${byValue === 1 ? 'gold' : 'golds'} would have closed before the target, where more answers were not worth their price: ${formatPercent((r.rightByValue ?? 0) / byValue)} of them right.`,
+        )
+      : null;
   if (r.closedAtTarget === 0 || r.accuracyAtTarget == null) {
-    return h(
+    const none = h(
       'p',
       { class: 'muted small', 'data-testid': 'confidence-check' },
       `Confidence check: no gold has enough answers yet to tell whether items closed at ${target} are right ${target} of the time.`,
     );
+    return valueLine ? h('div', { class: 'confidence-check' }, none, valueLine) : none;
   }
   const summary = h(
     'p',
@@ -1144,7 +1154,7 @@ export function renderConfidenceCheck(
       : '',
   );
   const rows = r.targets ?? [];
-  if (rows.length === 0) return summary;
+  if (rows.length === 0) return valueLine ? h('div', { class: 'confidence-check' }, summary, valueLine) : summary;
   const out = h('div', { id: 'target-status', 'aria-live': 'polite' });
   const table = h(
     'table',
@@ -1174,7 +1184,7 @@ export function renderConfidenceCheck(
       }),
     ),
   );
-  return h('div', { class: 'confidence-check' }, summary, table, out);
+  return h('div', { class: 'confidence-check' }, summary, valueLine, table, out);
 }
 
 export function statusBadge(status: string): HTMLElement {

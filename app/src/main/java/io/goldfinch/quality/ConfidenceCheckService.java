@@ -3,6 +3,8 @@ package io.goldfinch.quality;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.goldfinch.common.ApiException;
 import io.goldfinch.common.Db;
+import io.goldfinch.matching.JobPrices;
+import io.goldfinch.matching.OverlapPolicy;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
@@ -16,8 +18,8 @@ import java.util.Map;
 
 /**
  * The confidence target checked on the job's golds ({@link ClosingReplay}): each gold replayed as a normal item under
- * the job's overlap and target, each worker's accuracy from his gold record as it stands without that gold. Voided
- * golds' answers do not count.
+ * the job's overlap and target (and its label value, where set), each worker's accuracy from his gold record as it
+ * stands without that gold. Voided golds' answers do not count.
  */
 @Singleton
 public class ConfidenceCheckService {
@@ -30,7 +32,8 @@ public class ConfidenceCheckService {
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Check(long jobId, double confidenceTarget, int overlapMin, int overlapMax, int golds, int closedAtTarget, int rightAtTarget,
                         @Nullable Double statedAtTarget, @Nullable Double accuracyAtTarget, @Nullable Double accuracyLow, @Nullable Double accuracyHigh,
-                        boolean belowTarget, int closedAtMax, int rightAtMax, int stillOpen, @Nullable Double answersPerClosed, List<AtTarget> targets) {
+                        boolean belowTarget, int closedAtMax, int rightAtMax, int stillOpen, @Nullable Double answersPerClosed, List<AtTarget> targets,
+                        @Nullable Long labelValueMinor, int closedByValue, int rightByValue) {
     }
 
     /** The golds replayed at one target: how many closed, how many right of all closed and of those closed at the target, answers per closed gold. */
@@ -50,15 +53,17 @@ public class ConfidenceCheckService {
     }
 
     public Check check(@Nullable Long requesterId, long jobId) {
-        record JobInfo(List<String> labels, int overlapMin, int overlapMax, double target) {
+        record JobInfo(List<String> labels, int overlapMin, int overlapMax, double target, OverlapPolicy.Price price, Long labelValueMinor) {
         }
         record Row(long item, String key, String label, long worker, boolean correct) {
         }
         record Loaded(JobInfo job, List<Row> rows, Map<Long, long[]> records) {
         }
         Loaded loaded = db.tx(c -> {
-            JobInfo job = Db.one(c, rs -> new JobInfo(Arrays.asList((String[]) rs.getArray(1).getArray()), rs.getInt(2), rs.getInt(3), rs.getDouble(4)),
-                            "SELECT labels, overlap_min, overlap_max, confidence_target FROM job WHERE id = ? AND (?::bigint IS NULL OR requester_id = ?)",
+            JobInfo job = Db.one(c, rs -> new JobInfo(Arrays.asList((String[]) rs.getArray(1).getArray()), rs.getInt(2), rs.getInt(3), rs.getDouble(4),
+                                    JobPrices.price((Long) rs.getObject(5), rs.getLong(6), rs.getInt(7)), (Long) rs.getObject(5)),
+                            "SELECT labels, overlap_min, overlap_max, confidence_target, label_value_minor, reward_minor, fee_bps FROM job "
+                                    + "WHERE id = ? AND (?::bigint IS NULL OR requester_id = ?)",
                             jobId, requesterId, requesterId)
                     .orElseThrow(() -> ApiException.notFound("job"));
             List<Row> rows = Db.list(c, rs -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getBoolean(5)),
@@ -92,16 +97,16 @@ public class ConfidenceCheckService {
         JobInfo job = loaded.job();
         double[] targets = java.util.stream.DoubleStream.concat(Arrays.stream(LADDER), java.util.stream.DoubleStream.of(job.target())).distinct().sorted().toArray();
         List<AtTarget> ladder = new ArrayList<>();
-        List<ClosingReplay.Report> reports = ClosingReplay.ladder(golds, labels.size(), job.overlapMin(), job.overlapMax(), targets);
+        List<ClosingReplay.Report> reports = ClosingReplay.ladder(golds, labels.size(), job.overlapMin(), job.overlapMax(), targets, job.price());
         ClosingReplay.Report r = reports.get(Arrays.binarySearch(targets, job.target())); // the job's own target is on the ladder
         for (int i = 0; i < targets.length; i++) {
             ClosingReplay.Report t = reports.get(i);
-            ladder.add(new AtTarget(targets[i], t.closedAtTarget() + t.closedAtMax(), finite(t.accuracyClosed()), t.closedAtTarget(), finite(t.accuracyAtTarget()),
+            ladder.add(new AtTarget(targets[i], t.closedAtTarget() + t.closedAtMax() + t.closedByValue(), finite(t.accuracyClosed()), t.closedAtTarget(), finite(t.accuracyAtTarget()),
                     finite(t.answersPerClosed())));
         }
         return new Check(jobId, job.target(), job.overlapMin(), job.overlapMax(), r.golds(), r.closedAtTarget(), r.rightAtTarget(), finite(r.statedAtTarget()),
                 finite(r.accuracyAtTarget()), finite(r.accuracyLow()), finite(r.accuracyHigh()), r.belowTarget(job.target()), r.closedAtMax(), r.rightAtMax(),
-                r.stillOpen(), finite(r.answersPerClosed()), ladder);
+                r.stillOpen(), finite(r.answersPerClosed()), ladder, job.labelValueMinor(), r.closedByValue(), r.rightByValue());
     }
 
     private static Double finite(double v) {

@@ -43,7 +43,7 @@ class ClosingReplayTest {
         assertThat(r.accuracyClosed()).isCloseTo(2.0 / 3, within(1e-9));
 
         // At 0.95 the two agreeing answers (0.941) no longer close the first two golds: they take a third answer.
-        List<ClosingReplay.Report> ladder = ClosingReplay.ladder(golds, 2, 2, 3, new double[]{0.9, 0.95});
+        List<ClosingReplay.Report> ladder = ClosingReplay.ladder(golds, 2, 2, 3, new double[]{0.9, 0.95}, null);
         assertThat(ladder.get(0)).isEqualTo(r);
         ClosingReplay.Report higher = ladder.get(1);
         assertThat(higher.closedAtTarget()).isZero(); // gold 1: 0,0,1 -> 0.8 at the maximum; gold 2: 0,0 and no third answer
@@ -64,5 +64,25 @@ class ClosingReplayTest {
         assertThat(r.accuracyHigh()).isLessThan(0.9);
         assertThat(r.belowTarget(0.9)).isTrue();
         assertThat(ClosingReplay.replay(List.of(), 2, 2, 5, 0.9).accuracyAtTarget()).isNaN();
+    }
+
+    @Test
+    void withALabelValueGoldsAlsoCloseWhereMoreAnswersWouldNotPay() {
+        List<ClosingReplay.Gold> golds = List.of(gold(0, 1, 0, 0, 1, 0), gold(0, 0, 0, 0, 0, 0));
+        // Labels worth half an answer: every gold closes at its first answer (the first one wrongly).
+        ClosingReplay.Report cheap = ClosingReplay.replay(golds, 2, 1, 5, 0.99, new io.goldfinch.matching.OverlapPolicy.Price(5, 10));
+        assertThat(cheap.closedByValue()).isEqualTo(2);
+        assertThat(cheap.rightByValue()).isEqualTo(1);
+        assertThat(cheap.answersPerClosed()).isEqualTo(1.0);
+        // Valuable labels: three agreeing answers (0.985) stop short of the 0.99 target, since the two answers left could
+        // not turn the label; the split gold takes all five answers.
+        ClosingReplay.Report valuable = ClosingReplay.replay(golds, 2, 1, 5, 0.99, new io.goldfinch.matching.OverlapPolicy.Price(1_000_000, 1));
+        assertThat(valuable.closedByValue()).isEqualTo(1);
+        assertThat(valuable.rightByValue()).isEqualTo(1);
+        assertThat(valuable.closedAtMax()).isEqualTo(1);
+        assertThat(valuable.closedAtTarget()).isZero();
+        assertThat(valuable.answersPerClosed()).isEqualTo(4.0);
+        assertThat(valuable.accuracyClosed()).isEqualTo(1.0);
+        assertThat(ClosingReplay.replay(golds, 2, 1, 5, 0.99).closedByValue()).isZero();
     }
 }
