@@ -3,6 +3,7 @@ package io.goldfinch.jobs;
 import io.goldfinch.common.ApiException;
 import io.goldfinch.common.Db;
 import io.goldfinch.ledger.Escrow;
+import io.goldfinch.ledger.FairPay;
 import io.goldfinch.ledger.Ledger;
 import io.goldfinch.matching.MatchingService;
 import io.micronaut.core.annotation.Nullable;
@@ -143,7 +144,7 @@ public class JobLifecycle {
         String ended = "EXPIRED".equals(Db.one(c, rs -> rs.getString(1), "SELECT status FROM job WHERE id = ?", jobId).orElse(null))
                 ? "job ended at its deadline" : "job cancelled";
         long inFlight = Escrow.inFlightMinor(c, jobId);
-        long free = ledger.balance(c, Ledger.jobEscrow(jobId)) - inFlight;
+        long free = ledger.balance(c, Ledger.jobEscrow(jobId)) - inFlight - (inFlight == 0 ? 0 : floorTopUps(c, jobId));
         if (free > 0) {
             // One key per release: the first at cancellation, the last at settlement (in-flight work is then 0).
             ledger.post(c, new Ledger.Transfer("cancel:" + jobId + (inFlight == 0 ? ":settled" : ":now"), Ledger.jobEscrow(jobId),
@@ -155,6 +156,23 @@ public class JobLifecycle {
         }
         Db.update(c, "UPDATE job SET escrow_settled_at = ? WHERE id = ?", now, jobId);
         return true;
+    }
+
+    /**
+     * What the in-flight work of a job with an hourly floor may still be owed in top-ups, at the job's pace so far
+     * ({@link FairPay}): kept in escrow with their rewards, so that an answer given after a cancellation or a deadline
+     * is brought up to the floor like any other.
+     */
+    private static long floorTopUps(Connection c, long jobId) throws SQLException {
+        record Floor(Long floor, long reward, long tasks) {
+        }
+        Floor f = Db.one(c, rs -> new Floor((Long) rs.getObject(1), rs.getLong(2), rs.getLong(3)),
+                "SELECT j.hourly_floor_minor, j.reward_minor, (SELECT count(*) FROM assignment a WHERE a.job_id = j.id AND a.status IN ('LEASED', 'SUBMITTED')) "
+                        + "FROM job j WHERE j.id = ?", jobId).orElseThrow();
+        if (f.floor() == null || f.tasks() == 0) {
+            return 0;
+        }
+        return f.tasks() * FairPay.topUpMinor(f.reward(), io.goldfinch.review.PayRates.medianSecondsPerTask(c, jobId), f.floor());
     }
 
     /**

@@ -33,6 +33,8 @@ class FairPayAndBudgetTest {
     UserStore users;
     @Inject
     TestClock clock;
+    @Inject
+    io.goldfinch.jobs.JobLifecycle lifecycle;
 
     private String labelOneTask(Api api, Api.Session worker, long job, Duration took) {
         var next = api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, "")));
@@ -71,6 +73,31 @@ class FairPayAndBudgetTest {
         api.post(requester, "/api/assignments/" + second + "/approve", Map.of());
         assertThat(num(api.get(worker, "/api/worker/earnings").get("balanceMinor"))).as("10 + 10 + a top-up of 20").isEqualTo(40);
         assertThat(api.get(requester, "/api/jobs/" + job).get("status")).isEqualTo("PUBLISHED");
+    }
+
+    @Test
+    void aTaskAnsweredAfterItsJobWasCancelledIsStillToppedUpToTheFloor() {
+        Api api = new Api(client.toBlocking(), users);
+        Api.Session requester = api.signUp("REQUESTER");
+        api.credit(api.admin(), requester.id(), 10_000);
+        long job = api.createJob(requester, Map.of("rewardMinor", 10, "overlapMin", 1, "overlapMax", 1, "goldRate", 0.0, "hourlyFloorMinor", 3600));
+        api.upload(requester, job, "items", "text/csv", Api.itemsCsv("c", 5));
+        api.post(requester, "/api/jobs/" + job + "/publish", Map.of());
+        api.post(requester, "/api/jobs/" + job + "/top-up", Map.of("amountMinor", 500, "reference", "c1"));
+        Api.Session worker = api.signUp("WORKER");
+        api.post(requester, "/api/assignments/" + labelOneTask(api, worker, job, Duration.ofSeconds(30)) + "/approve", Map.of());
+        assertThat(num(api.get(worker, "/api/worker/earnings").get("balanceMinor"))).as("10 and a top-up of 20").isEqualTo(30);
+
+        // A lease out when the job is cancelled: its reward and its top-up at the pace so far stay in escrow.
+        var next = api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, "")));
+        String late = (String) next.body().get("assignmentId");
+        api.post(requester, "/api/jobs/" + job + "/cancel", Map.of("note", "enough"));
+        clock.advance(Duration.ofSeconds(30));
+        api.post(worker, "/api/worker/tasks/" + late + "/answer", Map.of("label", "positive"));
+        api.post(requester, "/api/assignments/" + late + "/approve", Map.of());
+        assertThat(num(api.get(worker, "/api/worker/earnings").get("balanceMinor"))).as("the answer after the cancellation is topped up too").isEqualTo(60);
+        lifecycle.settleCancelled();
+        assertThat(num(api.get(requester, "/api/account").get("reservedMinor"))).isZero();
     }
 
     @Test
