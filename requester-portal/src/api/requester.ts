@@ -118,6 +118,20 @@ export interface ConfidenceCheck {
   labelValueMinor?: number | null;
   closedByValue?: number;
   rightByValue?: number;
+  /** The same golds at the job's target under label values of 2 to 100 answers' cost (and the job's own), lowest first. */
+  values?: ConfidenceAtValue[];
+}
+
+export interface ConfidenceAtValue {
+  labelValueMinor: number;
+  /** The value in answers' cost (reward and fee). */
+  answersWorth: number;
+  /** Golds that would have closed (by any rule) and the share of them right. */
+  closed: number;
+  accuracy: number | null;
+  /** Of those, closed by the value rule below the target and the maximum. */
+  closedByValue: number;
+  answersPerClosed: number | null;
 }
 
 export interface ConfidenceAtTarget {

@@ -626,6 +626,34 @@ describe('confidence check', () => {
     document.body.replaceChildren(renderConfidenceCheck({ ...check, targets: [{ target: 0.99, closed: 1, accuracy: 1, closedAtTarget: 1, accuracyAtTarget: 1, answersPerClosed: 3 }] }));
     expect(document.querySelector('[data-target]')).toBeNull();
   });
+
+  it('shows the same golds under label values and sets the one chosen', () => {
+    const used: number[] = [];
+    const el = renderConfidenceCheck(
+      {
+        ...check,
+        labelValueMinor: 55,
+        targets: [{ target: 0.95, closed: 75, accuracy: 0.79, closedAtTarget: 60, accuracyAtTarget: 0.8, answersPerClosed: 2.8 }],
+        values: [
+          { labelValueMinor: 22, answersWorth: 2, closed: 80, accuracy: 0.7, closedByValue: 64, answersPerClosed: 2 },
+          { labelValueMinor: 55, answersWorth: 5, closed: 80, accuracy: 0.75, closedByValue: 30, answersPerClosed: 2.5 },
+          { labelValueMinor: 60, answersWorth: 5.45, closed: 78, accuracy: null, closedByValue: 0, answersPerClosed: null },
+        ],
+      },
+      undefined,
+      (value) => used.push(value),
+      'EUR',
+    );
+    document.body.replaceChildren(el);
+    expect([...document.querySelectorAll('[data-testid=value-row]')].map((tr) => [...tr.children].map((td) => td.textContent))).toEqual([
+      ['€0.22 (2 answers)', '2.00', '70% of 80', '64', 'Use'],
+      ['€0.55 (5 answers) (now)', '2.50', '75% of 80', '30', ''],
+      ['€0.60 (5.5 answers)', '—', '—', '0', 'Use'],
+    ]);
+    document.querySelector<HTMLButtonElement>('[data-value="22"]')!.click();
+    expect(used).toEqual([22]);
+    expect(document.querySelector('[data-target]')).toBeNull(); // no right to change the target was given
+  });
 });
 
 describe('agreement', () => {

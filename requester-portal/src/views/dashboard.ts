@@ -220,7 +220,12 @@ export function dashboardView(options: DashboardOptions): View {
       'div',
       { class: 'quality-sections' },
       renderAgreement(agreement),
-      renderConfidenceCheck(confidence, ['DRAFT', 'PUBLISHED', 'PAUSED'].includes(job.status) ? (target, button, out) => void useTarget(job, target, button, out) : undefined),
+      renderConfidenceCheck(
+        confidence,
+        ['DRAFT', 'PUBLISHED', 'PAUSED'].includes(job.status) ? (target, button, out) => void useTarget(job, target, button, out) : undefined,
+        ['DRAFT', 'PUBLISHED', 'PAUSED'].includes(job.status) ? (value, button, out) => void useValue(job, value, button, out) : undefined,
+        currency,
+      ),
       golds instanceof Error || !golds
         ? errorLine(`Gold health: ${describeError(golds)}`)
         : renderGoldHealth(
@@ -420,6 +425,19 @@ export function dashboardView(options: DashboardOptions): View {
       await api.updateJob(job.id, { confidenceTarget: target, note: 'after a confidence check on golds' });
       if (disposed) return;
       replaceChildren(out, h('p', { role: 'status' }, `Confidence target set to ${formatPercent(target)} for the answers from now on.`));
+    } catch (e) {
+      if (disposed) return;
+      button.disabled = false;
+      replaceChildren(out, errorLine(describeError(e)));
+    }
+  }
+
+  async function useValue(job: Job, value: number, button: HTMLButtonElement, out: HTMLElement): Promise<void> {
+    button.disabled = true;
+    try {
+      await api.updateJob(job.id, { labelValueMinor: value, note: 'after a confidence check on golds' });
+      if (disposed) return;
+      replaceChildren(out, h('p', { role: 'status' }, `A right label is now worth ${formatMoney(value, currency)}: items stop buying answers not worth their price, from now on.`));
     } catch (e) {
       if (disposed) return;
       button.disabled = false;
@@ -1121,6 +1139,8 @@ export function renderAgreement(a: JobAgreement | unknown): HTMLElement {
 export function renderConfidenceCheck(
   c: ConfidenceCheck | unknown,
   onUse?: (target: number, button: HTMLButtonElement, out: HTMLElement) => void,
+  onUseValue?: (labelValueMinor: number, button: HTMLButtonElement, out: HTMLElement) => void,
+  currency = 'USD',
 ): HTMLElement {
   const ok = c !== null && typeof c === 'object' && 'closedAtTarget' in c;
   if (!ok) return h('p', { class: 'muted small', 'data-testid': 'confidence-check' }, `Confidence check could not be read: ${describeError(c)}`);
@@ -1184,7 +1204,46 @@ export function renderConfidenceCheck(
       }),
     ),
   );
-  return h('div', { class: 'confidence-check' }, summary, valueLine, table, out);
+  return h('div', { class: 'confidence-check' }, summary, valueLine, table, valueLadder(r, onUseValue, currency, out), out);
+}
+
+/** The golds replayed under the value rule at several label values: what each would buy and how often it is right. */
+function valueLadder(
+  r: ConfidenceCheck,
+  onUse: ((labelValueMinor: number, button: HTMLButtonElement, out: HTMLElement) => void) | undefined,
+  currency: string,
+  out: HTMLElement,
+): HTMLElement | null {
+  const rows = r.values ?? [];
+  if (rows.length === 0) return null;
+  return h(
+    'table',
+    { class: 'data-table', id: 'value-ladder' },
+    h('caption', { class: 'muted small' }, 'What a right label is worth to you: the same golds at your target, each item buying answers only while they are worth their price.'),
+    h('thead', null, h('tr', null, ['A right label is worth', 'Answers per item', 'Right', 'Closed by value', ''].map((t) => h('th', { scope: 'col' }, t)))),
+    h(
+      'tbody',
+      null,
+      rows.map((v) => {
+        const current = r.labelValueMinor != null && v.labelValueMinor === r.labelValueMinor;
+        let use: HTMLElement | null = null;
+        if (!current && onUse) {
+          const button = h('button', { type: 'button', class: 'btn', 'data-value': String(v.labelValueMinor) }, 'Use') as HTMLButtonElement;
+          button.addEventListener('click', () => onUse(v.labelValueMinor, button, out));
+          use = button;
+        }
+        return h(
+          'tr',
+          { 'data-testid': 'value-row', class: current ? 'current' : undefined },
+          h('td', null, `${formatMoney(v.labelValueMinor, currency)} (${Number.isInteger(v.answersWorth) ? v.answersWorth : v.answersWorth.toFixed(1)} answers)`, current ? ' (now)' : ''),
+          h('td', { class: 'num' }, v.answersPerClosed == null ? '—' : v.answersPerClosed.toFixed(2)),
+          h('td', { class: 'num' }, v.accuracy == null ? '—' : `${formatPercent(v.accuracy)} of ${formatCount(v.closed)}`),
+          h('td', { class: 'num' }, formatCount(v.closedByValue)),
+          h('td', null, use),
+        );
+      }),
+    ),
+  );
 }
 
 export function statusBadge(status: string): HTMLElement {

@@ -26,15 +26,27 @@ public class ConfidenceCheckService {
 
     /**
      * Shares are null where there is nothing to measure them on. {@code targets}: the same golds replayed at other
-     * targets (and the job's), so that a requester sees what a higher target buys and costs before changing it.
+     * targets (and the job's), so that a requester sees what a higher target buys and costs before changing it;
+     * {@code values}: replayed at the job's target with label values of 2 to 100 answers' cost (and the job's own),
+     * what the value rule would buy and how often it would be right.
      */
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Check(long jobId, double confidenceTarget, int overlapMin, int overlapMax, int golds, int closedAtTarget, int rightAtTarget,
                         @Nullable Double statedAtTarget, @Nullable Double accuracyAtTarget, @Nullable Double accuracyLow, @Nullable Double accuracyHigh,
                         boolean belowTarget, int closedAtMax, int rightAtMax, int stillOpen, @Nullable Double answersPerClosed, List<AtTarget> targets,
-                        @Nullable Long labelValueMinor, int closedByValue, int rightByValue) {
+                        @Nullable Long labelValueMinor, int closedByValue, int rightByValue, List<AtValue> values) {
     }
+
+    /** The golds replayed with one label value: how many closed (by any rule), how many of them right, answers per closed gold. */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record AtValue(long labelValueMinor, double answersWorth, int closed, @Nullable Double accuracy, int closedByValue,
+                          @Nullable Double answersPerClosed) {
+    }
+
+    /** Label values every check replays, in answers' cost (reward and fee), besides the job's own. */
+    static final int[] VALUE_LADDER = {2, 5, 10, 20, 50, 100};
 
     /** The golds replayed at one target: how many closed, how many right of all closed and of those closed at the target, answers per closed gold. */
     @Serdeable
@@ -53,7 +65,7 @@ public class ConfidenceCheckService {
     }
 
     public Check check(@Nullable Long requesterId, long jobId) {
-        record JobInfo(List<String> labels, int overlapMin, int overlapMax, double target, OverlapPolicy.Price price, Long labelValueMinor) {
+        record JobInfo(List<String> labels, int overlapMin, int overlapMax, double target, OverlapPolicy.Price price, Long labelValueMinor, long cost) {
         }
         record Row(long item, String key, String label, long worker, boolean correct) {
         }
@@ -61,7 +73,8 @@ public class ConfidenceCheckService {
         }
         Loaded loaded = db.tx(c -> {
             JobInfo job = Db.one(c, rs -> new JobInfo(Arrays.asList((String[]) rs.getArray(1).getArray()), rs.getInt(2), rs.getInt(3), rs.getDouble(4),
-                                    JobPrices.price((Long) rs.getObject(5), rs.getLong(6), rs.getInt(7)), (Long) rs.getObject(5)),
+                                    JobPrices.price((Long) rs.getObject(5), rs.getLong(6), rs.getInt(7)), (Long) rs.getObject(5),
+                                    rs.getLong(6) + io.goldfinch.ledger.LedgerRules.feeMinor(rs.getLong(6), rs.getInt(7))),
                             "SELECT labels, overlap_min, overlap_max, confidence_target, label_value_minor, reward_minor, fee_bps FROM job "
                                     + "WHERE id = ? AND (?::bigint IS NULL OR requester_id = ?)",
                             jobId, requesterId, requesterId)
@@ -104,9 +117,24 @@ public class ConfidenceCheckService {
             ladder.add(new AtTarget(targets[i], t.closedAtTarget() + t.closedAtMax() + t.closedByValue(), finite(t.accuracyClosed()), t.closedAtTarget(), finite(t.accuracyAtTarget()),
                     finite(t.answersPerClosed())));
         }
+        long answerCost = job.cost();
+        java.util.TreeSet<Long> worths = new java.util.TreeSet<>();
+        for (int v : VALUE_LADDER) {
+            worths.add(v * answerCost);
+        }
+        if (job.labelValueMinor() != null) {
+            worths.add(job.labelValueMinor());
+        }
+        List<AtValue> values = new ArrayList<>();
+        for (long worth : worths) {
+            ClosingReplay.Report v = ClosingReplay.replay(golds, labels.size(), job.overlapMin(), job.overlapMax(), job.target(),
+                    new OverlapPolicy.Price(worth, answerCost));
+            values.add(new AtValue(worth, (double) worth / answerCost, v.closedAtTarget() + v.closedAtMax() + v.closedByValue(), finite(v.accuracyClosed()),
+                    v.closedByValue(), finite(v.answersPerClosed())));
+        }
         return new Check(jobId, job.target(), job.overlapMin(), job.overlapMax(), r.golds(), r.closedAtTarget(), r.rightAtTarget(), finite(r.statedAtTarget()),
                 finite(r.accuracyAtTarget()), finite(r.accuracyLow()), finite(r.accuracyHigh()), r.belowTarget(job.target()), r.closedAtMax(), r.rightAtMax(),
-                r.stillOpen(), finite(r.answersPerClosed()), ladder, job.labelValueMinor(), r.closedByValue(), r.rightByValue());
+                r.stillOpen(), finite(r.answersPerClosed()), ladder, job.labelValueMinor(), r.closedByValue(), r.rightByValue(), values);
     }
 
     private static Double finite(double v) {

@@ -72,6 +72,14 @@ class ConfidenceCheckTest {
         assertThat(((Number) at95.get("accuracy")).doubleValue()).isEqualTo(0.8);
         assertThat(((Number) at95.get("answersPerClosed")).doubleValue()).isCloseTo((8 * 3 + 2 * 2) / 10.0, within(1e-9));
 
+        // And with label values of 2 to 100 answers' cost: at this 0.9 target two agreeing answers close every gold
+        // whatever the value, and a third could not have turned them.
+        @SuppressWarnings("unchecked")
+        java.util.List<Map<String, Object>> values = (java.util.List<Map<String, Object>>) check.get("values");
+        assertThat(values).extracting(v -> ((Number) v.get("answersWorth")).doubleValue()).containsExactly(2.0, 5.0, 10.0, 20.0, 50.0, 100.0);
+        assertThat(values).allSatisfy(v -> assertThat(v).containsEntry("closed", 10).containsEntry("closedByValue", 0).containsEntry("accuracy", 0.8));
+        assertThat(check.get("labelValueMinor")).isNull();
+
         // Scoped: another requester cannot read it.
         assertThat(api.failure(api.as(api.signUp("REQUESTER"), HttpRequest.GET(path))).getStatus().getCode()).isEqualTo(404);
     }
