@@ -1176,69 +1176,83 @@ export function renderConfidenceCheck(
   const rows = r.targets ?? [];
   if (rows.length === 0) return valueLine ? h('div', { class: 'confidence-check' }, summary, valueLine) : summary;
   const out = h('div', { id: 'target-status', 'aria-live': 'polite' });
-  const table = h(
-    'table',
-    { class: 'data-table', id: 'target-ladder' },
-    h('caption', { class: 'muted small' }, 'The same golds at other targets: answers an item would take, and how often the closed ones were right.'),
-    h('thead', null, h('tr', null, ['Target', 'Answers per item', 'Right', 'Closed at target', ''].map((t) => h('th', { scope: 'col' }, t)))),
-    h(
-      'tbody',
-      null,
-      rows.map((t) => {
-        const current = Math.abs(t.target - r.confidenceTarget) < 1e-9;
-        let use: HTMLElement | null = null;
-        if (!current && onUse) {
-          const button = h('button', { type: 'button', class: 'btn', 'data-target': String(t.target) }, 'Use') as HTMLButtonElement;
-          button.addEventListener('click', () => onUse(t.target, button, out));
-          use = button;
-        }
-        return h(
-          'tr',
-          { 'data-testid': 'target-row', class: current ? 'current' : undefined },
-          h('td', null, formatPercent(t.target), current ? ' (now)' : ''),
-          h('td', { class: 'num' }, t.answersPerClosed == null ? '—' : t.answersPerClosed.toFixed(2)),
-          h('td', { class: 'num' }, t.accuracy == null ? '—' : `${formatPercent(t.accuracy)} of ${formatCount(t.closed)}`),
-          h('td', { class: 'num' }, t.accuracyAtTarget == null ? '—' : `${formatPercent(t.accuracyAtTarget)} of ${formatCount(t.closedAtTarget)}`),
-          h('td', null, use),
-        );
-      }),
-    ),
+  const table = ladderTable(
+    'target-ladder',
+    'The same golds at other targets: answers an item would take, and how often the closed ones were right.',
+    ['Target', 'Answers per item', 'Right', 'Closed at target'],
+    rows.map((t) => {
+      const current = Math.abs(t.target - r.confidenceTarget) < 1e-9;
+      return { kind: 'target', key: t.target, current, first: formatPercent(t.target), answersPerClosed: t.answersPerClosed, right: shareOf(t.accuracy, t.closed), last: shareOf(t.accuracyAtTarget, t.closedAtTarget) };
+    }),
+    onUse,
+    out,
   );
-  return h('div', { class: 'confidence-check' }, summary, valueLine, table, valueLadder(r, onUseValue, currency, out), out);
+  const values = r.values ?? [];
+  const valueTable =
+    values.length === 0
+      ? null
+      : ladderTable(
+          'value-ladder',
+          'What a right label is worth to you: the same golds at your target, each item buying answers only while they are worth their price.',
+          ['A right label is worth', 'Answers per item', 'Right', 'Closed by value'],
+          values.map((v) => {
+            const worth = `${formatMoney(v.labelValueMinor, currency)} (${Number.isInteger(v.answersWorth) ? v.answersWorth : v.answersWorth.toFixed(1)} answers)`;
+            const current = r.labelValueMinor != null && v.labelValueMinor === r.labelValueMinor;
+            return { kind: 'value', key: v.labelValueMinor, current, first: worth, answersPerClosed: v.answersPerClosed, right: shareOf(v.accuracy, v.closed), last: formatCount(v.closedByValue) };
+          }),
+          onUseValue,
+          out,
+        );
+  return h('div', { class: 'confidence-check' }, summary, valueLine, table, valueTable, out);
 }
 
-/** The golds replayed under the value rule at several label values: what each would buy and how often it is right. */
-function valueLadder(
-  r: ConfidenceCheck,
-  onUse: ((labelValueMinor: number, button: HTMLButtonElement, out: HTMLElement) => void) | undefined,
-  currency: string,
+/** "80% of 75", or a dash when nothing closed. */
+function shareOf(accuracy: number | null, closed: number): string {
+  return accuracy == null ? '—' : `${formatPercent(accuracy)} of ${formatCount(closed)}`;
+}
+
+/** One row of a ladder: the setting replayed ({@code key}, shown as {@code first}) and what the golds did under it. */
+interface LadderRow {
+  kind: 'target' | 'value';
+  key: number;
+  current: boolean;
+  first: string;
+  answersPerClosed: number | null;
+  right: string;
+  last: string;
+}
+
+/** The same golds replayed under several settings, each row with a "Use" button (where allowed) that sets it. */
+function ladderTable(
+  id: string,
+  caption: string,
+  headings: string[],
+  rows: LadderRow[],
+  onUse: ((key: number, button: HTMLButtonElement, out: HTMLElement) => void) | undefined,
   out: HTMLElement,
-): HTMLElement | null {
-  const rows = r.values ?? [];
-  if (rows.length === 0) return null;
+): HTMLElement {
   return h(
     'table',
-    { class: 'data-table', id: 'value-ladder' },
-    h('caption', { class: 'muted small' }, 'What a right label is worth to you: the same golds at your target, each item buying answers only while they are worth their price.'),
-    h('thead', null, h('tr', null, ['A right label is worth', 'Answers per item', 'Right', 'Closed by value', ''].map((t) => h('th', { scope: 'col' }, t)))),
+    { class: 'data-table', id },
+    h('caption', { class: 'muted small' }, caption),
+    h('thead', null, h('tr', null, [...headings, ''].map((t) => h('th', { scope: 'col' }, t)))),
     h(
       'tbody',
       null,
-      rows.map((v) => {
-        const current = r.labelValueMinor != null && v.labelValueMinor === r.labelValueMinor;
+      rows.map((row) => {
         let use: HTMLElement | null = null;
-        if (!current && onUse) {
-          const button = h('button', { type: 'button', class: 'btn', 'data-value': String(v.labelValueMinor) }, 'Use') as HTMLButtonElement;
-          button.addEventListener('click', () => onUse(v.labelValueMinor, button, out));
+        if (!row.current && onUse) {
+          const button = h('button', { type: 'button', class: 'btn', [`data-${row.kind}`]: String(row.key) }, 'Use') as HTMLButtonElement;
+          button.addEventListener('click', () => onUse(row.key, button, out));
           use = button;
         }
         return h(
           'tr',
-          { 'data-testid': 'value-row', class: current ? 'current' : undefined },
-          h('td', null, `${formatMoney(v.labelValueMinor, currency)} (${Number.isInteger(v.answersWorth) ? v.answersWorth : v.answersWorth.toFixed(1)} answers)`, current ? ' (now)' : ''),
-          h('td', { class: 'num' }, v.answersPerClosed == null ? '—' : v.answersPerClosed.toFixed(2)),
-          h('td', { class: 'num' }, v.accuracy == null ? '—' : `${formatPercent(v.accuracy)} of ${formatCount(v.closed)}`),
-          h('td', { class: 'num' }, formatCount(v.closedByValue)),
+          { 'data-testid': `${row.kind}-row`, class: row.current ? 'current' : undefined },
+          h('td', null, row.first, row.current ? ' (now)' : ''),
+          h('td', { class: 'num' }, row.answersPerClosed == null ? '—' : row.answersPerClosed.toFixed(2)),
+          h('td', { class: 'num' }, row.right),
+          h('td', { class: 'num' }, row.last),
           h('td', null, use),
         );
       }),
