@@ -15,8 +15,8 @@ package io.goldfinch.matching;
  */
 public final class AnswerValue {
 
-    /** States (count vectors) evaluated per decision, at most. */
-    static final int BUDGET = 20_000;
+    /** States (count vectors) evaluated per decision, at most: the look-ahead is cut where more would exceed it. */
+    static final int BUDGET = 2_000;
 
     /**
      * The choice: buy or stop, what stopping is worth now ({@code V x max posterior}), what buying and then deciding
@@ -55,72 +55,138 @@ public final class AnswerValue {
         if (horizon == 0) {
             return new Choice(false, stop, Double.NaN, 0);
         }
-        double a = Math.min(1 - 1e-9, Math.max(1.0 / k, accuracy));
-        Induction induction = new Induction(posterior, a, horizon, labelValueMinor, answerCostMinor);
+        // As the online posterior clamps a worker's accuracy (OneCoinPosterior), so that the tabled powers stay finite.
+        double a = Math.min(0.995, Math.max(1.0 / k, accuracy));
+        Induction induction = new Induction(posterior, a, horizon, labelValueMinor, answerCostMinor, states);
         double buy = induction.continuation(new int[k], 0);
         return new Choice(buy > stop + 1e-9 * Math.max(1, labelValueMinor), stop, buy, horizon);
     }
 
-    /** Backward induction over count vectors of future answers, memoised. */
+    /**
+     * Backward induction over count vectors of future answers, memoised. With counts {@code c} of future answers, the
+     * posterior of class j is proportional to {@code pi_j r^{c_j}}, {@code r = a / b} (the common {@code b^n} cancels);
+     * the powers are tabled, so a state costs a few multiplications per class.
+     */
     private static final class Induction {
-        final double[] logPrior;
-        final double logRight;
-        final double logWrong;
+        final double[] prior;
+        final double[] power;
         final double right;
         final double wrong;
         final int horizon;
         final double value;
         final double cost;
-        final java.util.HashMap<Key, Double> memo = new java.util.HashMap<>();
+        /** Count vectors packed into a long, base horizon + 1, where they fit; else kept as arrays. */
+        final LongDoubleMap memoPacked;
+        final java.util.HashMap<Key, Double> memo;
 
-        Induction(double[] posterior, double a, int horizon, long value, long cost) {
+        Induction(double[] posterior, double a, int horizon, long value, long cost, long states) {
             int k = posterior.length;
-            this.logPrior = new double[k];
-            for (int c = 0; c < k; c++) {
-                logPrior[c] = Math.log(posterior[c]);
-            }
+            this.prior = posterior.clone();
             this.right = a;
             this.wrong = (1 - a) / (k - 1);
-            this.logRight = Math.log(right);
-            this.logWrong = Math.log(wrong);
+            this.power = new double[horizon + 1];
+            power[0] = 1;
+            for (int c = 1; c <= horizon; c++) {
+                power[c] = power[c - 1] * (right / wrong);
+            }
             this.horizon = horizon;
             this.value = value;
             this.cost = cost;
+            boolean packs = k * Math.log(horizon + 1.0) < 62 * Math.log(2);
+            this.memoPacked = packs ? new LongDoubleMap((int) states) : null;
+            this.memo = packs ? null : new java.util.HashMap<>();
         }
 
-        /** The posterior after future answers with these counts. */
-        double[] posterior(int[] counts, int n) {
-            int k = counts.length;
-            double[] log = new double[k];
-            for (int j = 0; j < k; j++) {
-                log[j] = logPrior[j] + counts[j] * logRight + (n - counts[j]) * logWrong;
+        /** Into {@code out}: the posterior after future answers with these counts; returns its maximum. */
+        double posterior(int[] counts, double[] out) {
+            double sum = 0;
+            double top = 0;
+            for (int j = 0; j < counts.length; j++) {
+                out[j] = prior[j] * power[counts[j]];
+                sum += out[j];
+                top = Math.max(top, out[j]);
             }
-            return io.goldfinch.quality.OneCoinPosterior.normalise(log);
+            for (int j = 0; j < counts.length; j++) {
+                out[j] /= sum;
+            }
+            return top / sum;
         }
 
         /** Worth of deciding optimally with these future counts: the better of stopping and buying one more. */
-        double best(int[] counts, int n) {
-            double stop = value * max(posterior(counts, n));
+        double best(int[] counts, int n, double[] scratch) {
+            double stop = value * posterior(counts, scratch);
             return n == horizon ? stop : Math.max(stop, continuation(counts, n));
         }
 
         /** Worth of buying one more answer and then deciding optimally. */
         double continuation(int[] counts, int n) {
-            Key key = new Key(counts.clone());
-            Double known = memo.get(key);
-            if (known != null) {
-                return known;
+            long code = 0;
+            Key key = null;
+            if (memoPacked != null) {
+                for (int c : counts) {
+                    code = code * (horizon + 1) + c;
+                }
+                double known = memoPacked.get(code);
+                if (!Double.isNaN(known)) {
+                    return known;
+                }
+            } else {
+                key = new Key(counts.clone());
+                Double known = memo.get(key);
+                if (known != null) {
+                    return known;
+                }
             }
-            double[] post = posterior(counts, n);
+            int k = counts.length;
+            double[] post = new double[k];
+            posterior(counts, post);
+            double[] scratch = new double[k];
             double worth = -cost;
-            for (int j = 0; j < counts.length; j++) {
+            for (int j = 0; j < k; j++) {
                 double pNext = right * post[j] + wrong * (1 - post[j]);
                 counts[j]++;
-                worth += pNext * best(counts, n + 1);
+                worth += pNext * best(counts, n + 1, scratch);
                 counts[j]--;
             }
-            memo.put(key, worth);
+            if (memoPacked != null) {
+                memoPacked.put(code, worth);
+            } else {
+                memo.put(key, worth);
+            }
             return worth;
+        }
+    }
+
+    /** An open-addressing map from long to double (NaN: absent), sized for a known number of entries. */
+    private static final class LongDoubleMap {
+        final long[] keys;
+        final double[] values;
+        final int mask;
+
+        LongDoubleMap(int entries) {
+            int capacity = Integer.highestOneBit(Math.max(4, entries) * 2 - 1) << 1;
+            keys = new long[capacity];
+            values = new double[capacity];
+            java.util.Arrays.fill(values, Double.NaN);
+            mask = capacity - 1;
+        }
+
+        private int slot(long key) {
+            int i = (int) (key * 0x9E3779B97F4A7C15L >>> 40) & mask;
+            while (!Double.isNaN(values[i]) && keys[i] != key) {
+                i = (i + 1) & mask;
+            }
+            return i;
+        }
+
+        double get(long key) {
+            return values[slot(key)];
+        }
+
+        void put(long key, double value) {
+            int i = slot(key);
+            keys[i] = key;
+            values[i] = value;
         }
     }
 

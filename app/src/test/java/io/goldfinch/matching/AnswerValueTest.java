@@ -86,7 +86,8 @@ class AnswerValueTest {
         AnswerValue.Choice choice = AnswerValue.choose(uniform, 0.9, 100, 1_000_000, 1);
         assertThat(choice.horizon()).isEqualTo(2); // 1 + 50 + 1,275 states two answers ahead, 22,100 more for three
         assertThat(choice.buy()).isTrue();
-        assertThat(AnswerValue.choose(new double[]{0.5, 0.5}, 0.9, 100, 1_000_000, 1).horizon()).isEqualTo(100);
+        assertThat(AnswerValue.choose(new double[]{0.5, 0.5}, 0.9, 100, 1_000_000, 1).horizon()).isEqualTo(61); // 1,953 states
+        assertThat(AnswerValue.choose(new double[]{0.2, 0.2, 0.2, 0.2, 0.2}, 0.9, 100, 1_000_000, 1).horizon()).isEqualTo(8); // C(13, 5) = 1,287 states
     }
 
     @Test
