@@ -12,7 +12,7 @@ usage: ./goldfinch <command>
   services   start PostgreSQL and Redis only
   stop       stop the PostgreSQL and Redis this project started
   aggregate  run the aggregation command line (see README)
-  bench      benchmarks and reports: bench accuracy | calibration | speed | pass-timing | jmh | cli | label-cost | load [workers...]
+  bench      benchmarks and reports: bench accuracy | calibration | speed | pass-timing | jmh | cli | label-cost | value-rule | load [workers...]
 USAGE
 }
 
@@ -64,6 +64,7 @@ case "$cmd" in
       speed) exec java -Xmx4g -cp "$CP" io.goldfinch.aggregation.bench.SpeedReport "${@:-1M,10M,100M}" ;;
       pass-timing) exec java -cp "$CP" io.goldfinch.aggregation.bench.PassTiming "${@:-10M 2 1}" ;;
       jmh) exec java -cp "$CP" io.goldfinch.aggregation.bench.jmh.JmhReport "$@" ;;
+      value-rule) exec java -cp "$CP" org.openjdk.jmh.Main AnswerValueBenchmark "$@" ;;
       cli)
         dir="$GF_STATE/crowd-${1:-10M}"
         java -cp "$CP" io.goldfinch.aggregation.bench.SyntheticCsv "$dir" "${1:-10M}"
