@@ -71,9 +71,13 @@ public class AdjudicationService {
                 .orElseThrow(() -> ApiException.notFound("job"));
     }
 
-    /** Closed below the target, not a gold, no decision yet (the same condition for the page and the count). */
+    /**
+     * Closed at the maximum overlap below the target, not a gold, no decision yet (the same condition for the page and
+     * the count). Items the value rule closed earlier are not waiting: more answers were not worth their price to the
+     * requester, and an expert's answer costs more.
+     */
     private static final String WAITING = "FROM item i JOIN job j ON j.id = i.job_id WHERE i.job_id = ? AND NOT i.is_gold "
-            + "AND i.closed_at IS NOT NULL AND COALESCE(i.posterior_confidence, 0) < j.confidence_target "
+            + "AND i.closed_at IS NOT NULL AND COALESCE(i.posterior_confidence, 0) < j.confidence_target AND i.posterior_answers >= j.overlap_max "
             + "AND NOT EXISTS (SELECT 1 FROM item_adjudication x WHERE x.item_id = i.id)";
 
     /** The items waiting for an expert, least confident first, at most {@code limit} (1 to {@link #MAX_PAGE}). */

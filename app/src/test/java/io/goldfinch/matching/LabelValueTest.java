@@ -58,6 +58,10 @@ class LabelValueTest {
         Api.Session second = api.signUp("WORKER");
         List<Long> offered = answer(second, job, 4);
         assertThat(offered).containsExactlyInAnyOrderElementsOf(before);
+        // All four closed below the 0.99 target, none at the maximum: nothing waits for an expert, whose answer would
+        // cost more than the requester says a label is worth.
+        assertThat(Api.num(api.get(requester, jobPath + "/progress").get("itemsDone"))).isEqualTo(4);
+        assertThat(Api.num(api.get(requester, jobPath + "/adjudication").get("pending"))).isZero();
 
         // 0 removes the value: the target alone decides again.
         api.exchange(api.as(requester, HttpRequest.PATCH(jobPath, Map.of("labelValueMinor", 0))));
