@@ -140,6 +140,7 @@ class PortalsBrowserTest {
         browser.findElement(By.id("job-labels")).sendKeys("positive, negative");
         browser.findElement(By.id("job-gold-rate")).clear();
         browser.findElement(By.id("job-gold-rate")).sendKeys("0");
+        browser.findElement(By.id("job-label-value")).sendKeys("0.50");
         browser.findElement(By.id("job-create")).click();
         // The draft is chosen: upload its items from a file (XHR with the session cookie), see the refused row, publish.
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("upload-items-file"))).sendKeys(items.getAbsolutePath());
@@ -152,6 +153,7 @@ class PortalsBrowserTest {
         assertThat(jobs).singleElement().satisfies(j -> {
             assertThat(j).containsEntry("title", title).containsEntry("status", "PUBLISHED");
             assertThat(Api.num(j.get("itemCount"))).isEqualTo(3);
+            assertThat(Api.num(j.get("labelValueMinor"))).as("what a right label is worth, typed in dollars").isEqualTo(50);
         });
         long job = Api.num(jobs.get(0).get("id"));
 
@@ -163,9 +165,11 @@ class PortalsBrowserTest {
         wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#job-settings summary"))).click();
         browser.findElement(By.id("set-priority")).clear();
         browser.findElement(By.id("set-priority")).sendKeys("7");
+        browser.findElement(By.id("set-label-value")).clear();
+        browser.findElement(By.id("set-label-value")).sendKeys("1.25");
         browser.findElement(By.id("set-save")).click();
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("settings-status"), "Saved: priority."));
-        assertThat(api.get(requester, "/api/jobs/" + job)).containsEntry("priority", 7).containsEntry("pauseReason", "OWNER");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("settings-status"), "Saved: priority, labelValueMinor."));
+        assertThat(api.get(requester, "/api/jobs/" + job)).containsEntry("priority", 7).containsEntry("pauseReason", "OWNER").containsEntry("labelValueMinor", 125);
         assertThat(api.getList(requester, "/api/jobs/" + job + "/changes")).extracting(c -> c.get("action")).containsExactly("PAUSE", "SETTINGS");
     }
 
