@@ -2,6 +2,7 @@ package io.goldfinch.accounts;
 
 import io.goldfinch.common.ApiException;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
@@ -13,6 +14,7 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.http.annotation.Status;
 import io.micronaut.http.cookie.Cookie;
+import io.micronaut.http.server.util.HttpClientAddressResolver;
 import io.micronaut.http.cookie.SameSite;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
@@ -77,9 +79,14 @@ public class AuthController {
     private final TokenGenerator tokens;
     private final ApiKeys apiKeys;
     private final long expirySeconds;
+    private final SignInLimiter limiter;
+    private final HttpClientAddressResolver addresses;
 
     public AuthController(UserStore users, PasswordHasher hasher, TokenGenerator tokens, ApiKeys apiKeys,
-                          @Value("${micronaut.security.token.jwt.generator.access-token.expiration:43200}") long expirySeconds) {
+                          @Value("${micronaut.security.token.jwt.generator.access-token.expiration:43200}") long expirySeconds,
+                          SignInLimiter limiter, HttpClientAddressResolver addresses) {
+        this.limiter = limiter;
+        this.addresses = addresses;
         this.users = users;
         this.hasher = hasher;
         this.tokens = tokens;
@@ -96,12 +103,16 @@ public class AuthController {
 
     @Post("/auth/signin")
     @Secured(SecurityRule.IS_ANONYMOUS)
-    public HttpResponse<SignedIn> signIn(@Body @Valid SignIn body) {
+    public HttpResponse<SignedIn> signIn(HttpRequest<?> request, @Body @Valid SignIn body) {
+        String address = addresses.resolve(request);
+        limiter.check(body.email(), address == null ? "unknown" : address);
         var found = users.credentials(body.email());
         boolean ok = hasher.matches(body.password(), found.map(UserStore.Credentials::passwordHash).orElse(null));
         if (!ok) {
+            limiter.failed(body.email(), address == null ? "unknown" : address);
             throw new ApiException(HttpStatus.UNAUTHORIZED, "bad-credentials", "email or password is wrong");
         }
+        limiter.succeeded(body.email());
         User user = found.get().user();
         if (user.blocked()) {
             throw ApiException.forbidden("this account is blocked");

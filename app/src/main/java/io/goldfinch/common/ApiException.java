@@ -17,6 +17,7 @@ public class ApiException extends RuntimeException {
     private final HttpStatus status;
     private final String type;
     private final List<FieldError> errors;
+    private Long retryAfterSeconds;
 
     public ApiException(HttpStatus status, String type, String detail) {
         this(status, type, detail, List.of());
@@ -42,6 +43,11 @@ public class ApiException extends RuntimeException {
         return errors;
     }
 
+    /** Seconds the caller should wait before trying again (Retry-After), or null. */
+    public Long retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+
     public static ApiException notFound(String what) {
         return new ApiException(HttpStatus.NOT_FOUND, "not-found", what + " not found");
     }
@@ -64,6 +70,13 @@ public class ApiException extends RuntimeException {
 
     public static ApiException forbidden(String detail) {
         return new ApiException(HttpStatus.FORBIDDEN, "forbidden", detail);
+    }
+
+    /** 429: the caller has made too many such requests; the response says in how many seconds to try again. */
+    public static ApiException tooManyRequests(String type, String detail, long retryAfterSeconds) {
+        ApiException e = new ApiException(HttpStatus.TOO_MANY_REQUESTS, type, detail);
+        e.retryAfterSeconds = Math.max(1, retryAfterSeconds);
+        return e;
     }
 
     /** 503: the request is fine but cannot be served just now; the response carries Retry-After. */

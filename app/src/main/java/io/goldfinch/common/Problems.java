@@ -71,9 +71,10 @@ public final class Problems {
     public static final class ApiExceptionHandler implements ExceptionHandler<ApiException, HttpResponse<?>> {
         @Override
         public HttpResponse<?> handle(HttpRequest request, ApiException e) {
-            return withRetryAfter(HttpResponse.<Map<String, Object>>status(e.status())
+            MutableHttpResponse<Map<String, Object>> response = HttpResponse.<Map<String, Object>>status(e.status())
                     .body(body(e.status(), e.type(), e.getMessage(), e.errors()))
-                    .contentType(MEDIA_TYPE));
+                    .contentType(MEDIA_TYPE);
+            return e.retryAfterSeconds() != null ? response.header(HttpHeaders.RETRY_AFTER, String.valueOf(e.retryAfterSeconds())) : withRetryAfter(response);
         }
     }
 
