@@ -73,24 +73,13 @@ public class CalibrationReport {
       Datasets.Loaded d = Datasets.load(root, name);
       int[] g = d.gold(share, seed);
       var data = d.data();
-      long[] answered = new long[data.workers()];
-      long[] correct = new long[data.workers()];
-      for (int i = 0; i < data.items(); i++) {
-        if (g[i] >= 0) {
-          int[] ws = data.workersOn(i);
-          int[] ls = data.labelsOn(i);
-          for (int j = 0; j < ws.length; j++) {
-            answered[ws[j]]++;
-            correct[ws[j]] += ls[j] == g[i] ? 1 : 0;
-          }
-        }
-      }
+      double[] accuracy = Datasets.goldAccuracies(data, g);
       // Golds replayed as normal items: where each would have closed, and its posterior there; one temperature fitted on them.
       List<double[]> goldRows = new ArrayList<>();
       List<Integer> goldTruth = new ArrayList<>();
       for (int i = 0; i < data.items(); i++) {
         if (g[i] >= 0) {
-          double[] post = close(data, i, correct, answered, 1.0, null);
+          double[] post = close(data, i, accuracy, 1.0, null);
           for (int k = 0; k < data.classes(); k++) {
             goldRows.add(new double[] {post[k]});
           }
@@ -111,12 +100,12 @@ public class CalibrationReport {
         }
         scoredItems++;
         int[] used = new int[1];
-        double[] post = close(data, i, correct, answered, 1.0, used);
+        double[] post = close(data, i, accuracy, 1.0, used);
         bought += used[0];
         int best = io.goldfinch.quality.OneCoinPosterior.argmax(post);
         double[] scored = {Math.min(1, post[best]), best == d.truth()[i] ? 1 : 0};
         (post[best] >= 0.95 ? closed : last).add(scored);
-        double[] postT = close(data, i, correct, answered, beta, used);
+        double[] postT = close(data, i, accuracy, beta, used);
         boughtT += used[0];
         int bestT = io.goldfinch.quality.OneCoinPosterior.argmax(postT);
         if (postT[bestT] >= 0.95) {
@@ -153,12 +142,12 @@ public class CalibrationReport {
    * The item's one-coin posterior where dynamic overlap would close it (2+ answers and confidence at least 0.95 after
    * tempering with {@code beta}), or after its last answer; {@code used[0]} gets the answers bought.
    */
-  private static double[] close(io.goldfinch.aggregation.AnswerSet data, int i, long[] correct, long[] answered, double beta, int[] used) {
+  private static double[] close(io.goldfinch.aggregation.AnswerSet data, int i, double[] accuracy, double beta, int[] used) {
     int[] ws = data.workersOn(i);
     int[] ls = data.labelsOn(i);
     double[] acc = new double[ws.length];
     for (int j = 0; j < ws.length; j++) {
-      acc[j] = io.goldfinch.quality.WorkerAccuracy.estimate(correct[ws[j]], answered[ws[j]]);
+      acc[j] = accuracy[ws[j]];
     }
     double[] post = null;
     for (int n = 1; n <= ws.length; n++) {

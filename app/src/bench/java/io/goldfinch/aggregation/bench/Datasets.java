@@ -78,4 +78,28 @@ public final class Datasets {
     }
     return n == 0 ? Double.NaN : (double) c / n;
   }
+
+  /**
+   * Each worker's accuracy as the app estimates it from a gold record ({@link io.goldfinch.quality.WorkerAccuracy}),
+   * the record being his answers on the items given as gold.
+   */
+  public static double[] goldAccuracies(AnswerSet data, int[] gold) {
+    long[] answered = new long[data.workers()];
+    long[] correct = new long[data.workers()];
+    for (int i = 0; i < data.items(); i++) {
+      if (gold[i] >= 0) {
+        int[] ws = data.workersOn(i);
+        int[] ls = data.labelsOn(i);
+        for (int j = 0; j < ws.length; j++) {
+          answered[ws[j]]++;
+          correct[ws[j]] += ls[j] == gold[i] ? 1 : 0;
+        }
+      }
+    }
+    double[] out = new double[data.workers()];
+    for (int w = 0; w < out.length; w++) {
+      out[w] = io.goldfinch.quality.WorkerAccuracy.estimate(correct[w], answered[w]);
+    }
+    return out;
+  }
 }

@@ -5,7 +5,6 @@ import io.goldfinch.aggregation.bench.Datasets;
 import io.goldfinch.matching.CrowdAccuracy;
 import io.goldfinch.matching.OverlapPolicy;
 import io.goldfinch.quality.OneCoinPosterior;
-import io.goldfinch.quality.WorkerAccuracy;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,7 +51,7 @@ public final class LabelCostReplay {
             Datasets.Loaded d = Datasets.load(root, name);
             int[] gold = d.gold(share, seed);
             AnswerSet data = d.data();
-            double[] accuracy = accuracies(data, gold);
+            double[] accuracy = Datasets.goldAccuracies(data, gold);
             StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-24s", name));
             int items = 0;
             for (int r = 0; r < rules.size(); r++) {
@@ -114,27 +113,6 @@ public final class LabelCostReplay {
         }
         label[0] = OneCoinPosterior.argmax(post);
         return n;
-    }
-
-    /** Each worker's gold accuracy estimate from the items given as gold. */
-    static double[] accuracies(AnswerSet data, int[] gold) {
-        long[] answered = new long[data.workers()];
-        long[] correct = new long[data.workers()];
-        for (int i = 0; i < data.items(); i++) {
-            if (gold[i] >= 0) {
-                int[] ws = data.workersOn(i);
-                int[] ls = data.labelsOn(i);
-                for (int j = 0; j < ws.length; j++) {
-                    answered[ws[j]]++;
-                    correct[ws[j]] += ls[j] == gold[i] ? 1 : 0;
-                }
-            }
-        }
-        double[] out = new double[data.workers()];
-        for (int w = 0; w < out.length; w++) {
-            out[w] = WorkerAccuracy.estimate(correct[w], answered[w]);
-        }
-        return out;
     }
 
     private static void shuffle(int[] ws, int[] ls, SplittableRandom random) {
