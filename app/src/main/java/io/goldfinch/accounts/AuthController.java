@@ -80,11 +80,13 @@ public class AuthController {
     private final ApiKeys apiKeys;
     private final long expirySeconds;
     private final SignInLimiter limiter;
+    private final io.goldfinch.matching.WorkRecheck recheck;
     private final HttpClientAddressResolver addresses;
 
     public AuthController(UserStore users, PasswordHasher hasher, TokenGenerator tokens, ApiKeys apiKeys,
                           @Value("${micronaut.security.token.jwt.generator.access-token.expiration:43200}") long expirySeconds,
-                          SignInLimiter limiter, HttpClientAddressResolver addresses) {
+                          SignInLimiter limiter, HttpClientAddressResolver addresses, io.goldfinch.matching.WorkRecheck recheck) {
+        this.recheck = recheck;
         this.limiter = limiter;
         this.addresses = addresses;
         this.users = users;
@@ -167,7 +169,11 @@ public class AuthController {
     @Put("/admin/users/{id}/blocked")
     @Secured({Role.ADMIN_NAME, Role.QUALITY_MANAGER_NAME})
     public User block(@PathVariable long id, @Body BlockRequest body) {
-        return users.setBlocked(id, body.blocked());
+        User user = users.setBlocked(id, body.blocked());
+        if (body.blocked()) {
+            recheck.worker(id); // items his answers closed early, judged again with his record as it is now
+        }
+        return user;
     }
 
     @Put("/admin/users/{id}/skills")

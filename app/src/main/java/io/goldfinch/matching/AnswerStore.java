@@ -143,6 +143,14 @@ public final class AnswerStore {
         if (!"STORED".equals(o.outcome()) || o.gold()) {
             return null;
         }
+        return decide(o, now, price, price == null || o.answerLabels().length == 0 ? null : prices.crowd(o.jobId()), true);
+    }
+
+    /**
+     * The decision on the item's answers in {@code o} (all of them, newest last); with a price, the next worker is
+     * expected from {@code crowd}, in which the newest answer is first counted when {@code newest} is set.
+     */
+    static Decision decide(Outcome o, Instant now, OverlapPolicy.Price price, CrowdAccuracy crowd, boolean newest) {
         List<String> labels = o.labels();
         int[] idx = new int[o.answerLabels().length];
         double[] acc = new double[idx.length];
@@ -153,9 +161,10 @@ public final class AnswerStore {
         double[] posterior = OneCoinPosterior.posterior(labels.size(), idx, acc, null);
         int best = OneCoinPosterior.argmax(posterior);
         double next = 0;
-        if (price != null && acc.length > 0) {
-            CrowdAccuracy crowd = prices.crowd(o.jobId());
-            crowd.record(acc[acc.length - 1]);
+        if (price != null && crowd != null) {
+            if (newest) {
+                crowd.record(acc[acc.length - 1]);
+            }
             next = crowd.expected(Arrays.stream(acc).average().orElse(0));
         }
         OverlapPolicy.Decision decision = OverlapPolicy.decide(idx.length, o.overlapMin(), o.overlapMax(), posterior, next, o.target(), price);
