@@ -1,6 +1,8 @@
 package io.goldfinch.matching;
 
 import io.goldfinch.common.Db;
+import io.goldfinch.quality.WorkerAccuracy;
+import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +20,8 @@ import java.util.Map;
  * the accuracy of a newcomer when he gave them, may have closed items early; with his record now, such an item that
  * no longer meets its job's rule opens again and takes further answers, up to its maximum overlap (never beyond). An
  * item his record now lets close is closed. Per item under the answers' own lock (V33), in item order, so that no
- * answer to it commits meanwhile; Redis follows after the commit (reconcile repairs it if that fails).
+ * answer to it commits meanwhile; Redis follows after the commit (reconcile repairs it if that fails). Done when a
+ * worker is blocked, and when a job's accuracy rule comes to stop a worker who answered in it.
  */
 @Singleton
 public final class WorkRecheck {
@@ -42,10 +45,51 @@ public final class WorkRecheck {
         this.clock = clock;
     }
 
+    /** Every running job's items the worker answered (when he is blocked). */
     public Outcome worker(long workerId) {
+        return worker(workerId, null);
+    }
+
+    /**
+     * The jobs whose accuracy rule now stops a worker who answered in them (his gold record, after the job's
+     * probation, below its minimum): his items there are decided again, once per job for each size of his record.
+     * Runs with the review sweep; returns how many (job, worker) pairs it judged.
+     */
+    @Scheduled(fixedDelay = "${goldfinch.review-interval:30s}", initialDelay = "20s")
+    public int stoppedWorkers() {
+        String accuracy = "(s.gold_correct + " + WorkerAccuracy.PRIOR_CORRECT + ") / (s.gold_answered + "
+                + (WorkerAccuracy.PRIOR_CORRECT + WorkerAccuracy.PRIOR_WRONG) + ")";
+        record Stopped(long jobId, long workerId, long goldAnswered) {
+        }
+        List<Stopped> due = db.tx(c -> Db.list(c, rs -> new Stopped(rs.getLong(1), rs.getLong(2), rs.getLong(3)),
+                // Workers below the highest minimum of any running job first (few), then their answers in such jobs.
+                "WITH low AS MATERIALIZED (SELECT s.worker_id, s.gold_answered, " + accuracy + " AS accuracy FROM worker_gold_stats s "
+                        + "WHERE " + accuracy + " < (SELECT COALESCE(max(min_accuracy), 0) FROM job WHERE status IN ('PUBLISHED', 'PAUSED'))) "
+                        + "SELECT DISTINCT j.id, low.worker_id, low.gold_answered FROM low "
+                        + "JOIN assignment a ON a.worker_id = low.worker_id AND a.status IN ('SUBMITTED', 'ACCEPTED', 'REJECTED') AND NOT a.is_gold "
+                        + "JOIN job j ON j.id = a.job_id AND j.status IN ('PUBLISHED', 'PAUSED') "
+                        + "WHERE j.min_accuracy > 0 AND low.gold_answered >= j.probation_golds AND low.accuracy < j.min_accuracy "
+                        + "AND NOT EXISTS (SELECT 1 FROM worker_recheck r WHERE r.job_id = j.id AND r.worker_id = low.worker_id "
+                        + "AND r.gold_answered >= low.gold_answered) ORDER BY 1, 2"));
+        for (Stopped s : due) {
+            try {
+                worker(s.workerId(), s.jobId());
+                db.tx(c -> Db.update(c, "INSERT INTO worker_recheck (job_id, worker_id, gold_answered, rechecked_at) VALUES (?, ?, ?, ?) "
+                                + "ON CONFLICT (job_id, worker_id) DO UPDATE SET gold_answered = EXCLUDED.gold_answered, rechecked_at = EXCLUDED.rechecked_at",
+                        s.jobId(), s.workerId(), s.goldAnswered(), Timestamp.from(clock.instant())));
+            } catch (RuntimeException e) {
+                LOG.warn("re-deciding worker {}'s items in job {} failed: {}", s.workerId(), s.jobId(), e.toString());
+            }
+        }
+        return due.size();
+    }
+
+    /** The worker's items in one running job, or in every running job when {@code jobId} is null. */
+    public Outcome worker(long workerId, Long jobId) {
         List<Long> items = db.tx(c -> Db.list(c, rs -> rs.getLong(1),
                 "SELECT DISTINCT a.item_id FROM assignment a JOIN job j ON j.id = a.job_id WHERE a.worker_id = ? AND NOT a.is_gold "
-                        + "AND a.status IN ('SUBMITTED', 'ACCEPTED', 'REJECTED') AND j.status IN ('PUBLISHED', 'PAUSED') ORDER BY a.item_id", workerId));
+                        + "AND a.status IN ('SUBMITTED', 'ACCEPTED', 'REJECTED') AND j.status IN ('PUBLISHED', 'PAUSED') "
+                        + "AND (?::bigint IS NULL OR a.job_id = ?) ORDER BY a.item_id", workerId, jobId, jobId));
         int reopened = 0;
         int closed = 0;
         for (int from = 0; from < items.size(); from += CHUNK) {
