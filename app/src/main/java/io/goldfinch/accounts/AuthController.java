@@ -106,12 +106,12 @@ public class AuthController {
     @Post("/auth/signin")
     @Secured(SecurityRule.IS_ANONYMOUS)
     public HttpResponse<SignedIn> signIn(HttpRequest<?> request, @Body @Valid SignIn body) {
-        String address = addresses.resolve(request);
-        limiter.check(body.email(), address == null ? "unknown" : address);
+        String address = java.util.Objects.requireNonNullElse(addresses.resolve(request), "unknown");
+        limiter.check(body.email(), address);
         var found = users.credentials(body.email());
         boolean ok = hasher.matches(body.password(), found.map(UserStore.Credentials::passwordHash).orElse(null));
         if (!ok) {
-            limiter.failed(body.email(), address == null ? "unknown" : address);
+            limiter.failed(body.email(), address);
             throw new ApiException(HttpStatus.UNAUTHORIZED, "bad-credentials", "email or password is wrong");
         }
         limiter.succeeded(body.email());

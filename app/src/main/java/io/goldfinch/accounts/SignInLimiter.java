@@ -54,8 +54,8 @@ public final class SignInLimiter {
             List<String> counts = redis.sync().mget(accountKey(email, now), addressKey(address, now)).stream()
                     .map(kv -> kv.getValueOrElse("0")).toList();
             if (Long.parseLong(counts.get(0)) >= perAccount || Long.parseLong(counts.get(1)) >= perAddress) {
-                throw ApiException.tooManyRequests("too-many-sign-in-attempts",
-                        "too many failed sign-ins; try again in " + (windowSeconds - now % windowSeconds) + " seconds", windowSeconds - now % windowSeconds);
+                long left = windowSeconds - now % windowSeconds;
+                throw ApiException.tooManyRequests("too-many-sign-in-attempts", "too many failed sign-ins; try again in " + left + " seconds", left);
             }
         } catch (RedisException e) {
             LOG.warn("sign-in limit not checked: {}", e.toString());

@@ -17,17 +17,22 @@ public class ApiException extends RuntimeException {
     private final HttpStatus status;
     private final String type;
     private final List<FieldError> errors;
-    private Long retryAfterSeconds;
+    private final Long retryAfterSeconds;
 
     public ApiException(HttpStatus status, String type, String detail) {
         this(status, type, detail, List.of());
     }
 
     public ApiException(HttpStatus status, String type, String detail, List<FieldError> errors) {
+        this(status, type, detail, errors, null);
+    }
+
+    private ApiException(HttpStatus status, String type, String detail, List<FieldError> errors, Long retryAfterSeconds) {
         super(detail);
         this.status = status;
         this.type = type;
         this.errors = List.copyOf(errors);
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public HttpStatus status() {
@@ -74,9 +79,7 @@ public class ApiException extends RuntimeException {
 
     /** 429: the caller has made too many such requests; the response says in how many seconds to try again. */
     public static ApiException tooManyRequests(String type, String detail, long retryAfterSeconds) {
-        ApiException e = new ApiException(HttpStatus.TOO_MANY_REQUESTS, type, detail);
-        e.retryAfterSeconds = Math.max(1, retryAfterSeconds);
-        return e;
+        return new ApiException(HttpStatus.TOO_MANY_REQUESTS, type, detail, List.of(), Math.max(1, retryAfterSeconds));
     }
 
     /** 503: the request is fine but cannot be served just now; the response carries Retry-After. */

@@ -202,58 +202,6 @@ public final class AnswerValue {
         }
     }
 
-    /**
-     * E[max posterior] after {@code more} answers by a worker of accuracy {@code accuracy} (right with that
-     * probability, otherwise any wrong label alike), the answers drawn from the current posterior's belief. An
-     * accuracy at or below 1/K (answers that say nothing, or worse) adds nothing: it is taken as 1/K.
-     */
-    public static double expectedAccuracy(double[] posterior, double accuracy, int more) {
-        int k = posterior.length;
-        if (k < 2) {
-            throw new IllegalArgumentException("need at least 2 classes");
-        }
-        if (more < 0) {
-            throw new IllegalArgumentException("more must not be negative");
-        }
-        if (more == 0) {
-            return max(posterior);
-        }
-        double a = Math.min(1 - 1e-9, Math.max(1.0 / k, accuracy));
-        double logRight = Math.log(a);
-        double logWrong = Math.log((1 - a) / (k - 1));
-        double[] logPrior = new double[k];
-        for (int c = 0; c < k; c++) {
-            logPrior[c] = Math.log(posterior[c]);
-        }
-        double[] logFactorial = new double[more + 1];
-        for (int i = 1; i <= more; i++) {
-            logFactorial[i] = logFactorial[i - 1] + Math.log(i);
-        }
-        return sum(new int[k], 0, more, more, logPrior, logRight, logWrong, logFactorial);
-    }
-
-    /** Sums over count vectors: classes before {@code c} are fixed, {@code left} answers remain to place. */
-    private static double sum(int[] counts, int c, int left, int m, double[] logPrior, double logRight, double logWrong, double[] logFactorial) {
-        int k = counts.length;
-        if (c == k - 1) {
-            counts[c] = left;
-            double logCoefficient = logFactorial[m];
-            double best = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < k; j++) {
-                logCoefficient -= logFactorial[counts[j]];
-                // P(these counts and class j) = coefficient x pi_j x a^{n_j} x b^{m - n_j}; the label is the j that maximises it.
-                best = Math.max(best, logPrior[j] + counts[j] * logRight + (m - counts[j]) * logWrong);
-            }
-            return best == Double.NEGATIVE_INFINITY ? 0 : Math.exp(logCoefficient + best);
-        }
-        double total = 0;
-        for (int n = 0; n <= left; n++) {
-            counts[c] = n;
-            total += sum(counts, c + 1, left - n, m, logPrior, logRight, logWrong, logFactorial);
-        }
-        return total;
-    }
-
     /** C(m + k - 1, k - 1), saturating at Long.MAX_VALUE / 2. */
     static long vectors(int m, int k) {
         double v = 1;

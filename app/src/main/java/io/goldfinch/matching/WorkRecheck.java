@@ -112,15 +112,15 @@ public final class WorkRecheck {
             for (long item : items) {
                 Db.one(c, rs -> true, "SELECT pg_advisory_xact_lock(?)", item); // as answers do, before the item row
             }
-            record Row(AnswerStore.Outcome outcome, boolean closed) {
+            record Row(AnswerStore.Outcome outcome, boolean closed, String label, Double confidence) {
             }
             List<Row> rows = Db.list(c, rs -> new Row(new AnswerStore.Outcome("STORED", rs.getLong(2), rs.getLong(1), false,
                             Arrays.asList((String[]) rs.getArray(5).getArray()), rs.getInt(6), rs.getInt(7), rs.getDouble(8), (Double) rs.getObject(4),
                             0, null, null, null, null, (String[]) rs.getArray(9).getArray(), (Long[]) rs.getArray(10).getArray(),
-                            (Long[]) rs.getArray(11).getArray()), rs.getBoolean(3)),
+                            (Long[]) rs.getArray(11).getArray()), rs.getBoolean(3), rs.getString(12), (Double) rs.getObject(13)),
                     "SELECT i.id, i.job_id, i.closed_at IS NOT NULL, i.model_uncertainty, j.labels, j.overlap_min, j.overlap_max, j.confidence_target, "
                             + "array_agg(a.label ORDER BY a.submitted_at, a.id), array_agg(COALESCE(w.gold_answered, 0)::int8 ORDER BY a.submitted_at, a.id), "
-                            + "array_agg(COALESCE(w.gold_correct, 0)::int8 ORDER BY a.submitted_at, a.id) "
+                            + "array_agg(COALESCE(w.gold_correct, 0)::int8 ORDER BY a.submitted_at, a.id), i.posterior_label, i.posterior_confidence "
                             + "FROM item i JOIN job j ON j.id = i.job_id "
                             + "JOIN assignment a ON a.item_id = i.id AND a.status IN ('SUBMITTED', 'ACCEPTED', 'REJECTED') "
                             + "LEFT JOIN worker_gold_stats w ON w.worker_id = a.worker_id "
@@ -133,6 +133,9 @@ public final class WorkRecheck {
                 OverlapPolicy.Price price = priced.get(o.jobId());
                 AnswerStore.Decision d = AnswerStore.decide(o, clock.instant(), price, price == null ? null : prices.crowd(o.jobId()), false);
                 boolean change = d.close() != r.closed();
+                if (!change && d.posterior().label().equals(r.label()) && Double.valueOf(d.posterior().confidence()).equals(r.confidence())) {
+                    continue; // nothing to write
+                }
                 Db.update(c, "UPDATE item SET posterior_label = ?, posterior_confidence = ?, "
                                 + "closed_at = CASE WHEN ? THEN COALESCE(closed_at, ?) ELSE NULL END WHERE id = ?",
                         d.posterior().label(), d.posterior().confidence(), d.close(), now, o.itemId());

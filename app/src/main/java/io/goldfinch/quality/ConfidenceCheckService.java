@@ -3,7 +3,6 @@ package io.goldfinch.quality;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.goldfinch.common.ApiException;
 import io.goldfinch.common.Db;
-import io.goldfinch.matching.JobPrices;
 import io.goldfinch.matching.OverlapPolicy;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
@@ -65,7 +64,11 @@ public class ConfidenceCheckService {
     }
 
     public Check check(@Nullable Long requesterId, long jobId) {
-        record JobInfo(List<String> labels, int overlapMin, int overlapMax, double target, OverlapPolicy.Price price, Long labelValueMinor, long cost) {
+        record JobInfo(List<String> labels, int overlapMin, int overlapMax, double target, Long labelValueMinor, long cost) {
+            /** The value rule's price, or null where the job sets no label value. */
+            OverlapPolicy.Price price() {
+                return labelValueMinor == null ? null : new OverlapPolicy.Price(labelValueMinor, cost);
+            }
         }
         record Row(long item, String key, String label, long worker, boolean correct) {
         }
@@ -73,8 +76,7 @@ public class ConfidenceCheckService {
         }
         Loaded loaded = db.tx(c -> {
             JobInfo job = Db.one(c, rs -> new JobInfo(Arrays.asList((String[]) rs.getArray(1).getArray()), rs.getInt(2), rs.getInt(3), rs.getDouble(4),
-                                    JobPrices.price((Long) rs.getObject(5), rs.getLong(6), rs.getInt(7)), (Long) rs.getObject(5),
-                                    rs.getLong(6) + io.goldfinch.ledger.LedgerRules.feeMinor(rs.getLong(6), rs.getInt(7))),
+                                    (Long) rs.getObject(5), rs.getLong(6) + io.goldfinch.ledger.LedgerRules.feeMinor(rs.getLong(6), rs.getInt(7))),
                             "SELECT labels, overlap_min, overlap_max, confidence_target, label_value_minor, reward_minor, fee_bps FROM job "
                                     + "WHERE id = ? AND (?::bigint IS NULL OR requester_id = ?)",
                             jobId, requesterId, requesterId)
