@@ -8,7 +8,10 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 
-/** A labeling job as its requester sees it. */
+/**
+ * A labeling job as its requester sees it. {@code confidenceBeta}: the inverse temperature the online confidence is
+ * calibrated with, fitted on the job's golds (null until 20 golds are answered); used while {@code calibrateConfidence}.
+ */
 @Serdeable
 public record Job(long id, String title, String instructions, List<String> labels, long rewardMinor, int overlapMin,
                   int overlapMax, double goldRate, int reviewWindowHours, int feeBps, String aggregationMethod,
@@ -17,13 +20,15 @@ public record Job(long id, String title, String instructions, List<String> label
                   String status, @io.micronaut.core.annotation.Nullable String pauseReason, long itemCount, long goldCount, Instant createdAt,
                   @io.micronaut.core.annotation.Nullable Instant publishedAt, @io.micronaut.core.annotation.Nullable Instant cancelledAt,
                   @io.micronaut.core.annotation.Nullable Instant deadline, int probationGolds, double minMedianSeconds, int speedWindow,
-                  @io.micronaut.core.annotation.Nullable Long labelValueMinor) {
+                  @io.micronaut.core.annotation.Nullable Long labelValueMinor, boolean calibrateConfidence,
+                  @io.micronaut.core.annotation.Nullable Double confidenceBeta) {
 
     public static final String COLUMNS = "j.id, j.title, j.instructions, j.labels, j.reward_minor, j.overlap_min, j.overlap_max, "
             + "j.gold_rate, j.review_window_hours, j.fee_bps, j.aggregation_method, j.status, j.created_at, j.published_at, "
             + "j.confidence_target, j.min_accuracy, j.required_skills, j.max_tasks_per_worker, j.max_tasks_per_worker_per_day, j.priority, "
             + "j.exam_size, j.exam_pass_share, j.exam_seats, j.hourly_floor_minor, j.pause_reason, j.cancelled_at, j.deadline, "
             + "j.probation_golds, j.min_median_seconds, j.speed_window, j.label_value_minor, "
+            + "j.calibrate_confidence, j.posterior_beta, "
             + "(SELECT count(*) FROM item i WHERE i.job_id = j.id AND NOT i.is_gold) AS item_count, "
             + "(SELECT count(*) FROM item i WHERE i.job_id = j.id AND i.is_gold AND i.gold_retired_at IS NULL) AS gold_count";
 
@@ -42,6 +47,6 @@ public record Job(long id, String title, String instructions, List<String> label
                 rs.getTimestamp("cancelled_at") == null ? null : rs.getTimestamp("cancelled_at").toInstant(),
                 rs.getTimestamp("deadline") == null ? null : rs.getTimestamp("deadline").toInstant(),
                 rs.getInt("probation_golds"), rs.getDouble("min_median_seconds"), rs.getInt("speed_window"),
-                (Long) rs.getObject("label_value_minor"));
+                (Long) rs.getObject("label_value_minor"), rs.getBoolean("calibrate_confidence"), (Double) rs.getObject("posterior_beta"));
     }
 }

@@ -268,6 +268,7 @@ public class JobLifecycle {
             changes.put("priority", "priority", j.priority(), s.priority());
             changes.putNullable("hourlyFloorMinor", "hourly_floor_minor", j.hourlyFloorMinor(), s.hourlyFloorMinor());
             changes.putNullable("labelValueMinor", "label_value_minor", j.labelValueMinor(), s.labelValueMinor());
+            changes.put("calibrateConfidence", "calibrate_confidence", j.calibrateConfidence(), s.calibrateConfidence());
             if (s.deadline() != null && !s.deadline().isAfter(clock.instant())) {
                 throw ApiException.invalid("deadline", "must be in the future");
             }

@@ -76,8 +76,8 @@ public class JobService {
             List<String> skills = spec.requiredSkills() == null ? List.of() : spec.requiredSkills().stream().map(String::trim).distinct().toList();
             long id = Db.scalarLong(c, "INSERT INTO job (requester_id, title, instructions, labels, reward_minor, overlap_min, overlap_max, "
                             + "gold_rate, review_window_hours, fee_bps, aggregation_method, confidence_target, min_accuracy, required_skills, "
-                            + "max_tasks_per_worker, max_tasks_per_worker_per_day, priority, exam_size, exam_pass_share, exam_seats, hourly_floor_minor, deadline, probation_golds, min_median_seconds, speed_window, label_value_minor, status, created_at) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'DRAFT', ?) RETURNING id",
+                            + "max_tasks_per_worker, max_tasks_per_worker_per_day, priority, exam_size, exam_pass_share, exam_seats, hourly_floor_minor, deadline, probation_golds, min_median_seconds, speed_window, label_value_minor, calibrate_confidence, status, created_at) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'DRAFT', ?) RETURNING id",
                     requesterId, spec.title().trim(), spec.instructions(), c.createArrayOf("text", labels.toArray()),
                     spec.rewardMinor(), spec.overlapMin(), spec.overlapMax(), spec.goldRate(), spec.reviewWindowHours(), feeBps,
                     spec.aggregationMethod() == null ? "auto" : spec.aggregationMethod(),
@@ -88,7 +88,7 @@ public class JobService {
                     spec.hourlyFloorMinor(), spec.deadline() == null ? null : Timestamp.from(spec.deadline().truncatedTo(java.time.temporal.ChronoUnit.MICROS)),
                     spec.probationGolds() == null ? Eligibility.PROBATION_GOLDS : spec.probationGolds(),
                     spec.minMedianSeconds() == null ? 0.0 : spec.minMedianSeconds(), spec.speedWindow() == null ? 10 : spec.speedWindow(),
-                    spec.labelValueMinor(), Timestamp.from(clock.instant()));
+                    spec.labelValueMinor(), spec.calibrateConfidence() == null || spec.calibrateConfidence(), Timestamp.from(clock.instant()));
             return get(c, requesterId, id);
         });
     }
@@ -104,7 +104,7 @@ public class JobService {
         Job copy = create(requesterId, new JobSpec(name, j.instructions(), j.labels(), j.rewardMinor(), j.overlapMin(), j.overlapMax(), j.goldRate(),
                 j.reviewWindowHours(), j.aggregationMethod(), j.confidenceTarget(), j.minAccuracy(), j.requiredSkills(), j.maxTasksPerWorker(),
                 j.maxTasksPerWorkerPerDay(), j.priority(), j.examSize(), j.examPassShare(), j.examSeats(), j.hourlyFloorMinor(), null, j.probationGolds(),
-                j.minMedianSeconds(), j.speedWindow(), j.labelValueMinor()));
+                j.minMedianSeconds(), j.speedWindow(), j.labelValueMinor(), j.calibrateConfidence()));
         if (!golds) {
             return copy;
         }

@@ -33,5 +33,6 @@ public record JobSettings(
         @Nullable @DecimalMin("0.0") @DecimalMax("3600.0") Double minMedianSeconds,
         @Nullable @Min(1) @Max(1000) Integer speedWindow,
         @Nullable @Min(0) @Max(100_000_000_000L) Long labelValueMinor,
+        @Nullable Boolean calibrateConfidence,
         @Nullable @Size(max = 2000) String note) {
 }

@@ -18,7 +18,8 @@ import java.util.List;
  * {@code probationGolds} golds (default 5); {@code minMedianSeconds} (default 0: none) stops a worker whose median time
  * per task over his last {@code speedWindow} answers in the job (default 10) is below it. {@code labelValueMinor}
  * (optional) is what a right label is worth: items then stop taking answers that are expected to add less accuracy than
- * they cost ({@link io.goldfinch.matching.AnswerValue}).
+ * they cost ({@link io.goldfinch.matching.AnswerValue}). {@code calibrateConfidence} (default true): the online
+ * confidence compared with the target is calibrated on the job's golds ({@link io.goldfinch.quality.PosteriorTemperature}).
  */
 @Serdeable
 public record JobSpec(
@@ -45,12 +46,13 @@ public record JobSpec(
         @Nullable @Min(1) @Max(1000) Integer probationGolds,
         @Nullable @DecimalMin("0.0") @DecimalMax("3600.0") Double minMedianSeconds,
         @Nullable @Min(1) @Max(1000) Integer speedWindow,
-        @Nullable @Min(1) @Max(100_000_000_000L) Long labelValueMinor) {
+        @Nullable @Min(1) @Max(100_000_000_000L) Long labelValueMinor,
+        @Nullable Boolean calibrateConfidence) {
 
     /** The fields every job needs; the rest take their defaults. */
     public static JobSpec basic(String title, String instructions, List<String> labels, long rewardMinor, int overlapMin,
                                 int overlapMax, double goldRate, int reviewWindowHours) {
         return new JobSpec(title, instructions, labels, rewardMinor, overlapMin, overlapMax, goldRate, reviewWindowHours,
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

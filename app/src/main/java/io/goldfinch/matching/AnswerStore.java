@@ -4,6 +4,7 @@ import io.goldfinch.common.Db;
 import io.goldfinch.common.GroupCall;
 import io.goldfinch.quality.GoldHealth;
 import io.goldfinch.quality.OneCoinPosterior;
+import io.goldfinch.quality.PosteriorTemperature;
 import io.goldfinch.quality.WorkerAccuracy;
 import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
@@ -50,9 +51,9 @@ public final class AnswerStore {
 
     private final Db db;
     private final GroupCall<Answer, Stored> calls;
-    private final JobPrices prices;
+    private final JobTuning prices;
 
-    public AnswerStore(Db db, JobPrices prices, @Value("${goldfinch.write-groups:1}") int groups) {
+    public AnswerStore(Db db, JobTuning prices, @Value("${goldfinch.write-groups:1}") int groups) {
         this.db = db;
         this.prices = prices;
         // Groups lock items in item order and gold records in worker order, so that groups running at once
@@ -65,11 +66,11 @@ public final class AnswerStore {
     }
 
     private Stored one(Answer a) {
-        Map<Long, OverlapPolicy.Price> priced = prices.current();
+        Map<Long, JobTuning.Tuning> tuned = prices.current();
         return db.tx(c -> {
             Outcome o = Db.one(c, rs -> outcome(rs, 1), "SELECT * FROM submit_answer(?, ?, ?, ?, ?)", a.assignmentId(),
                     a.workerId(), a.label(), a.idempotencyKey(), Timestamp.from(a.now())).orElseThrow();
-            Decision d = decide(o, a.now(), priced.get(o.jobId()), prices);
+            Decision d = decide(o, a.now(), tuned.getOrDefault(o.jobId(), JobTuning.NONE), prices);
             if (d != null) {
                 PosteriorWriter.store(c, List.of(d.posterior()));
             }
@@ -100,7 +101,7 @@ public final class AnswerStore {
             keys[i] = a.idempotencyKey();
             now[i] = Timestamp.from(a.now());
         }
-        Map<Long, OverlapPolicy.Price> priced = prices.current();
+        Map<Long, JobTuning.Tuning> tuned = prices.current();
         return db.tx(c -> {
             List<Outcome> outcomes = new ArrayList<>(Collections.nCopies(n, null));
             Db.list(c, rs -> outcomes.set(rs.getInt(1) - 1, outcome(rs, 2)), "SELECT * FROM submit_answers(?, ?, ?, ?, ?)",
@@ -113,7 +114,7 @@ public final class AnswerStore {
             List<PosteriorWriter.Posterior> posteriors = new ArrayList<>();
             List<PosteriorWriter.GoldEvidence> golds = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                Decision d = decide(outcomes.get(i), sorted.get(i).now(), priced.get(outcomes.get(i).jobId()), prices);
+                Decision d = decide(outcomes.get(i), sorted.get(i).now(), tuned.getOrDefault(outcomes.get(i).jobId(), JobTuning.NONE), prices);
                 if (d != null) {
                     posteriors.add(d.posterior());
                 }
@@ -136,27 +137,29 @@ public final class AnswerStore {
 
     /**
      * The item's posterior from all its answers and the dynamic-overlap decision; null unless a non-gold answer was
-     * stored. With a {@code price} (the job sets a label value), the next answer is expected from a worker of the job's
-     * crowd ({@link CrowdAccuracy}); the newest answer, last in the outcome's answers, counts in that crowd.
+     * stored. With a price in the job's {@code tuning} (it sets a label value), the next answer is expected from a worker
+     * of the job's crowd ({@link CrowdAccuracy}); the newest answer, last in the outcome's answers, counts in that crowd.
      */
-    static Decision decide(Outcome o, Instant now, OverlapPolicy.Price price, JobPrices prices) {
+    static Decision decide(Outcome o, Instant now, JobTuning.Tuning tuning, JobTuning prices) {
         if (!"STORED".equals(o.outcome()) || o.gold()) {
             return null;
         }
-        return decide(o, now, price, price == null || o.answerLabels().length == 0 ? null : prices.crowd(o.jobId()), true);
+        return decide(o, now, tuning, tuning.price() == null || o.answerLabels().length == 0 ? null : prices.crowd(o.jobId()), true);
     }
 
     /**
-     * The decision on the item's answers in {@code o} (all of them, newest last); with a price, the next worker is
-     * expected from {@code crowd}, in which the newest answer is first counted when {@code newest} is set.
+     * The decision on the item's answers in {@code o} (all of them, newest last), each worker's accuracy tempered by
+     * the job's calibration ({@link PosteriorTemperature#accuracy}); with a price, the next worker is expected from
+     * {@code crowd}, in which the newest answer is first counted when {@code newest} is set.
      */
-    static Decision decide(Outcome o, Instant now, OverlapPolicy.Price price, CrowdAccuracy crowd, boolean newest) {
+    static Decision decide(Outcome o, Instant now, JobTuning.Tuning tuning, CrowdAccuracy crowd, boolean newest) {
         List<String> labels = o.labels();
+        OverlapPolicy.Price price = tuning.price();
         int[] idx = new int[o.answerLabels().length];
         double[] acc = new double[idx.length];
         for (int i = 0; i < idx.length; i++) {
             idx[i] = labels.indexOf(o.answerLabels()[i]);
-            acc[i] = WorkerAccuracy.estimate(o.goldCorrect()[i], o.goldAnswered()[i]);
+            acc[i] = PosteriorTemperature.accuracy(WorkerAccuracy.estimate(o.goldCorrect()[i], o.goldAnswered()[i]), labels.size(), tuning.beta());
         }
         double[] posterior = OneCoinPosterior.posterior(labels.size(), idx, acc, null);
         int best = OneCoinPosterior.argmax(posterior);

@@ -72,7 +72,7 @@ public final class MatchingService {
     private final JsonMapper json;
     private final Duration lease;
     private final LeaseStore leases;
-    private final JobPrices prices;
+    private final JobTuning prices;
     private final Duration reconcilePause;
     /** How long a claim waits for a rebuild (goldfinch.rebuild-wait); not final so that a test can lengthen it. */
     Duration rebuildWait;
@@ -80,7 +80,7 @@ public final class MatchingService {
     public MatchingService(Db db, StatefulRedisConnection<String, String> connection, RedisScripts scripts, Clock clock,
                            RandomGenerator random, JsonMapper json, @Value("${goldfinch.lease-seconds:600}") long leaseSeconds,
                            LeaseStore leases, @Value("${goldfinch.reconcile-page-pause:20ms}") Duration reconcilePause,
-                           @Value("${goldfinch.rebuild-wait:2s}") Duration rebuildWait, JobPrices prices) {
+                           @Value("${goldfinch.rebuild-wait:2s}") Duration rebuildWait, JobTuning prices) {
         this.prices = prices;
         this.reconcilePause = reconcilePause;
         this.rebuildWait = checkRebuildWait(rebuildWait);

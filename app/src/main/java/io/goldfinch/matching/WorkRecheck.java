@@ -35,10 +35,10 @@ public final class WorkRecheck {
 
     private final Db db;
     private final MatchingService matching;
-    private final JobPrices prices;
+    private final JobTuning prices;
     private final Clock clock;
 
-    public WorkRecheck(Db db, MatchingService matching, JobPrices prices, Clock clock) {
+    public WorkRecheck(Db db, MatchingService matching, JobTuning prices, Clock clock) {
         this.db = db;
         this.matching = matching;
         this.prices = prices;
@@ -107,7 +107,7 @@ public final class WorkRecheck {
     }
 
     private Outcome chunk(List<Long> items) {
-        Map<Long, OverlapPolicy.Price> priced = prices.current();
+        Map<Long, JobTuning.Tuning> tuned = prices.current();
         List<Change> changes = db.tx(c -> {
             for (long item : items) {
                 Db.one(c, rs -> true, "SELECT pg_advisory_xact_lock(?)", item); // as answers do, before the item row
@@ -130,8 +130,8 @@ public final class WorkRecheck {
             List<Change> out = new ArrayList<>();
             for (Row r : rows) {
                 AnswerStore.Outcome o = r.outcome();
-                OverlapPolicy.Price price = priced.get(o.jobId());
-                AnswerStore.Decision d = AnswerStore.decide(o, clock.instant(), price, price == null ? null : prices.crowd(o.jobId()), false);
+                JobTuning.Tuning tuning = tuned.getOrDefault(o.jobId(), JobTuning.NONE);
+                AnswerStore.Decision d = AnswerStore.decide(o, clock.instant(), tuning, tuning.price() == null ? null : prices.crowd(o.jobId()), false);
                 boolean change = d.close() != r.closed();
                 if (!change && d.posterior().label().equals(r.label()) && Double.valueOf(d.posterior().confidence()).equals(r.confidence())) {
                     continue; // nothing to write

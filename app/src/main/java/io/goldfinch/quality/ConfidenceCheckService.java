@@ -18,7 +18,9 @@ import java.util.Map;
 /**
  * The confidence target checked on the job's golds ({@link ClosingReplay}): each gold replayed as a normal item under
  * the job's overlap and target (and its label value, where set), each worker's accuracy from his gold record as it
- * stands without that gold. Voided golds' answers do not count.
+ * stands without that gold. Voided golds' answers do not count. Where the job's confidence is calibrated (a fitted
+ * {@code confidenceBeta}, {@link PosteriorTemperature}), the replay tempers the workers' accuracies as the engine does,
+ * and {@code uncalibrated} says how the job's own target would fare without it.
  */
 @Singleton
 public class ConfidenceCheckService {
@@ -34,7 +36,8 @@ public class ConfidenceCheckService {
     public record Check(long jobId, double confidenceTarget, int overlapMin, int overlapMax, int golds, int closedAtTarget, int rightAtTarget,
                         @Nullable Double statedAtTarget, @Nullable Double accuracyAtTarget, @Nullable Double accuracyLow, @Nullable Double accuracyHigh,
                         boolean belowTarget, int closedAtMax, int rightAtMax, int stillOpen, @Nullable Double answersPerClosed, List<AtTarget> targets,
-                        @Nullable Long labelValueMinor, int closedByValue, int rightByValue, List<AtValue> values) {
+                        @Nullable Long labelValueMinor, int closedByValue, int rightByValue, List<AtValue> values,
+                        boolean calibrateConfidence, @Nullable Double confidenceBeta, @Nullable AtTarget uncalibrated) {
     }
 
     /** The golds replayed with one label value: how many closed (by any rule), how many of them right, answers per closed gold. */
@@ -64,52 +67,30 @@ public class ConfidenceCheckService {
     }
 
     public Check check(@Nullable Long requesterId, long jobId) {
-        record JobInfo(List<String> labels, int overlapMin, int overlapMax, double target, Long labelValueMinor, long cost) {
+        record JobInfo(List<String> labels, int overlapMin, int overlapMax, double target, Long labelValueMinor, long cost, boolean calibrate,
+                       Double beta) {
             /** The value rule's price, or null where the job sets no label value. */
             OverlapPolicy.Price price() {
                 return labelValueMinor == null ? null : new OverlapPolicy.Price(labelValueMinor, cost);
             }
         }
-        record Row(long item, String key, String label, long worker, boolean correct) {
-        }
-        record Loaded(JobInfo job, List<Row> rows, Map<Long, long[]> records) {
+        record Loaded(JobInfo job, List<ClosingReplay.Gold> golds) {
         }
         Loaded loaded = db.tx(c -> {
             JobInfo job = Db.one(c, rs -> new JobInfo(Arrays.asList((String[]) rs.getArray(1).getArray()), rs.getInt(2), rs.getInt(3), rs.getDouble(4),
-                                    (Long) rs.getObject(5), rs.getLong(6) + io.goldfinch.ledger.LedgerRules.feeMinor(rs.getLong(6), rs.getInt(7))),
-                            "SELECT labels, overlap_min, overlap_max, confidence_target, label_value_minor, reward_minor, fee_bps FROM job "
-                                    + "WHERE id = ? AND (?::bigint IS NULL OR requester_id = ?)",
+                                    (Long) rs.getObject(5), rs.getLong(6) + io.goldfinch.ledger.LedgerRules.feeMinor(rs.getLong(6), rs.getInt(7)),
+                                    rs.getBoolean(8), (Double) rs.getObject(9)),
+                            "SELECT labels, overlap_min, overlap_max, confidence_target, label_value_minor, reward_minor, fee_bps, calibrate_confidence, "
+                                    + "posterior_beta FROM job WHERE id = ? AND (?::bigint IS NULL OR requester_id = ?)",
                             jobId, requesterId, requesterId)
                     .orElseThrow(() -> ApiException.notFound("job"));
-            List<Row> rows = Db.list(c, rs -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getBoolean(5)),
-                    "SELECT a.item_id, i.gold_label, a.label, a.worker_id, a.gold_correct FROM assignment a JOIN item i ON i.id = a.item_id "
-                            + "WHERE a.job_id = ? AND a.is_gold AND a.gold_correct IS NOT NULL AND a.status IN ('SUBMITTED','ACCEPTED','REJECTED') "
-                            + "ORDER BY a.item_id, a.submitted_at, a.id", jobId);
-            Map<Long, long[]> records = new HashMap<>();
-            Db.list(c, rs -> records.put(rs.getLong(1), new long[]{rs.getLong(2), rs.getLong(3)}),
-                    "SELECT s.worker_id, s.gold_answered, s.gold_correct FROM worker_gold_stats s "
-                            + "WHERE s.worker_id IN (SELECT DISTINCT worker_id FROM assignment WHERE job_id = ? AND is_gold AND gold_correct IS NOT NULL)", jobId);
-            return new Loaded(job, rows, records);
+            return new Loaded(job, golds(c, jobId, job.labels()));
         });
-        List<String> labels = loaded.job().labels();
-        Map<Long, List<ClosingReplay.Answer>> byGold = new LinkedHashMap<>();
-        Map<Long, Integer> keys = new HashMap<>();
-        for (Row r : loaded.rows()) {
-            int key = labels.indexOf(r.key());
-            int label = labels.indexOf(r.label());
-            if (key < 0 || label < 0) {
-                continue; // a key or answer outside the label set (corrected since): not evidence either way
-            }
-            long[] rec = loaded.records().getOrDefault(r.worker(), new long[]{0, 0});
-            // The worker's record without this gold: as for a normal item, his answer to it is not part of his record.
-            long answered = Math.max(0, rec[0] - 1);
-            long correct = Math.max(0, Math.min(answered, rec[1] - (r.correct() ? 1 : 0)));
-            keys.put(r.item(), key);
-            byGold.computeIfAbsent(r.item(), k -> new ArrayList<>()).add(new ClosingReplay.Answer(label, WorkerAccuracy.estimate(correct, answered)));
-        }
-        List<ClosingReplay.Gold> golds = new ArrayList<>();
-        byGold.forEach((item, answers) -> golds.add(new ClosingReplay.Gold(keys.get(item), answers)));
         JobInfo job = loaded.job();
+        List<String> labels = job.labels();
+        double beta = job.calibrate() && job.beta() != null ? job.beta() : 1;
+        List<ClosingReplay.Gold> raw = loaded.golds();
+        List<ClosingReplay.Gold> golds = PosteriorTemperature.temper(raw, labels.size(), beta);
         double[] targets = java.util.stream.DoubleStream.concat(Arrays.stream(LADDER), java.util.stream.DoubleStream.of(job.target())).distinct().sorted().toArray();
         List<AtTarget> ladder = new ArrayList<>();
         List<ClosingReplay.Report> reports = ClosingReplay.ladder(golds, labels.size(), job.overlapMin(), job.overlapMax(), targets, job.price());
@@ -134,9 +115,51 @@ public class ConfidenceCheckService {
             values.add(new AtValue(worth, (double) worth / answerCost, v.closedAtTarget() + v.closedAtMax() + v.closedByValue(), finite(v.accuracyClosed()),
                     v.closedByValue(), finite(v.answersPerClosed())));
         }
+        AtTarget uncalibrated = null;
+        if (beta != 1) {
+            ClosingReplay.Report u = ClosingReplay.replay(raw, labels.size(), job.overlapMin(), job.overlapMax(), job.target(), job.price());
+            uncalibrated = new AtTarget(job.target(), u.closedAtTarget() + u.closedAtMax() + u.closedByValue(), finite(u.accuracyClosed()), u.closedAtTarget(),
+                    finite(u.accuracyAtTarget()), finite(u.answersPerClosed()));
+        }
         return new Check(jobId, job.target(), job.overlapMin(), job.overlapMax(), r.golds(), r.closedAtTarget(), r.rightAtTarget(), finite(r.statedAtTarget()),
                 finite(r.accuracyAtTarget()), finite(r.accuracyLow()), finite(r.accuracyHigh()), r.belowTarget(job.target()), r.closedAtMax(), r.rightAtMax(),
-                r.stillOpen(), finite(r.answersPerClosed()), ladder, job.labelValueMinor(), r.closedByValue(), r.rightByValue(), values);
+                r.stillOpen(), finite(r.answersPerClosed()), ladder, job.labelValueMinor(), r.closedByValue(), r.rightByValue(), values,
+                job.calibrate(), job.beta(), uncalibrated);
+    }
+
+    /**
+     * The job's golds with their answers in the order they came, each worker's accuracy from his gold record as it stands
+     * without that gold (as for a normal item, his answer to it is not part of his record); voided golds' answers and
+     * answers outside the label set do not count.
+     */
+    static List<ClosingReplay.Gold> golds(java.sql.Connection c, long jobId, List<String> labels) throws java.sql.SQLException {
+        record Row(long item, String key, String label, long worker, boolean correct) {
+        }
+        List<Row> rows = Db.list(c, rs -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getBoolean(5)),
+                "SELECT a.item_id, i.gold_label, a.label, a.worker_id, a.gold_correct FROM assignment a JOIN item i ON i.id = a.item_id "
+                        + "WHERE a.job_id = ? AND a.is_gold AND a.gold_correct IS NOT NULL AND a.status IN ('SUBMITTED','ACCEPTED','REJECTED') "
+                        + "ORDER BY a.item_id, a.submitted_at, a.id", jobId);
+        Map<Long, long[]> records = new HashMap<>();
+        Db.list(c, rs -> records.put(rs.getLong(1), new long[]{rs.getLong(2), rs.getLong(3)}),
+                "SELECT s.worker_id, s.gold_answered, s.gold_correct FROM worker_gold_stats s "
+                        + "WHERE s.worker_id IN (SELECT DISTINCT worker_id FROM assignment WHERE job_id = ? AND is_gold AND gold_correct IS NOT NULL)", jobId);
+        Map<Long, List<ClosingReplay.Answer>> byGold = new LinkedHashMap<>();
+        Map<Long, Integer> keys = new HashMap<>();
+        for (Row r : rows) {
+            int key = labels.indexOf(r.key());
+            int label = labels.indexOf(r.label());
+            if (key < 0 || label < 0) {
+                continue; // a key or answer outside the label set (corrected since): not evidence either way
+            }
+            long[] rec = records.getOrDefault(r.worker(), new long[]{0, 0});
+            long answered = Math.max(0, rec[0] - 1);
+            long correct = Math.max(0, Math.min(answered, rec[1] - (r.correct() ? 1 : 0)));
+            keys.put(r.item(), key);
+            byGold.computeIfAbsent(r.item(), k -> new ArrayList<>()).add(new ClosingReplay.Answer(label, WorkerAccuracy.estimate(correct, answered)));
+        }
+        List<ClosingReplay.Gold> golds = new ArrayList<>();
+        byGold.forEach((item, answers) -> golds.add(new ClosingReplay.Gold(keys.get(item), answers)));
+        return golds;
     }
 
     private static Double finite(double v) {

@@ -33,18 +33,23 @@ public final class OneCoinPosterior {
             log[k] = prior == null ? 0 : Math.log(prior[k]);
         }
         for (int i = 0; i < labels.length; i++) {
-            int label = labels[i];
-            if (label < 0 || label >= classes) {
-                throw new IllegalArgumentException("label index " + label + " outside 0.." + (classes - 1));
-            }
-            double p = Math.min(MAX_ACCURACY, Math.max(MIN_ACCURACY, accuracies[i]));
-            double right = Math.log(p);
-            double wrong = Math.log((1 - p) / (classes - 1));
-            for (int k = 0; k < classes; k++) {
-                log[k] += k == label ? right : wrong;
-            }
+            addAnswer(log, labels[i], accuracies[i]);
         }
         return normalise(log);
+    }
+
+    /** Adds one answer's evidence to unnormalised log probabilities over {@code log.length} classes. */
+    public static void addAnswer(double[] log, int label, double accuracy) {
+        int classes = log.length;
+        if (label < 0 || label >= classes) {
+            throw new IllegalArgumentException("label index " + label + " outside 0.." + (classes - 1));
+        }
+        double p = Math.min(MAX_ACCURACY, Math.max(MIN_ACCURACY, accuracy));
+        double right = Math.log(p);
+        double wrong = Math.log((1 - p) / (classes - 1));
+        for (int k = 0; k < classes; k++) {
+            log[k] += k == label ? right : wrong;
+        }
     }
 
     /** Probabilities proportional to {@code exp(log)}, summing to 1 (computed without overflow). */
