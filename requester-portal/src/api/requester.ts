@@ -49,6 +49,10 @@ export interface Job {
    * expected to add less accuracy than they cost; the confidence target still applies.
    */
   labelValueMinor?: number | null;
+  /** Whether the online confidence compared with the target is calibrated on the job's golds (default true). */
+  calibrateConfidence?: boolean;
+  /** The inverse temperature it is calibrated with (below 1: answers count for less); absent until 20 golds are answered. */
+  confidenceBeta?: number | null;
 }
 
 /** What PATCH /api/jobs/{id} may change; a field left out stays. Caps and the floor take 0 for none. */
@@ -71,6 +75,7 @@ export interface JobSettings {
   speedWindow?: number;
   /** 0: none. */
   labelValueMinor?: number;
+  calibrateConfidence?: boolean;
   note?: string;
 }
 
@@ -120,6 +125,11 @@ export interface ConfidenceCheck {
   rightByValue?: number;
   /** The same golds at the job's target under label values of 2 to 100 answers' cost (and the job's own), lowest first. */
   values?: ConfidenceAtValue[];
+  /** Whether the replay, as the engine, calibrates confidence on golds, and with which inverse temperature (null: not fitted). */
+  calibrateConfidence?: boolean;
+  confidenceBeta?: number | null;
+  /** Where calibrated: the job's target replayed on the same golds without the calibration. */
+  uncalibrated?: ConfidenceAtTarget | null;
 }
 
 export interface ConfidenceAtValue {

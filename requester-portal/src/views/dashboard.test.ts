@@ -590,6 +590,19 @@ describe('confidence check', () => {
     expect(renderConfidenceCheck(new Error('boom')).textContent).toBe('Confidence check could not be read: Boom');
   });
 
+  it('says what the calibration on golds changes, where it is on and fitted, even before a gold closes at the target', () => {
+    const uncalibrated = { target: 0.95, closed: 25, accuracy: 0.8, closedAtTarget: 25, accuracyAtTarget: 0.8, answersPerClosed: 2.8 };
+    const calibrated = renderConfidenceCheck({ ...check, belowTarget: false, calibrateConfidence: true, confidenceBeta: 0.404, uncalibrated });
+    expect(calibrated.querySelector('[data-testid=confidence-calibration]')!.textContent).toBe(
+      'Confidence is calibrated on your golds: each answer counts ×0.40 as evidence. Uncalibrated, 25 golds would have closed at your target, 80% of them right, with 2.80 answers per item.',
+    );
+    const none = renderConfidenceCheck({ ...check, closedAtTarget: 0, rightAtTarget: 0, accuracyAtTarget: null, accuracyLow: null, accuracyHigh: null, belowTarget: false,
+      calibrateConfidence: true, confidenceBeta: 0.404, uncalibrated });
+    expect(none.querySelector('[data-testid=confidence-calibration]')).not.toBeNull();
+    expect(renderConfidenceCheck({ ...check, calibrateConfidence: false, confidenceBeta: 0.404 }).querySelector('[data-testid=confidence-calibration]')).toBeNull();
+    expect(renderConfidenceCheck({ ...check, calibrateConfidence: true, confidenceBeta: null }).querySelector('[data-testid=confidence-calibration]')).toBeNull();
+  });
+
   it('says how the golds the value rule would have closed before the target fared, where the job sets a label value', () => {
     const valued = renderConfidenceCheck({ ...check, belowTarget: false, labelValueMinor: 50, closedByValue: 20, rightByValue: 17 });
     expect(valued.querySelector('[data-testid=confidence-by-value]')!.textContent).toBe(

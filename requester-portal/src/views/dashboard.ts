@@ -1161,7 +1161,8 @@ export function renderConfidenceCheck(
       { class: 'muted small', 'data-testid': 'confidence-check' },
       `Confidence check: no gold has enough answers yet to tell whether items closed at ${target} are right ${target} of the time.`,
     );
-    return valueLine ? h('div', { class: 'confidence-check' }, none, valueLine) : none;
+    const calibration = calibrationLine(r);
+    return valueLine || calibration ? h('div', { class: 'confidence-check' }, none, calibration, valueLine) : none;
   }
   const summary = h(
     'p',
@@ -1174,7 +1175,8 @@ export function renderConfidenceCheck(
       : '',
   );
   const rows = r.targets ?? [];
-  if (rows.length === 0) return valueLine ? h('div', { class: 'confidence-check' }, summary, valueLine) : summary;
+  const calibration = calibrationLine(r);
+  if (rows.length === 0) return valueLine || calibration ? h('div', { class: 'confidence-check' }, summary, calibration, valueLine) : summary;
   const out = h('div', { id: 'target-status', 'aria-live': 'polite' });
   const table = ladderTable(
     'target-ladder',
@@ -1203,7 +1205,21 @@ export function renderConfidenceCheck(
           onUseValue,
           out,
         );
-  return h('div', { class: 'confidence-check' }, summary, valueLine, table, valueTable, out);
+  return h('div', { class: 'confidence-check' }, summary, calibration, valueLine, table, valueTable, out);
+}
+
+/** How the calibration on golds changes what the job's target delivers; null where it is off or not yet fitted. */
+export function calibrationLine(r: ConfidenceCheck): HTMLElement | null {
+  if (!r.calibrateConfidence || r.confidenceBeta == null) return null;
+  const u = r.uncalibrated;
+  return h(
+    'p',
+    { 'data-testid': 'confidence-calibration' },
+    `Confidence is calibrated on your golds: each answer counts ×${r.confidenceBeta.toFixed(2)} as evidence.`,
+    u && u.closedAtTarget > 0 && u.accuracyAtTarget != null
+      ? ` Uncalibrated, ${formatCount(u.closedAtTarget)} ${u.closedAtTarget === 1 ? 'gold' : 'golds'} would have closed at your target, ${formatPercent(u.accuracyAtTarget)} of them right, with ${u.answersPerClosed == null ? '—' : u.answersPerClosed.toFixed(2)} answers per item.`
+      : '',
+  );
 }
 
 /** "80% of 75", or a dash when nothing closed. */

@@ -18,6 +18,7 @@ const untouched = {
   title: 'Reviews', instructions: 'Be careful.', goldRate: '0.1', minAccuracy: '', confidenceTarget: '0.95', priority: '0',
   maxTasksPerWorker: '50', maxTasksPerWorkerPerDay: '', requiredSkills: 'de', hourlyFloorMinor: '',
   deadline: toLocalInput('2025-04-10T18:30:00Z'), probationGolds: '5', minMedianSeconds: '', speedWindow: '10', labelValueMinor: '',
+  calibrateConfidence: 'true',
 };
 
 describe('job settings', () => {
@@ -54,6 +55,26 @@ describe('job settings', () => {
     ]);
     document.body.replaceChildren(settingsForm(new RequesterApi(new HttpClient({ fetch: async () => json(200, job) })), { ...job, labelValueMinor: 40 }, 'USD', () => {}));
     expect(($('#set-label-value') as HTMLInputElement).value).toBe('0.40');
+  });
+
+  it('switches the calibration of confidence on golds off and on, and says what it is calibrated with', async () => {
+    expect(changedSettings(job, { ...untouched, calibrateConfidence: 'false' }, 'USD').settings).toEqual({ calibrateConfidence: false });
+    expect(changedSettings({ ...job, calibrateConfidence: false }, untouched, 'USD').settings).toEqual({ calibrateConfidence: true });
+    expect(changedSettings({ ...job, calibrateConfidence: true }, untouched, 'USD').settings).toEqual({});
+    const requests: string[] = [];
+    const fetch = async (url: string, init?: RequestInit) => {
+      requests.push(`${init?.method ?? 'GET'} ${url} ${String(init?.body ?? '')}`);
+      return json(200, { ...job, calibrateConfidence: false });
+    };
+    document.body.replaceChildren(settingsForm(new RequesterApi(new HttpClient({ fetch })), { ...job, calibrateConfidence: true, confidenceBeta: 0.404 }, 'USD', () => {}));
+    const box = $('#set-calibrate') as HTMLInputElement;
+    expect(box.checked).toBe(true);
+    expect(box.closest('label')!.textContent).toContain('×0.40');
+    box.checked = false;
+    $('#settings-form').dispatchEvent(new Event('submit', { cancelable: true }));
+    await flush();
+    expect(requests).toEqual(['PATCH /api/jobs/7 {"calibrateConfidence":false}']);
+    expect($('#settings-status').textContent).toBe('Saved: calibrateConfidence.');
   });
 
   it('moves the deadline to a future local time, refuses a past or malformed one, and cannot take it away', () => {

@@ -1,6 +1,6 @@
 /**
  * A draft's or running job's settings that may change after publication: worker requirements, the gold rate, the
- * confidence target, what a right label is worth, priority, the hourly floor, the deadline, title and instructions. Only
+ * confidence target and its calibration, what a right label is worth, priority, the hourly floor, the deadline, title and instructions. Only
  * what was changed is sent.
  */
 import type { Job, JobSettings, RequesterApi } from '../api/requester';
@@ -74,6 +74,8 @@ export function changedSettings(
   };
   money('hourlyFloorMinor', 'The hourly floor');
   money('labelValueMinor', 'The value of a right label');
+  const calibrate = typed.calibrateConfidence === 'true';
+  if (calibrate !== (job.calibrateConfidence ?? true)) settings.calibrateConfidence = calibrate;
   // A deadline can be moved, not taken away: empty, or as shown, is no change.
   const deadline = typed.deadline.trim();
   if (deadline !== '' && deadline !== toLocalInput(job.deadline)) {
@@ -111,7 +113,9 @@ export function settingsForm(api: RequesterApi, job: Job, currency: string, onCh
     hourlyFloorMinor: input('set-floor', amount(job.hourlyFloorMinor, currency), { inputmode: 'decimal', placeholder: 'none' }),
     labelValueMinor: input('set-label-value', amount(job.labelValueMinor, currency), { inputmode: 'decimal', placeholder: 'none' }),
     deadline: input('set-deadline', toLocalInput(job.deadline), { type: 'datetime-local' }),
+    calibrateConfidence: input('set-calibrate', null, { type: 'checkbox' }),
   };
+  fields.calibrateConfidence.checked = job.calibrateConfidence ?? true;
   const note = h('input', { id: 'set-note', maxlength: 2000, placeholder: 'Why (kept in the job’s history)' }) as HTMLInputElement;
   const save = h('button', { type: 'submit', class: 'btn', id: 'set-save' }, 'Save settings') as HTMLButtonElement;
   const status = h('div', { id: 'settings-status', 'aria-live': 'polite' });
@@ -128,6 +132,13 @@ export function settingsForm(api: RequesterApi, job: Job, currency: string, onCh
     row('… over his last answers', fields.speedWindow),
     row('Stop buying answers at confidence', fields.confidenceTarget, 'For answers from now on'),
     row(`A right label is worth (${currency})`, fields.labelValueMinor, 'Items then stop buying answers expected to add less accuracy than they cost; empty for none'),
+    row(
+      'Calibrate confidence on golds',
+      fields.calibrateConfidence,
+      job.confidenceBeta != null
+        ? `Answers count ×${job.confidenceBeta.toFixed(2)} as evidence, as the golds show they deserve, so that items closed at the target are right that often`
+        : 'Once 20 golds are answered, answers count as much as the golds show they deserve, so that items closed at the target are right that often',
+    ),
     row('Priority', fields.priority, 'Among your jobs, −100 to 100'),
     row('Tasks per worker', fields.maxTasksPerWorker, 'Empty for no cap'),
     row('Tasks per worker per day', fields.maxTasksPerWorkerPerDay, 'Empty for no cap'),
@@ -139,7 +150,9 @@ export function settingsForm(api: RequesterApi, job: Job, currency: string, onCh
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const typed = Object.fromEntries(Object.entries(fields).map(([k, el]) => [k, el.value])) as Record<keyof Omit<JobSettings, 'note'>, string>;
+    const typed = Object.fromEntries(
+      Object.entries(fields).map(([k, el]) => [k, el instanceof HTMLInputElement && el.type === 'checkbox' ? String(el.checked) : el.value]),
+    ) as Record<keyof Omit<JobSettings, 'note'>, string>;
     const { settings, problems } = changedSettings(base, typed, currency);
     if (problems.length > 0) {
       replaceChildren(status, h('div', { class: 'alert alert-error', role: 'alert' }, problems.map((p) => h('p', null, p))));

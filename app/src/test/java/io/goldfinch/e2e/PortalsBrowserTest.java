@@ -167,9 +167,12 @@ class PortalsBrowserTest {
         browser.findElement(By.id("set-priority")).sendKeys("7");
         browser.findElement(By.id("set-label-value")).clear();
         browser.findElement(By.id("set-label-value")).sendKeys("1.25");
+        assertThat(browser.findElement(By.id("set-calibrate")).isSelected()).as("confidence calibrated on golds by default").isTrue();
+        browser.findElement(By.id("set-calibrate")).click();
         browser.findElement(By.id("set-save")).click();
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("settings-status"), "Saved: priority, labelValueMinor."));
-        assertThat(api.get(requester, "/api/jobs/" + job)).containsEntry("priority", 7).containsEntry("pauseReason", "OWNER").containsEntry("labelValueMinor", 125);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("settings-status"), "Saved: priority, labelValueMinor, calibrateConfidence."));
+        assertThat(api.get(requester, "/api/jobs/" + job)).containsEntry("priority", 7).containsEntry("pauseReason", "OWNER").containsEntry("labelValueMinor", 125)
+                .containsEntry("calibrateConfidence", false);
         assertThat(api.getList(requester, "/api/jobs/" + job + "/changes")).extracting(c -> c.get("action")).containsExactly("PAUSE", "SETTINGS");
     }
 
