@@ -581,6 +581,9 @@ describe('confidence check', () => {
         ' Items closed at the target are right less often than it says: raise the target or the minimum answers per item. Results from auto aggregation state confidences calibrated on gold.',
     );
     expect(warn.className).toBe('alert alert-warn');
+    expect(renderConfidenceCheck({ ...check, calibrateConfidence: false }).textContent).toContain(
+      'raise the target or the minimum answers per item, or calibrate confidence on golds (Settings).',
+    );
     const fine = renderConfidenceCheck({ ...check, rightAtTarget: 58, accuracyAtTarget: 0.967, accuracyLow: 0.9, accuracyHigh: 0.99, belowTarget: false });
     expect(fine.textContent).toBe('Confidence check on golds replayed as items: 60 would have closed at your 95% target, and 96.7% of them were right (90% interval 90%–99%).');
     expect(fine.className).toBe('');

@@ -1171,7 +1171,7 @@ export function renderConfidenceCheck(
     r.accuracyLow != null && r.accuracyHigh != null ? ` (90% interval ${formatPercent(r.accuracyLow)}–${formatPercent(r.accuracyHigh)})` : '',
     '.',
     r.belowTarget
-      ? ' Items closed at the target are right less often than it says: raise the target or the minimum answers per item. Results from auto aggregation state confidences calibrated on gold.'
+      ? ` Items closed at the target are right less often than it says: raise the target or the minimum answers per item${r.calibrateConfidence === false ? ', or calibrate confidence on golds (Settings)' : ''}. Results from auto aggregation state confidences calibrated on gold.`
       : '',
   );
   const rows = r.targets ?? [];

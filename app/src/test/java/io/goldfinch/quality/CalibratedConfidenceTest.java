@@ -34,12 +34,8 @@ class CalibratedConfidenceTest {
     void itemsCloseAtTheTargetOnlyWhenTheGoldsSayAgreementIsThatRight() {
         Api api = new Api(client.toBlocking(), users);
         Api.Session requester = api.fundedRequester(api.admin());
-        StringBuilder golds = new StringBuilder("id,text,label\n");
-        for (int g = 0; g < 25; g++) {
-            golds.append("kg").append(g).append(",\"review number ").append(900 + g).append("\",").append(g % 2 == 0 ? "positive" : "negative").append('\n');
-        }
         long job = api.publishedJob(requester, Map.of("goldRate", 0.0, "examSize", 25, "examPassShare", 0.1, "examSeats", 5,
-                "overlapMin", 3, "overlapMax", 5, "confidenceTarget", 0.95), Api.itemsCsv("k", 4), golds.toString());
+                "overlapMin", 3, "overlapMax", 5, "confidenceTarget", 0.95), Api.itemsCsv("k", 4), Api.goldsCsv("kg", 25, 900));
         String path = "/api/jobs/" + job;
         assertThat(api.get(requester, path)).containsEntry("calibrateConfidence", true).doesNotContainKey("confidenceBeta"); // not fitted yet
 

@@ -32,12 +32,8 @@ class ConfidenceCheckTest {
     void goldsReplayedAsItemsShowHowOftenTheTargetHolds() {
         Api api = new Api(client.toBlocking(), users);
         Api.Session requester = api.fundedRequester(api.admin());
-        StringBuilder golds = new StringBuilder("id,text,label\n");
-        for (int g = 0; g < 10; g++) {
-            golds.append("cg").append(g).append(",\"review number ").append(900 + g).append("\",").append(g % 2 == 0 ? "positive" : "negative").append('\n');
-        }
         long job = api.publishedJob(requester, Map.of("goldRate", 0.0, "examSize", 10, "examPassShare", 0.1, "examSeats", 5,
-                "overlapMin", 2, "overlapMax", 3, "confidenceTarget", 0.9), Api.itemsCsv("c", 4), golds.toString());
+                "overlapMin", 2, "overlapMax", 3, "confidenceTarget", 0.9), Api.itemsCsv("c", 4), Api.goldsCsv("cg", 10, 900));
         String path = "/api/jobs/" + job + "/confidence-check";
         assertThat(api.get(requester, path)).containsEntry("golds", 0).containsEntry("accuracyAtTarget", null).containsEntry("belowTarget", false);
 

@@ -171,6 +171,18 @@ public final class Api {
         return sb.toString();
     }
 
+    /**
+     * Golds in the shape of {@link #itemsCsv}: "review number {@code first + g}", keyed "positive" for an even number and
+     * "negative" for odd, as {@link #byParity} answers them.
+     */
+    public static String goldsCsv(String prefix, int n, int first) {
+        StringBuilder sb = new StringBuilder("id,text,label\n");
+        for (int g = 0; g < n; g++) {
+            sb.append(prefix).append(g).append(",\"review number ").append(first + g).append("\",").append((first + g) % 2 == 0 ? "positive" : "negative").append('\n');
+        }
+        return sb.toString();
+    }
+
     public static long num(Object o) {
         return ((Number) o).longValue();
     }

@@ -84,6 +84,16 @@ public final class Datasets {
    * the record being his answers on the items given as gold.
    */
   public static double[] goldAccuracies(AnswerSet data, int[] gold) {
+    long[][] record = goldRecords(data, gold);
+    double[] out = new double[data.workers()];
+    for (int w = 0; w < out.length; w++) {
+      out[w] = io.goldfinch.quality.WorkerAccuracy.estimate(record[1][w], record[0][w]);
+    }
+    return out;
+  }
+
+  /** Each worker's gold record: {@code [0][w]} golds answered, {@code [1][w]} of them right. */
+  public static long[][] goldRecords(AnswerSet data, int[] gold) {
     long[] answered = new long[data.workers()];
     long[] correct = new long[data.workers()];
     for (int i = 0; i < data.items(); i++) {
@@ -96,10 +106,6 @@ public final class Datasets {
         }
       }
     }
-    double[] out = new double[data.workers()];
-    for (int w = 0; w < out.length; w++) {
-      out[w] = io.goldfinch.quality.WorkerAccuracy.estimate(correct[w], answered[w]);
-    }
-    return out;
+    return new long[][]{answered, correct};
   }
 }

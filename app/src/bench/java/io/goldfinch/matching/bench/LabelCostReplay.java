@@ -153,18 +153,9 @@ public final class LabelCostReplay {
      * record on the other golds.
      */
     static List<ClosingReplay.Gold> goldReplays(AnswerSet data, int[] gold, SplittableRandom order) {
-        long[] answered = new long[data.workers()];
-        long[] correct = new long[data.workers()];
-        for (int i = 0; i < data.items(); i++) {
-            if (gold[i] >= 0) {
-                int[] ws = data.workersOn(i);
-                int[] ls = data.labelsOn(i);
-                for (int j = 0; j < ws.length; j++) {
-                    answered[ws[j]]++;
-                    correct[ws[j]] += ls[j] == gold[i] ? 1 : 0;
-                }
-            }
-        }
+        long[][] record = Datasets.goldRecords(data, gold);
+        long[] answered = record[0];
+        long[] correct = record[1];
         List<ClosingReplay.Gold> out = new ArrayList<>();
         for (int i = 0; i < data.items(); i++) {
             if (gold[i] < 0) {
