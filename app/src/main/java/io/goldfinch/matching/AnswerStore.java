@@ -51,11 +51,11 @@ public final class AnswerStore {
 
     private final Db db;
     private final GroupCall<Answer, Stored> calls;
-    private final JobTuning prices;
+    private final JobTuning jobTuning;
 
-    public AnswerStore(Db db, JobTuning prices, @Value("${goldfinch.write-groups:1}") int groups) {
+    public AnswerStore(Db db, JobTuning jobTuning, @Value("${goldfinch.write-groups:1}") int groups) {
         this.db = db;
-        this.prices = prices;
+        this.jobTuning = jobTuning;
         // Groups lock items in item order and gold records in worker order, so that groups running at once
         // (goldfinch.write-groups above 1, see LeaseStore) never wait on each other in a cycle.
         this.calls = new GroupCall<>("answer-writer", 256, LeaseStore.checkWriteGroups(groups), this::group, this::one);
@@ -66,11 +66,11 @@ public final class AnswerStore {
     }
 
     private Stored one(Answer a) {
-        Map<Long, JobTuning.Tuning> tuned = prices.current();
+        Map<Long, JobTuning.Tuning> tuned = jobTuning.current();
         return db.tx(c -> {
             Outcome o = Db.one(c, rs -> outcome(rs, 1), "SELECT * FROM submit_answer(?, ?, ?, ?, ?)", a.assignmentId(),
                     a.workerId(), a.label(), a.idempotencyKey(), Timestamp.from(a.now())).orElseThrow();
-            Decision d = decide(o, a.now(), tuned.getOrDefault(o.jobId(), JobTuning.NONE), prices);
+            Decision d = decide(o, a.now(), tuned.getOrDefault(o.jobId(), JobTuning.NONE), jobTuning);
             if (d != null) {
                 PosteriorWriter.store(c, List.of(d.posterior()));
             }
@@ -101,7 +101,7 @@ public final class AnswerStore {
             keys[i] = a.idempotencyKey();
             now[i] = Timestamp.from(a.now());
         }
-        Map<Long, JobTuning.Tuning> tuned = prices.current();
+        Map<Long, JobTuning.Tuning> tuned = jobTuning.current();
         return db.tx(c -> {
             List<Outcome> outcomes = new ArrayList<>(Collections.nCopies(n, null));
             Db.list(c, rs -> outcomes.set(rs.getInt(1) - 1, outcome(rs, 2)), "SELECT * FROM submit_answers(?, ?, ?, ?, ?)",
@@ -114,7 +114,7 @@ public final class AnswerStore {
             List<PosteriorWriter.Posterior> posteriors = new ArrayList<>();
             List<PosteriorWriter.GoldEvidence> golds = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                Decision d = decide(outcomes.get(i), sorted.get(i).now(), tuned.getOrDefault(outcomes.get(i).jobId(), JobTuning.NONE), prices);
+                Decision d = decide(outcomes.get(i), sorted.get(i).now(), tuned.getOrDefault(outcomes.get(i).jobId(), JobTuning.NONE), jobTuning);
                 if (d != null) {
                     posteriors.add(d.posterior());
                 }
@@ -140,11 +140,11 @@ public final class AnswerStore {
      * stored. With a price in the job's {@code tuning} (it sets a label value), the next answer is expected from a worker
      * of the job's crowd ({@link CrowdAccuracy}); the newest answer, last in the outcome's answers, counts in that crowd.
      */
-    static Decision decide(Outcome o, Instant now, JobTuning.Tuning tuning, JobTuning prices) {
+    static Decision decide(Outcome o, Instant now, JobTuning.Tuning tuning, JobTuning jobTuning) {
         if (!"STORED".equals(o.outcome()) || o.gold()) {
             return null;
         }
-        return decide(o, now, tuning, tuning.price() == null || o.answerLabels().length == 0 ? null : prices.crowd(o.jobId()), true);
+        return decide(o, now, tuning, tuning.price() == null || o.answerLabels().length == 0 ? null : jobTuning.crowd(o.jobId()), true);
     }
 
     /**

@@ -72,7 +72,7 @@ public final class MatchingService {
     private final JsonMapper json;
     private final Duration lease;
     private final LeaseStore leases;
-    private final JobTuning prices;
+    private final JobTuning jobTuning;
     private final Duration reconcilePause;
     /** How long a claim waits for a rebuild (goldfinch.rebuild-wait); not final so that a test can lengthen it. */
     Duration rebuildWait;
@@ -80,8 +80,8 @@ public final class MatchingService {
     public MatchingService(Db db, StatefulRedisConnection<String, String> connection, RedisScripts scripts, Clock clock,
                            RandomGenerator random, JsonMapper json, @Value("${goldfinch.lease-seconds:600}") long leaseSeconds,
                            LeaseStore leases, @Value("${goldfinch.reconcile-page-pause:20ms}") Duration reconcilePause,
-                           @Value("${goldfinch.rebuild-wait:2s}") Duration rebuildWait, JobTuning prices) {
-        this.prices = prices;
+                           @Value("${goldfinch.rebuild-wait:2s}") Duration rebuildWait, JobTuning jobTuning) {
+        this.jobTuning = jobTuning;
         this.reconcilePause = reconcilePause;
         this.rebuildWait = checkRebuildWait(rebuildWait);
         this.db = db;
@@ -950,7 +950,7 @@ public final class MatchingService {
     /** Forgets cached job rows (after publish, completion or cancellation in this process). */
     public void jobsChanged() {
         jobCache = null;
-        prices.changed();
+        jobTuning.changed();
     }
 
     private record CachedJobs(List<JobRow> jobs, long loadedAtNanos) {

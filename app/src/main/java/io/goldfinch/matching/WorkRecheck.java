@@ -35,13 +35,13 @@ public final class WorkRecheck {
 
     private final Db db;
     private final MatchingService matching;
-    private final JobTuning prices;
+    private final JobTuning jobTuning;
     private final Clock clock;
 
-    public WorkRecheck(Db db, MatchingService matching, JobTuning prices, Clock clock) {
+    public WorkRecheck(Db db, MatchingService matching, JobTuning jobTuning, Clock clock) {
         this.db = db;
         this.matching = matching;
-        this.prices = prices;
+        this.jobTuning = jobTuning;
         this.clock = clock;
     }
 
@@ -107,7 +107,7 @@ public final class WorkRecheck {
     }
 
     private Outcome chunk(List<Long> items) {
-        Map<Long, JobTuning.Tuning> tuned = prices.current();
+        Map<Long, JobTuning.Tuning> tuned = jobTuning.current();
         List<Change> changes = db.tx(c -> {
             for (long item : items) {
                 Db.one(c, rs -> true, "SELECT pg_advisory_xact_lock(?)", item); // as answers do, before the item row
@@ -131,7 +131,7 @@ public final class WorkRecheck {
             for (Row r : rows) {
                 AnswerStore.Outcome o = r.outcome();
                 JobTuning.Tuning tuning = tuned.getOrDefault(o.jobId(), JobTuning.NONE);
-                AnswerStore.Decision d = AnswerStore.decide(o, clock.instant(), tuning, tuning.price() == null ? null : prices.crowd(o.jobId()), false);
+                AnswerStore.Decision d = AnswerStore.decide(o, clock.instant(), tuning, tuning.price() == null ? null : jobTuning.crowd(o.jobId()), false);
                 boolean change = d.close() != r.closed();
                 if (!change && d.posterior().label().equals(r.label()) && Double.valueOf(d.posterior().confidence()).equals(r.confidence())) {
                     continue; // nothing to write

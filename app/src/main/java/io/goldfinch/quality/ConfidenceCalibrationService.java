@@ -36,9 +36,9 @@ public class ConfidenceCalibrationService {
         this.clock = clock;
     }
 
-    /** Fits the running jobs that are due; returns how many were fitted. */
+    /** Fits the running jobs that are due; returns the ids of those fitted. */
     @Scheduled(fixedDelay = "${goldfinch.review-interval:30s}", initialDelay = "${goldfinch.calibration-delay:25s}")
-    public int refit() {
+    public List<Long> refit() {
         record Due(long jobId, long answers) {
         }
         List<Due> due = db.tx(c -> Db.list(c, rs -> new Due(rs.getLong(1), rs.getLong(2)),
@@ -47,10 +47,12 @@ public class ConfidenceCalibrationService {
                         + "WHERE j.status IN ('PUBLISHED', 'PAUSED') AND j.calibrate_confidence AND g.golds >= ? "
                         + "AND (j.posterior_beta_answers IS NULL OR g.answers >= j.posterior_beta_answers * ?) ORDER BY j.id",
                 PosteriorTemperature.MIN_GOLDS, GROWTH));
-        int fitted = 0;
+        List<Long> fitted = new java.util.ArrayList<>();
         for (Due d : due) {
             try {
-                fitted += fit(d.jobId(), d.answers()) == null ? 0 : 1;
+                if (fit(d.jobId(), d.answers()) != null) {
+                    fitted.add(d.jobId());
+                }
             } catch (RuntimeException e) {
                 LOG.warn("calibrating job {} failed: {}", d.jobId(), e.toString());
             }
@@ -68,7 +70,7 @@ public class ConfidenceCalibrationService {
             }
             Job job = Db.one(c, rs -> new Job(Arrays.asList((String[]) rs.getArray(1).getArray()), rs.getInt(2)),
                     "SELECT labels, overlap_max FROM job WHERE id = ?", jobId).orElseThrow();
-            List<ClosingReplay.Gold> golds = ConfidenceCheckService.golds(c, jobId, job.labels());
+            List<ClosingReplay.Gold> golds = ConfidenceCheckService.golds(c, jobId, job.labels(), job.overlapMax());
             if (golds.stream().filter(g -> !g.answers().isEmpty()).count() < PosteriorTemperature.MIN_GOLDS) {
                 return null;
             }

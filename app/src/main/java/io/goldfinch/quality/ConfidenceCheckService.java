@@ -84,7 +84,7 @@ public class ConfidenceCheckService {
                                     + "posterior_beta FROM job WHERE id = ? AND (?::bigint IS NULL OR requester_id = ?)",
                             jobId, requesterId, requesterId)
                     .orElseThrow(() -> ApiException.notFound("job"));
-            return new Loaded(job, golds(c, jobId, job.labels()));
+            return new Loaded(job, golds(c, jobId, job.labels(), Integer.MAX_VALUE)); // all: the replay's crowd is every answer
         });
         JobInfo job = loaded.job();
         List<String> labels = job.labels();
@@ -128,21 +128,23 @@ public class ConfidenceCheckService {
     }
 
     /**
-     * The job's golds with their answers in the order they came, each worker's accuracy from his gold record as it stands
-     * without that gold (as for a normal item, his answer to it is not part of his record); voided golds' answers and
-     * answers outside the label set do not count.
+     * The job's golds with their first {@code maxAnswers} answers in the order they came, each worker's accuracy from
+     * his gold record as it stands without that gold (as for a normal item, his answer to it is not part of his
+     * record); voided golds' answers and answers outside the label set do not count.
      */
-    static List<ClosingReplay.Gold> golds(java.sql.Connection c, long jobId, List<String> labels) throws java.sql.SQLException {
+    static List<ClosingReplay.Gold> golds(java.sql.Connection c, long jobId, List<String> labels, int maxAnswers) throws java.sql.SQLException {
         record Row(long item, String key, String label, long worker, boolean correct) {
         }
         List<Row> rows = Db.list(c, rs -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getBoolean(5)),
-                "SELECT a.item_id, i.gold_label, a.label, a.worker_id, a.gold_correct FROM assignment a JOIN item i ON i.id = a.item_id "
-                        + "WHERE a.job_id = ? AND a.is_gold AND a.gold_correct IS NOT NULL AND a.status IN ('SUBMITTED','ACCEPTED','REJECTED') "
-                        + "ORDER BY a.item_id, a.submitted_at, a.id", jobId);
+                "SELECT item_id, gold_label, label, worker_id, gold_correct FROM (SELECT a.item_id, i.gold_label, a.label, a.worker_id, a.gold_correct, "
+                        + "a.submitted_at, a.id, row_number() OVER (PARTITION BY a.item_id ORDER BY a.submitted_at, a.id) AS n "
+                        + "FROM assignment a JOIN item i ON i.id = a.item_id "
+                        + "WHERE a.job_id = ? AND a.is_gold AND a.gold_correct IS NOT NULL AND a.status IN ('SUBMITTED','ACCEPTED','REJECTED')) g "
+                        + "WHERE n <= ? ORDER BY item_id, submitted_at, id", jobId, maxAnswers);
         Map<Long, long[]> records = new HashMap<>();
         Db.list(c, rs -> records.put(rs.getLong(1), new long[]{rs.getLong(2), rs.getLong(3)}),
-                "SELECT s.worker_id, s.gold_answered, s.gold_correct FROM worker_gold_stats s "
-                        + "WHERE s.worker_id IN (SELECT DISTINCT worker_id FROM assignment WHERE job_id = ? AND is_gold AND gold_correct IS NOT NULL)", jobId);
+                "SELECT worker_id, gold_answered, gold_correct FROM worker_gold_stats WHERE worker_id = ANY (?)",
+                c.createArrayOf("bigint", rows.stream().map(Row::worker).distinct().toArray()));
         Map<Long, List<ClosingReplay.Answer>> byGold = new LinkedHashMap<>();
         Map<Long, Integer> keys = new HashMap<>();
         for (Row r : rows) {

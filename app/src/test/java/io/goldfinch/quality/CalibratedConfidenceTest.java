@@ -44,8 +44,8 @@ class CalibratedConfidenceTest {
             workers[w] = api.signUp("WORKER");
             assertThat(api.work(workers[w], job, 25, CalibratedConfidenceTest::answer)).isEqualTo(25); // the exam
         }
-        assertThat(calibration.refit()).isEqualTo(1);
-        assertThat(calibration.refit()).as("fitted again only once the gold answers grow").isZero();
+        assertThat(calibration.refit()).contains(job); // other tests' jobs may be due too
+        assertThat(calibration.refit()).as("fitted again only once the gold answers grow").doesNotContain(job);
         double beta = ((Number) api.get(requester, path).get("confidenceBeta")).doubleValue();
         assertThat(beta).isBetween(0.3, 0.5); // 0.40 by hand: 80% right whether one, two or three answers agree
 
