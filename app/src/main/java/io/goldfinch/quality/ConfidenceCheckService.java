@@ -96,9 +96,7 @@ public class ConfidenceCheckService {
         List<ClosingReplay.Report> reports = ClosingReplay.ladder(golds, labels.size(), job.overlapMin(), job.overlapMax(), targets, job.price());
         ClosingReplay.Report r = reports.get(Arrays.binarySearch(targets, job.target())); // the job's own target is on the ladder
         for (int i = 0; i < targets.length; i++) {
-            ClosingReplay.Report t = reports.get(i);
-            ladder.add(new AtTarget(targets[i], t.closedAtTarget() + t.closedAtMax() + t.closedByValue(), finite(t.accuracyClosed()), t.closedAtTarget(), finite(t.accuracyAtTarget()),
-                    finite(t.answersPerClosed())));
+            ladder.add(atTarget(targets[i], reports.get(i)));
         }
         long answerCost = job.cost();
         java.util.TreeSet<Long> worths = new java.util.TreeSet<>();
@@ -115,12 +113,8 @@ public class ConfidenceCheckService {
             values.add(new AtValue(worth, (double) worth / answerCost, v.closedAtTarget() + v.closedAtMax() + v.closedByValue(), finite(v.accuracyClosed()),
                     v.closedByValue(), finite(v.answersPerClosed())));
         }
-        AtTarget uncalibrated = null;
-        if (beta != 1) {
-            ClosingReplay.Report u = ClosingReplay.replay(raw, labels.size(), job.overlapMin(), job.overlapMax(), job.target(), job.price());
-            uncalibrated = new AtTarget(job.target(), u.closedAtTarget() + u.closedAtMax() + u.closedByValue(), finite(u.accuracyClosed()), u.closedAtTarget(),
-                    finite(u.accuracyAtTarget()), finite(u.answersPerClosed()));
-        }
+        AtTarget uncalibrated = beta == 1 ? null
+                : atTarget(job.target(), ClosingReplay.replay(raw, labels.size(), job.overlapMin(), job.overlapMax(), job.target(), job.price()));
         return new Check(jobId, job.target(), job.overlapMin(), job.overlapMax(), r.golds(), r.closedAtTarget(), r.rightAtTarget(), finite(r.statedAtTarget()),
                 finite(r.accuracyAtTarget()), finite(r.accuracyLow()), finite(r.accuracyHigh()), r.belowTarget(job.target()), r.closedAtMax(), r.rightAtMax(),
                 r.stillOpen(), finite(r.answersPerClosed()), ladder, job.labelValueMinor(), r.closedByValue(), r.rightByValue(), values,
@@ -162,6 +156,12 @@ public class ConfidenceCheckService {
         List<ClosingReplay.Gold> golds = new ArrayList<>();
         byGold.forEach((item, answers) -> golds.add(new ClosingReplay.Gold(keys.get(item), answers)));
         return golds;
+    }
+
+    /** A replay at one target as the check reports it. */
+    private static AtTarget atTarget(double target, ClosingReplay.Report t) {
+        return new AtTarget(target, t.closedAtTarget() + t.closedAtMax() + t.closedByValue(), finite(t.accuracyClosed()), t.closedAtTarget(),
+                finite(t.accuracyAtTarget()), finite(t.answersPerClosed()));
     }
 
     private static Double finite(double v) {
