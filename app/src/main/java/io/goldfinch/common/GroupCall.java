@@ -1,5 +1,8 @@
 package io.goldfinch.common;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +23,10 @@ import java.util.function.Function;
  * on its own, so one bad input (or a deadlock) costs its group only a retry, and each caller gets its own result or
  * error.
  *
+ * <p>With a meter registry it reports, per name: {@code goldfinch.group.wait} (from a caller's arrival to the start of
+ * the group that runs it), {@code goldfinch.group.run} (one group's call and commit) and {@code goldfinch.group.size}
+ * (callers per group) — what a caller's latency is made of, besides the request's own work.
+ *
  * @param <I> one caller's input
  * @param <O> one caller's result
  */
@@ -33,7 +40,7 @@ public final class GroupCall<I, O> implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupCall.class);
 
-    private record Pending<I, O>(I input, CompletableFuture<O> result) {
+    private record Pending<I, O>(I input, CompletableFuture<O> result, long queuedAt) {
     }
 
     private final String name;
@@ -43,6 +50,9 @@ public final class GroupCall<I, O> implements AutoCloseable {
     private final LinkedBlockingQueue<Pending<I, O>> queue = new LinkedBlockingQueue<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
+    private final Timer waitTimer;
+    private final Timer runTimer;
+    private final DistributionSummary sizes;
 
     /**
      * @param threads how many groups may run at once (each on its own connection); with two, a group forms and starts
@@ -51,7 +61,18 @@ public final class GroupCall<I, O> implements AutoCloseable {
      * @param single  runs one input alone (the fallback when a group fails)
      */
     public GroupCall(String name, int maxGroup, int threads, Group<I, O> group, Function<I, O> single) {
+        this(name, maxGroup, threads, group, single, null);
+    }
+
+    /** As above, reporting waits, group run times and group sizes to {@code metrics} (tag {@code name}) when not null. */
+    public GroupCall(String name, int maxGroup, int threads, Group<I, O> group, Function<I, O> single, MeterRegistry metrics) {
         this.name = name;
+        this.waitTimer = metrics == null ? null : Timer.builder("goldfinch.group.wait").tag("name", name)
+                .description("from a caller's arrival to the start of its group").publishPercentiles(0.5, 0.99).register(metrics);
+        this.runTimer = metrics == null ? null : Timer.builder("goldfinch.group.run").tag("name", name)
+                .description("one group's database call and commit").publishPercentiles(0.5, 0.99).register(metrics);
+        this.sizes = metrics == null ? null : DistributionSummary.builder("goldfinch.group.size").tag("name", name)
+                .description("callers per group").publishPercentiles(0.5, 0.99).register(metrics);
         this.maxGroup = maxGroup;
         this.group = group;
         this.single = single;
@@ -69,7 +90,7 @@ public final class GroupCall<I, O> implements AutoCloseable {
             throw new IllegalStateException(name + " is shut down");
         }
         CompletableFuture<O> result = new CompletableFuture<>();
-        queue.add(new Pending<>(input, result));
+        queue.add(new Pending<>(input, result, System.nanoTime()));
         try {
             return result.get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -82,6 +103,11 @@ public final class GroupCall<I, O> implements AutoCloseable {
         }
     }
 
+    /** Callers waiting for a group to start. */
+    public int queued() {
+        return queue.size();
+    }
+
     private void loop() {
         List<Pending<I, O>> pending = new ArrayList<>(maxGroup);
         while (running) {
@@ -92,7 +118,15 @@ public final class GroupCall<I, O> implements AutoCloseable {
                 }
                 pending.add(first);
                 queue.drainTo(pending, maxGroup - 1);
+                long start = System.nanoTime();
+                if (waitTimer != null) {
+                    pending.forEach(p -> waitTimer.record(start - p.queuedAt(), TimeUnit.NANOSECONDS));
+                    sizes.record(pending.size());
+                }
                 runGroup(pending);
+                if (runTimer != null) {
+                    runTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

@@ -6,6 +6,7 @@ import io.goldfinch.quality.GoldHealth;
 import io.goldfinch.quality.OneCoinPosterior;
 import io.goldfinch.quality.PosteriorTemperature;
 import io.goldfinch.quality.WorkerAccuracy;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -53,12 +54,12 @@ public final class AnswerStore {
     private final GroupCall<Answer, Stored> calls;
     private final JobTuning jobTuning;
 
-    public AnswerStore(Db db, JobTuning jobTuning, @Value("${goldfinch.write-groups:1}") int groups) {
+    public AnswerStore(Db db, JobTuning jobTuning, @Value("${goldfinch.write-groups:1}") int groups, MeterRegistry metrics) {
         this.db = db;
         this.jobTuning = jobTuning;
         // Groups lock items in item order and gold records in worker order, so that groups running at once
         // (goldfinch.write-groups above 1, see LeaseStore) never wait on each other in a cycle.
-        this.calls = new GroupCall<>("answer-writer", 256, LeaseStore.checkWriteGroups(groups), this::group, this::one);
+        this.calls = new GroupCall<>("answer-writer", 256, LeaseStore.checkWriteGroups(groups), this::group, this::one, metrics);
     }
 
     public Stored submit(Answer answer) {

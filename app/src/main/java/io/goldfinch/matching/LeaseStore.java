@@ -2,6 +2,7 @@ package io.goldfinch.matching;
 
 import io.goldfinch.common.Db;
 import io.goldfinch.common.GroupCall;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -32,11 +33,11 @@ public final class LeaseStore {
     private final Db db;
     private final GroupCall<Claim, Optional<String>> calls;
 
-    public LeaseStore(Db db, @Value("${goldfinch.write-groups:1}") int groups) {
+    public LeaseStore(Db db, @Value("${goldfinch.write-groups:1}") int groups, MeterRegistry metrics) {
         this.db = db;
         // Locks follow one order (V32): items in item order, then gold-usage rows in job order, so that groups running
         // at once (goldfinch.write-groups above 1) never wait on each other in a cycle.
-        this.calls = new GroupCall<>("lease-writer", 256, checkWriteGroups(groups), this::group, this::one);
+        this.calls = new GroupCall<>("lease-writer", 256, checkWriteGroups(groups), this::group, this::one, metrics);
     }
 
     /**

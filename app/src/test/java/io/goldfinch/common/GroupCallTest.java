@@ -1,5 +1,6 @@
 package io.goldfinch.common;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -16,6 +17,46 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class GroupCallTest {
+
+    @Test
+    void reportsWaitsGroupRunsAndSizes() throws Exception {
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        CountDownLatch firstGroupRunning = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (GroupCall<Integer, Integer> calls = new GroupCall<>("metered", 64, 1, inputs -> inputs, i -> {
+            firstGroupRunning.countDown();
+            await(release);
+            return i;
+        }, metrics)) {
+            ExecutorService pool = Executors.newFixedThreadPool(10);
+            List<Future<Integer>> results = new ArrayList<>();
+            results.add(pool.submit(() -> calls.call(0)));
+            firstGroupRunning.await(5, TimeUnit.SECONDS);
+            for (int i = 1; i < 10; i++) {
+                int input = i;
+                results.add(pool.submit(() -> calls.call(input)));
+            }
+            while (metrics.find("goldfinch.group.size").summary() == null || calls.queued() < 9) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(30); // the nine queued callers wait at least this long behind the first group
+            release.countDown();
+            for (Future<Integer> f : results) {
+                f.get(5, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+        }
+        var size = metrics.get("goldfinch.group.size").tag("name", "metered").summary();
+        var wait = metrics.get("goldfinch.group.wait").tag("name", "metered").timer();
+        var run = metrics.get("goldfinch.group.run").tag("name", "metered").timer();
+        assertThat(size.count()).isEqualTo(2);
+        assertThat(size.totalAmount()).isEqualTo(10);
+        assertThat(size.max()).isEqualTo(9);
+        assertThat(wait.count()).isEqualTo(10);
+        assertThat(wait.max(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(30);
+        assertThat(run.count()).isEqualTo(2);
+        assertThat(run.max(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(30);
+    }
 
     @Test
     void concurrentCallersEachGetTheirOwnResultAndShareGroups() throws Exception {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
@@ -142,7 +143,9 @@ public final class LoadBenchmark {
         System.out.printf(Locale.ROOT, "GET /api/me, as fast as they can: %,.0f requests/s; latency p50 %.1f ms, p99 %.1f ms%n",
                 trivial.rate(), trivial.p(0.50), trivial.p(0.99));
         if (separate) {
+            Map<String, double[]> before = groupCounters(admin);
             Phase pairs = measurePairs(load, tokens, accuracy, jobId, seed + 1, 0, seconds, false);
+            String server = groupLine(before, groupCounters(admin));
             emptyClaims += pairs.empty();
             System.out.printf(Locale.ROOT, "claim, then submit (two requests), as fast as they can: %,.0f pairs/s (%,.0f requests/s); "
                             + "pair latency p50 %.1f ms, p99 %.1f ms; %d empty claims, %d errors%n",
@@ -150,30 +153,40 @@ public final class LoadBenchmark {
             System.out.println("  each request: " + pairs.requests());
             System.out.printf(Locale.ROOT, "  ratio: claim+submit requests/s / trivial requests/s = %.2f (pairs/s / trivial requests/s = %.2f)%n",
                     2 * pairs.rate() / trivial.rate(), pairs.rate() / trivial.rate());
+            System.out.println(server);
         }
         if (combined) {
+            Map<String, double[]> before = groupCounters(admin);
             Phase pairs = measurePairs(load, tokens, accuracy, jobId, seed + 3, 0, seconds, true);
+            String server = groupLine(before, groupCounters(admin));
             emptyClaims += pairs.empty();
             System.out.printf(Locale.ROOT, "submit with the next claim (one request), as fast as they can: %,.0f pairs/s; "
                             + "latency p50 %.1f ms, p99 %.1f ms; %d empty claims, %d errors%n",
                     pairs.rate(), pairs.p(0.50), pairs.p(0.99), pairs.empty(), pairs.errors());
             System.out.printf(Locale.ROOT, "  ratio: pairs/s (= requests/s) / trivial requests/s = %.2f%n", pairs.rate() / trivial.rate());
+            System.out.println(server);
         }
         for (int thinkMs : thinkTimes) {
             if (separate) {
+                Map<String, double[]> before = groupCounters(admin);
                 Phase paced = measurePairs(load, tokens, accuracy, jobId, seed + 2 + thinkMs, thinkMs, seconds, false);
+                String server = groupLine(before, groupCounters(admin));
                 emptyClaims += paced.empty();
                 System.out.printf(Locale.ROOT, "claim, then submit, each worker thinking %d ms on average: %,.0f pairs/s; pair latency p50 %.1f ms, "
                                 + "p99 %.1f ms; %d empty claims, %d errors%n",
                         thinkMs, paced.rate(), paced.p(0.50), paced.p(0.99), paced.empty(), paced.errors());
                 System.out.println("  each request: " + paced.requests());
+                System.out.println(server);
             }
             if (combined) {
+                Map<String, double[]> before = groupCounters(admin);
                 Phase paced = measurePairs(load, tokens, accuracy, jobId, seed + 4 + thinkMs, thinkMs, seconds, true);
+                String server = groupLine(before, groupCounters(admin));
                 emptyClaims += paced.empty();
                 System.out.printf(Locale.ROOT, "submit with the next claim, each worker thinking %d ms on average: %,.0f pairs/s; latency p50 %.1f ms, "
                                 + "p99 %.1f ms; %d empty claims, %d errors%n",
                         thinkMs, paced.rate(), paced.p(0.50), paced.p(0.99), paced.empty(), paced.errors());
+                System.out.println(server);
             }
         }
         String flushRedis = System.getProperty("bench.flush-redis");
@@ -259,6 +272,36 @@ public final class LoadBenchmark {
             }
             System.out.println(b);
         }
+    }
+
+    /**
+     * The server's group-execution counters (GroupCall's meters, read from /prometheus as the admin): per writer, the
+     * count and sum of callers' waits, of group runs and of group sizes.
+     */
+    private Map<String, double[]> groupCounters(String admin) throws Exception {
+        Map<String, double[]> out = new java.util.TreeMap<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "^goldfinch_group_(wait_seconds|run_seconds|size)_(count|sum)\\{name=\"([^\"]+)\",?} ([0-9.eE+-]+)$", java.util.regex.Pattern.MULTILINE)
+                .matcher(send("GET", "/prometheus", admin, null, null).body());
+        List<String> fields = List.of("wait_seconds_count", "wait_seconds_sum", "run_seconds_count", "run_seconds_sum", "size_count", "size_sum");
+        while (m.find()) {
+            out.computeIfAbsent(m.group(3), k -> new double[6])[fields.indexOf(m.group(1) + "_" + m.group(2))] = Double.parseDouble(m.group(4));
+        }
+        return out;
+    }
+
+    /** What the server's writers did between two snapshots: groups, mean callers per group, mean wait and run. */
+    private static String groupLine(Map<String, double[]> before, Map<String, double[]> after) {
+        StringBuilder b = new StringBuilder("  server: ");
+        after.forEach((name, a) -> {
+            double[] z = before.getOrDefault(name, new double[6]);
+            double groups = a[4] - z[4];
+            if (groups > 0) {
+                b.append(String.format(Locale.ROOT, "%s %,.0f groups of %.1f, caller wait %.2f ms, group run %.2f ms; ", name, groups,
+                        (a[5] - z[5]) / groups, 1000 * (a[1] - z[1]) / Math.max(1, a[0] - z[0]), 1000 * (a[3] - z[3]) / Math.max(1, a[2] - z[2])));
+            }
+        });
+        return b.toString().replaceAll("; $", " (means)");
     }
 
     /** A measured phase: completed operations, their sorted latencies in ns, and what went wrong. */
