@@ -75,6 +75,16 @@ public final class PosteriorWriter {
         List<Posterior> rows = new ArrayList<>(newest.values());
         rows.sort(Comparator.comparingLong(Posterior::itemId));
         int n = rows.size();
+        if (n == 1) {
+            // One item (every answer while the writer is not busy): the same write with scalar parameters. PostgreSQL
+            // plans the array form again on every call (its generic plan, costed for ten rows, never beats a custom one
+            // for one row): 0.2-0.4 ms of a lone answer's transaction. This one keeps its generic plan.
+            Posterior p = rows.get(0);
+            Db.update(c, "UPDATE item SET posterior_label = ?, posterior_confidence = ?, posterior_answers = ?, "
+                            + "closed_at = CASE WHEN ? THEN COALESCE(closed_at, ?) ELSE closed_at END WHERE id = ? AND posterior_answers <= ?",
+                    p.label(), p.confidence(), p.answers(), p.close(), Timestamp.from(p.at()), p.itemId(), p.answers());
+            return;
+        }
         Long[] ids = new Long[n];
         String[] labels = new String[n];
         Double[] confidences = new Double[n];
