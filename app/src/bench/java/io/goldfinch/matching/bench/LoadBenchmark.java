@@ -670,7 +670,8 @@ public final class LoadBenchmark {
     }
 
     private HttpResponse<String> send(String method, String path, String token, String body, String contentType) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        // Set-up requests: uploading 600,000 items can take more than 30 s on a busy 2-core machine.
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(180));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
