@@ -292,16 +292,16 @@ public final class LoadBenchmark {
 
     /** What the server's writers did between two snapshots: groups, mean callers per group, mean wait and run. */
     private static String groupLine(Map<String, double[]> before, Map<String, double[]> after) {
-        StringBuilder b = new StringBuilder("  server: ");
+        java.util.StringJoiner line = new java.util.StringJoiner("; ", "  server: ", " (means)").setEmptyValue("  server: no groups");
         after.forEach((name, a) -> {
             double[] z = before.getOrDefault(name, new double[6]);
             double groups = a[4] - z[4];
             if (groups > 0) {
-                b.append(String.format(Locale.ROOT, "%s %,.0f groups of %.1f, caller wait %.2f ms, group run %.2f ms; ", name, groups,
+                line.add(String.format(Locale.ROOT, "%s %,.0f groups of %.1f, caller wait %.2f ms, group run %.2f ms", name, groups,
                         (a[5] - z[5]) / groups, 1000 * (a[1] - z[1]) / Math.max(1, a[0] - z[0]), 1000 * (a[3] - z[3]) / Math.max(1, a[2] - z[2])));
             }
         });
-        return b.toString().replaceAll("; $", " (means)");
+        return line.toString();
     }
 
     /** A measured phase: completed operations, their sorted latencies in ns, and what went wrong. */
