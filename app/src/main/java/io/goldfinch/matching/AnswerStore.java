@@ -32,8 +32,15 @@ import java.util.UUID;
 @Singleton
 public final class AnswerStore {
 
-    /** One answer to store. */
-    public record Answer(UUID assignmentId, long workerId, String label, String idempotencyKey, Instant now) {
+    /**
+     * One answer to store; with {@code next}, the lease of the worker's next task, written in the same transaction when
+     * the answer is stored or repeated and is not a gold's (a gold answer changes the worker's gold record, which the
+     * choice of his next task reads), else not written.
+     */
+    public record Answer(UUID assignmentId, long workerId, String label, String idempotencyKey, Instant now, LeaseStore.Claim next) {
+        public Answer(UUID assignmentId, long workerId, String label, String idempotencyKey, Instant now) {
+            this(assignmentId, workerId, label, idempotencyKey, now, null);
+        }
     }
 
     /** What submit_answer reports (see V13__submit_function.sql). */
@@ -46,8 +53,11 @@ public final class AnswerStore {
     public record Decision(PosteriorWriter.Posterior posterior, boolean close, int cap, double score) {
     }
 
-    /** What the caller gets: the outcome, and for a stored non-gold answer the item's decision (else null). */
-    public record Stored(Outcome outcome, Decision decision) {
+    /**
+     * What the caller gets: the outcome; for a stored non-gold answer the item's decision (else null); the next task's
+     * item data when its lease was written (else null: not asked for, not written, or refused).
+     */
+    public record Stored(Outcome outcome, Decision decision, String next) {
     }
 
     private final Db db;
@@ -72,6 +82,10 @@ public final class AnswerStore {
             Outcome o = Db.one(c, rs -> outcome(rs, 1), "SELECT * FROM submit_answer(?, ?, ?, ?, ?)", a.assignmentId(),
                     a.workerId(), a.label(), a.idempotencyKey(), Timestamp.from(a.now())).orElseThrow();
             Decision d = decide(o, a.now(), tuned.getOrDefault(o.jobId(), JobTuning.NONE), jobTuning);
+            String next = null;
+            if (leases(o, a)) {
+                next = LeaseStore.write(c, List.of(a.next()), "STORED".equals(o.outcome()) ? new Long[]{o.itemId()} : new Long[0]).get(0).orElse(null);
+            }
             if (d != null) {
                 PosteriorWriter.store(c, List.of(d.posterior()));
             }
@@ -79,7 +93,7 @@ public final class AnswerStore {
             if (g != null) {
                 PosteriorWriter.storeGolds(c, List.of(g));
             }
-            return new Stored(o, d);
+            return new Stored(o, d, next);
         });
     }
 
@@ -111,6 +125,27 @@ public final class AnswerStore {
             if (outcomes.contains(null)) {
                 throw new IllegalStateException("submit_answers returned no outcome for some answers");
             }
+            // The leases asked for with these answers, before the posteriors: their items' rows and the answered items'
+            // are locked in one pass (V52), which the posteriors and gold evidence below then update.
+            List<LeaseStore.Claim> claims = new ArrayList<>();
+            List<Integer> claimOf = new ArrayList<>();
+            java.util.TreeSet<Long> answered = new java.util.TreeSet<>();
+            for (int i = 0; i < n; i++) {
+                if ("STORED".equals(outcomes.get(i).outcome())) {
+                    answered.add(outcomes.get(i).itemId());
+                }
+                if (leases(outcomes.get(i), sorted.get(i))) {
+                    claims.add(sorted.get(i).next());
+                    claimOf.add(i);
+                }
+            }
+            String[] next = new String[n];
+            if (!claims.isEmpty()) {
+                List<java.util.Optional<String>> granted = LeaseStore.write(c, claims, answered.toArray(new Long[0]));
+                for (int k = 0; k < claims.size(); k++) {
+                    next[claimOf.get(k)] = granted.get(k).orElse(null);
+                }
+            }
             java.util.Map<Answer, Stored> byAnswer = new java.util.IdentityHashMap<>();
             List<PosteriorWriter.Posterior> posteriors = new ArrayList<>();
             List<PosteriorWriter.GoldEvidence> golds = new ArrayList<>();
@@ -123,7 +158,7 @@ public final class AnswerStore {
                 if (g != null) {
                     golds.add(g);
                 }
-                byAnswer.put(sorted.get(i), new Stored(outcomes.get(i), d));
+                byAnswer.put(sorted.get(i), new Stored(outcomes.get(i), d, next[i]));
             }
             List<Stored> results = answers.stream().map(byAnswer::get).toList();
             if (!posteriors.isEmpty()) {
@@ -134,6 +169,16 @@ public final class AnswerStore {
             }
             return results;
         });
+    }
+
+    /** Whether the lease asked for with {@code a} is written: the answer was stored or repeated, and is not a gold's. */
+    private static boolean leases(Outcome o, Answer a) {
+        return a.next() != null && leaseAsked(o);
+    }
+
+    /** Whether a lease asked for with an answer of this outcome is asked of Postgres (else it is not written at all). */
+    static boolean leaseAsked(Outcome o) {
+        return !o.gold() && ("STORED".equals(o.outcome()) || "REPEAT".equals(o.outcome()));
     }
 
     /**

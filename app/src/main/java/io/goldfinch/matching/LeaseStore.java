@@ -65,6 +65,16 @@ public final class LeaseStore {
     }
 
     private List<Optional<String>> group(List<Claim> claims) {
+        return db.autocommit(conn -> write(conn, claims, null));
+    }
+
+    /**
+     * Writes {@code claims} on {@code conn} in one call (claim_leases, V32), sorted by item so that row locks are taken in
+     * order; with {@code answered} (the items whose answers the same transaction stores), through
+     * claim_leases_with_answers (V52), which locks those items' rows with the claimed ones in one pass and leaves the
+     * transaction's commit durable. One result per claim, in input order: the item's data, or empty when refused.
+     */
+    static List<Optional<String>> write(Connection conn, List<Claim> claims, Long[] answered) throws SQLException {
         Integer[] order = new Integer[claims.size()];
         Arrays.setAll(order, i -> i);
         Arrays.sort(order, Comparator.comparingLong(i -> claims.get(i).itemId()));
@@ -93,15 +103,18 @@ public final class LeaseStore {
             limits[k] = c.limit();
         }
         List<Optional<String>> results = new ArrayList<>(java.util.Collections.nCopies(n, Optional.<String>empty()));
-        db.autocommit(conn -> {
-            Db.list(conn, rs -> {
-                        results.set(order[rs.getInt(1) - 1], Optional.ofNullable(rs.getString(2)));
-                        return null;
-                    }, "SELECT o_index, o_data FROM claim_leases(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", array(conn, "uuid", ids), array(conn, "int8", jobs),
-                    array(conn, "int8", items), array(conn, "int8", workers), array(conn, "bool", gold), array(conn, "int8", rewards),
-                    array(conn, "int8", fees), array(conn, "timestamptz", now), array(conn, "timestamptz", expires), array(conn, "int8", limits));
-            return null;
-        });
+        List<Object> args = new ArrayList<>();
+        if (answered != null) {
+            args.add(array(conn, "int8", answered));
+        }
+        args.addAll(List.of(array(conn, "uuid", ids), array(conn, "int8", jobs), array(conn, "int8", items), array(conn, "int8", workers),
+                array(conn, "bool", gold), array(conn, "int8", rewards), array(conn, "int8", fees), array(conn, "timestamptz", now),
+                array(conn, "timestamptz", expires), array(conn, "int8", limits)));
+        Db.list(conn, rs -> {
+                    results.set(order[rs.getInt(1) - 1], Optional.ofNullable(rs.getString(2)));
+                    return null;
+                }, answered == null ? "SELECT o_index, o_data FROM claim_leases(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        : "SELECT o_index, o_data FROM claim_leases_with_answers(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", args.toArray());
         return results;
     }
 

@@ -350,11 +350,7 @@ public final class MatchingService {
 
     private Optional<Task> claim(JobRow job, long workerId, boolean gold, Duration rebuildWait) {
         for (int attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
-            long item = gold
-                    ? scripts.evalLong("claim_gold", new String[]{meta(job.id()), golds(job.id()), seen(job.id(), workerId)},
-                    String.valueOf(random.nextInt(Integer.MAX_VALUE)))
-                    : scripts.evalLong("claim_item", new String[]{meta(job.id()), open(job.id()), seen(job.id(), workerId),
-                    slots(job.id()), caps(job.id())}, String.valueOf(SCAN_LIMIT));
+            long item = takeInRedis(job, workerId, gold);
             if (item == -1) {
                 Rebuild outcome = rebuildForClaim(job.id(), rebuildWait);
                 if (outcome == Rebuild.NOT_PUBLISHED) {
@@ -377,6 +373,81 @@ public final class MatchingService {
         return Optional.empty();
     }
 
+    /**
+     * A next task taken in Redis whose lease is still to be written: the lease (the claim for {@link LeaseStore}) and
+     * what the task will show once Postgres grants it.
+     */
+    record Prepared(JobRow job, LeaseStore.Claim claim) {
+    }
+
+    /** The task of a prepared lease that Postgres granted, with the item's {@code data}. */
+    Task granted(Prepared p, String data) {
+        JobRow job = p.job();
+        return new Task(p.claim().id(), job.id(), job.title(), job.instructions(), job.labels(), parse(data), job.rewardMinor(), p.claim().expires());
+    }
+
+    /**
+     * The worker's next task taken in Redis only, for a lease written in the same transaction as the answer that asks
+     * for it (the answer first): empty whenever {@link #next} would have to do more than one claim in Redis and one
+     * lease, or when what the answer changes could change the choice. So: no job with an exam or a speed limit (an
+     * answer changes where the worker stands in either), no job whose pool is being rebuilt; the caller falls back to
+     * {@link #next} for those, as for a gold answer (which changes the worker's gold record) and a refused lease. The
+     * caller writes the lease or gives the slot back ({@link #returnSlot}).
+     */
+    Optional<Prepared> prepare(long workerId, Long jobId) {
+        Eligibility.Worker worker = workerProfile(workerId);
+        if (worker.blocked()) {
+            return Optional.empty();
+        }
+        List<JobRow> jobs;
+        if (jobId != null) {
+            Optional<JobRow> job = publishedJobs().stream().filter(j -> j.id() == jobId).findFirst();
+            if (job.isEmpty()) {
+                return Optional.empty();
+            }
+            jobs = List.of(job.get());
+        } else {
+            jobs = JobChoice.order(publishedJobs().stream()
+                    .map(j -> new JobChoice.Candidate<>(j, j.requesterId(), j.priority(), j.rewardMinor())).toList(), random);
+        }
+        for (JobRow job : jobs) {
+            Eligibility.Requirements req = job.requirements();
+            if (req.examSize() > 0 || req.hasSpeedLimit()) {
+                return Optional.empty();
+            }
+            if (Eligibility.check(worker, req, usage(workerId, job)).isPresent()) {
+                if (jobId != null) {
+                    return Optional.empty(); // next() explains the refusal
+                }
+                continue;
+            }
+            boolean gold = job.goldRate() > 0 && random.nextDouble() < job.goldRate();
+            long item = gold ? takeInRedis(job, workerId, true) : 0;
+            if (item == 0) {
+                gold = false;
+                item = takeInRedis(job, workerId, false);
+            }
+            if (item == -1) {
+                return Optional.empty(); // the pool is being rebuilt: next() waits or says so
+            }
+            if (item > 0) {
+                Instant now = clock.instant();
+                return Optional.of(new Prepared(job, new LeaseStore.Claim(UUID.randomUUID(), job.id(), item, workerId, gold, job.rewardMinor(),
+                        job.feeMinor(), now, now.plus(lease), gold ? job.goldTaskBudget() : (long) job.overlap())));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** One claim in Redis: the item taken, 0 when there is none for this worker, -1 when the job's state is not in Redis. */
+    private long takeInRedis(JobRow job, long workerId, boolean gold) {
+        return gold
+                ? scripts.evalLong("claim_gold", new String[]{meta(job.id()), golds(job.id()), seen(job.id(), workerId)},
+                String.valueOf(random.nextInt(Integer.MAX_VALUE)))
+                : scripts.evalLong("claim_item", new String[]{meta(job.id()), open(job.id()), seen(job.id(), workerId),
+                slots(job.id()), caps(job.id())}, String.valueOf(SCAN_LIMIT));
+    }
+
     /** Writes the lease to Postgres after re-checking the promises there; on refusal, returns the Redis slot. */
     private Optional<Task> record(JobRow job, long workerId, long itemId, boolean gold) {
         Instant now = clock.instant();
@@ -392,6 +463,13 @@ public final class MatchingService {
         }
         return Optional.of(new Task(id, job.id(), job.title(), job.instructions(), job.labels(), parse(data.get()),
                 job.rewardMinor(), expires));
+    }
+
+    /** Gives back the slot of a prepared lease that was never asked of Postgres: the worker may be served the item again. */
+    void unprepare(Prepared p) {
+        String[] keys = java.util.Arrays.copyOf(itemKeys(p.job().id()), 7);
+        keys[6] = seen(p.job().id(), p.claim().workerId());
+        scripts.evalLong("return_slot", keys, String.valueOf(p.claim().itemId()), p.claim().gold() ? "1" : "0");
     }
 
     /** Gives a slot back to the pool (lease released, expired, or refused). */

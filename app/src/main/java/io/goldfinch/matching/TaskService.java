@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Answers, skips and lease expiry. */
@@ -75,7 +76,11 @@ public class TaskService {
     public Submitted submit(long workerId, UUID assignmentId, String label, String idempotencyKey) {
         Instant now = clock.instant();
         // Validation, the stored answer and the gold record in one database call, grouped with concurrent answers.
-        AnswerStore.Stored stored = answers.submit(new AnswerStore.Answer(assignmentId, workerId, label, idempotencyKey, now));
+        return settle(workerId, assignmentId, answers.submit(new AnswerStore.Answer(assignmentId, workerId, label, idempotencyKey, now)));
+    }
+
+    /** What a stored answer's outcome means for the worker: the result, or the refusal as an API error. */
+    private Submitted settle(long workerId, UUID assignmentId, AnswerStore.Stored stored) {
         AnswerStore.Outcome o = stored.outcome();
         switch (o.outcome()) {
             case "NOT_FOUND" -> throw ApiException.notFound("task");
@@ -113,7 +118,33 @@ public class TaskService {
      * leases another task; the one whose response was lost expires like any unanswered lease.
      */
     public Submitted submitAndNext(long workerId, UUID assignmentId, String label, String idempotencyKey, Long jobId) {
-        Submitted submitted = submit(workerId, assignmentId, label, idempotencyKey);
+        // Mostly the next task is taken in Redis first and its lease written in the answer's own transaction (one group,
+        // one commit); where that cannot be (MatchingService.prepare), or Postgres refused the lease, or the answer was a
+        // gold's, the lease is asked for after the answer, as a request of its own would.
+        Optional<MatchingService.Prepared> prepared;
+        try {
+            prepared = matching.prepare(workerId, jobId);
+        } catch (RuntimeException e) {
+            LOG.debug("no next task prepared for worker {}: {}", workerId, e.toString());
+            prepared = Optional.empty();
+        }
+        AnswerStore.Stored stored;
+        try {
+            stored = answers.submit(new AnswerStore.Answer(assignmentId, workerId, label, idempotencyKey, clock.instant(),
+                    prepared.map(MatchingService.Prepared::claim).orElse(null)));
+        } catch (RuntimeException e) {
+            prepared.ifPresent(p -> giveBack(p, false)); // whether its lease was written is unknown: not served again
+            throw e;
+        }
+        if (prepared.isPresent() && stored.next() == null) {
+            // Refused by Postgres: the slot goes back and the item stays in the worker's seen-set, as after any refusal.
+            // Not asked of Postgres (a gold's answer, or an answer refused): the worker may be served the item after all.
+            giveBack(prepared.get(), !AnswerStore.leaseAsked(stored.outcome()));
+        }
+        Submitted submitted = settle(workerId, assignmentId, stored);
+        if (stored.next() != null) {
+            return submitted.withNext(matching.granted(prepared.orElseThrow(), stored.next()));
+        }
         try {
             return matching.next(workerId, jobId, Duration.ZERO).map(submitted::withNext).orElse(submitted);
         } catch (ApiException e) {
@@ -122,6 +153,18 @@ public class TaskService {
         } catch (RuntimeException e) {
             LOG.warn("answer stored; leasing the next task for worker {} failed: {}", workerId, e.toString());
             return submitted;
+        }
+    }
+
+    private void giveBack(MatchingService.Prepared p, boolean neverAsked) {
+        try {
+            if (neverAsked) {
+                matching.unprepare(p);
+            } else {
+                matching.returnSlot(p.claim().jobId(), p.claim().itemId(), p.claim().gold());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("returning the slot of item {} failed ({}); the reconciler repairs it", p.claim().itemId(), e.toString());
         }
     }
 

@@ -131,6 +131,12 @@ class AnswerAndNextTest {
         assertThat(late.getStatus().getCode()).isEqualTo(409);
         assertThat(late.getResponse().getBody(String.class).orElseThrow()).contains("lease-expired");
         assertThat((long) db.tx(c -> Db.scalarLong(c, "SELECT count(*) FROM assignment WHERE worker_id = ?", worker.id()))).as("no new lease").isEqualTo(1);
+        // The next task taken for the refused answer was given back whole: the worker can still be served both other items.
+        for (int i = 0; i < 2; i++) {
+            assertThat(firstTask(worker, job)).as("item %d of the other two", i + 1).isNotNull();
+        }
+        assertThat(client.toBlocking().exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/next?jobId=" + job, "")))
+                .getStatus().getCode()).isEqualTo(204);
     }
 
     @Test

@@ -252,6 +252,37 @@ class GroupedWritesTest {
     }
 
     @Test
+    void leasesWrittenWithAnswersAreGrantedAsAloneAndTheirCommitStaysDurable() {
+        lease("i1", 4); // a live lease on i1
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (Long[] answered : Arrays.<Long[]>asList(null, new Long[]{items.get("i4"), items.get("i1")})) {
+            results.add(db.autocommit(c -> {
+                c.setAutoCommit(false);
+                try {
+                    Db.update(c, "UPDATE job SET status = 'PUBLISHED' WHERE id = ?", jobs.get(0));
+                    List<LeaseStore.Claim> claims = new ArrayList<>();
+                    int[][] wanted = {{0, 0}, {0, 1}, {0, 2}, {1, 3}, {1, 5}}; // item i<n>, worker: overlap 2 on each
+                    for (int[] w : wanted) {
+                        claims.add(new LeaseStore.Claim(UUID.randomUUID(), jobs.get(0), items.get("i" + w[0]), workers.get(w[1]), false, 10, 0,
+                                now, now.plusSeconds(600), 2));
+                    }
+                    Map<String, Object> out = new HashMap<>();
+                    out.put("granted", LeaseStore.write(c, claims, answered).stream().map(java.util.Optional::isPresent).toList());
+                    out.put("sync", Db.one(c, rs -> rs.getString(1), "SELECT current_setting('synchronous_commit')").orElseThrow());
+                    return out;
+                } finally {
+                    c.rollback();
+                    c.setAutoCommit(true);
+                }
+            }));
+        }
+        assertThat(results.get(0).get("granted")).isEqualTo(List.of(true, true, false, true, false));
+        assertThat(results.get(1).get("granted")).isEqualTo(results.get(0).get("granted"));
+        assertThat(results.get(0).get("sync")).as("leases alone commit without waiting for the WAL flush").isEqualTo("off");
+        assertThat(results.get(1).get("sync")).as("leases written with answers leave the answers' commit durable").isEqualTo("on");
+    }
+
+    @Test
     void aGroupWithTwoLimitsForOneItemIsLeasedOneByOne() {
         // One by one: the second finds one lease at its limit 1; the third finds one below its limit 2. Counting the
         // second as a taker, as the set-based path counts leases that pass the checks, would refuse the third.

@@ -4,6 +4,7 @@ import io.goldfinch.accounts.UserStore;
 import io.goldfinch.common.Db;
 import io.goldfinch.support.Api;
 import io.goldfinch.support.TestClock;
+import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -76,6 +77,15 @@ class MatchingRulesTest {
         api.exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/" + assignmentId + "/answer", Map.of("label", label))));
     }
 
+    /** Answers with {@code ?next=true}: the next task's assignment id, or null when none came with the answer. */
+    @SuppressWarnings("unchecked")
+    private Object answerAndNext(Api.Session worker, Object assignmentId, long job) {
+        HttpResponse<Map<String, Object>> r = client.toBlocking().exchange(api.as(worker, HttpRequest.POST(
+                "/api/worker/tasks/" + assignmentId + "/answer?next=true&jobId=" + job, Map.of("label", "positive"))), Argument.mapOf(String.class, Object.class));
+        Object next = r.body().get("next");
+        return next == null ? null : ((Map<String, Object>) next).get("assignmentId");
+    }
+
     @Test
     void concurrentWorkersNeverExceedOverlapNorGetAnItemTwiceNorAGoldTwice() throws Exception {
         api = new Api(client.toBlocking(), users);
@@ -91,7 +101,18 @@ class MatchingRulesTest {
         for (Api.Session worker : workers) {
             futures.add(pool.submit(() -> {
                 boolean noLeases = false;
+                Object held = null; // a task handed back with an answer
                 for (int n = 0, waits = 0; n < 100; n++) {
+                    if (held != null) {
+                        Object id = held;
+                        held = null;
+                        if (worker.id() % 2 == 0 && n % 3 == 0) {
+                            client.toBlocking().exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/" + id + "/release", "")));
+                        } else {
+                            held = answerAndNext(worker, id, job);
+                        }
+                        continue;
+                    }
                     HttpResponse<Map<String, Object>> r = next(worker, job);
                     if (r.getStatus() == HttpStatus.NO_CONTENT) {
                         // Nothing for this worker now; a slot can still come back from a lease that is being released.
@@ -110,6 +131,10 @@ class MatchingRulesTest {
                     // Half the workers skip every third task, so slots are returned and reclaimed concurrently.
                     if (worker.id() % 2 == 0 && n % 3 == 0) {
                         client.toBlocking().exchange(api.as(worker, HttpRequest.POST("/api/worker/tasks/" + id + "/release", "")));
+                    } else if (worker.id() % 3 == 0) {
+                        // A third of the workers answer with the next task in the same request: its lease is written in
+                        // the answer's transaction, beside other workers' leases and answers written on their own.
+                        held = answerAndNext(worker, id, job);
                     } else {
                         answer(worker, id, "positive");
                     }
