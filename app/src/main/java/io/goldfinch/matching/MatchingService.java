@@ -392,7 +392,8 @@ public final class MatchingService {
      * lease, or when what the answer changes could change the choice. So: no job with an exam or a speed limit (an
      * answer changes where the worker stands in either), no job whose pool is being rebuilt; the caller falls back to
      * {@link #next} for those, as for a gold answer (which changes the worker's gold record) and a refused lease. The
-     * caller writes the lease or gives the slot back ({@link #returnSlot}).
+     * caller writes the lease or gives the slot back: {@link #returnSlot} after Postgres refused it, {@link #unprepare}
+     * when it was never asked of Postgres.
      */
     Optional<Prepared> prepare(long workerId, Long jobId) {
         Eligibility.Worker worker = workerProfile(workerId);
