@@ -688,7 +688,18 @@ public final class LoadBenchmark {
             b.header("Content-Type", contentType);
         }
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest request = b.build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            if (!method.equals("GET")) {
+                throw e;
+            }
+            // A pooled connection the server closed while it sat idle between phases fails on first use
+            // ("header parser received no bytes"); a read is safe to send again on a new one.
+            System.out.println("  (" + path + ": " + e.getMessage() + "; sent again)");
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        }
     }
 
     private static String find(Pattern p, String s) {
