@@ -18,8 +18,12 @@ import java.util.PriorityQueue;
  * its own script of requests. It exists because a load generator on the same 2-core machine as the server must cost
  * little: a thread per worker with the JDK's HttpClient spent more CPU than the server's trivial endpoint and capped
  * what could be measured. Responses are read by Content-Length or chunked encoding; nothing else of HTTP is needed.
+ *
+ * <p>Connections outlive a run: script {@code i} of every run uses connection {@code i}, kept open between phases as a
+ * browser keeps its connection between tasks. Opening 500 connections at each phase's start (and closing 500 at its
+ * end) put a burst of connection work on the server in the first second of every measured phase.
  */
-final class HttpLoad {
+final class HttpLoad implements AutoCloseable {
 
     /** One HTTP response: status and body. */
     record Response(int status, String body) {
@@ -45,6 +49,10 @@ final class HttpLoad {
 
     private final InetSocketAddress address;
     private final String host;
+    /** Connection i of script i, kept between runs; null where none is open. */
+    private final List<SocketChannel> channels = new ArrayList<>();
+    /** Longest wait, after a run, for the responses still in flight (read and dropped, so the connection can be reused). */
+    private static final long DRAIN_NANOS = 30_000_000_000L;
 
     HttpLoad(String baseUrl) {
         URI uri = URI.create(baseUrl);
@@ -76,6 +84,8 @@ final class HttpLoad {
         byte[] in = new byte[8192];
         int inLength;
         long wakeAt;
+        /** A request was sent and its response is not complete yet. */
+        boolean inFlight;
 
         Conn(Script script, SocketChannel channel) {
             this.script = script;
@@ -83,19 +93,20 @@ final class HttpLoad {
         }
     }
 
-    /** Runs the scripts until {@code seconds} have passed; a request in flight at the end is abandoned. */
+    /**
+     * Runs the scripts until {@code seconds} have passed. A response still in flight at the end is read and dropped (not
+     * given to its script), so that the connection can serve the next run; one that does not come is closed.
+     */
     void run(List<Script> scripts, double seconds) throws IOException {
         try (Selector selector = Selector.open()) {
             List<Conn> conns = new ArrayList<>();
-            long start = System.nanoTime();
-            for (Script s : scripts) {
-                SocketChannel ch = SocketChannel.open(address);
-                ch.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
-                ch.configureBlocking(false);
-                Conn c = new Conn(s, ch);
+            for (int i = 0; i < scripts.size(); i++) {
+                SocketChannel ch = channel(i);
+                Conn c = new Conn(scripts.get(i), ch);
                 ch.register(selector, 0, c);
                 conns.add(c);
             }
+            long start = System.nanoTime();
             PriorityQueue<Conn> sleeping = new PriorityQueue<>((a, b) -> Long.compare(a.wakeAt, b.wakeAt));
             long now = System.nanoTime();
             for (Conn c : conns) {
@@ -129,6 +140,7 @@ final class HttpLoad {
                     if (key.isReadable()) {
                         Response r = read(c);
                         if (r != null) {
+                            c.inFlight = false;
                             long t = System.nanoTime();
                             byte[] next = c.script.onResponse(r, t);
                             if (next != null) {
@@ -142,14 +154,96 @@ final class HttpLoad {
                     }
                 }
             }
-            for (Conn c : conns) {
-                c.channel.close();
+            drain(selector, conns);
+        }
+    }
+
+    /** Connection {@code i}: the one kept from an earlier run if the server has not closed it, else a new one. */
+    private SocketChannel channel(int i) throws IOException {
+        while (channels.size() <= i) {
+            channels.add(null);
+        }
+        SocketChannel ch = channels.get(i);
+        if (ch != null && ch.isOpen()) {
+            try {
+                if (ch.read(ByteBuffer.allocate(256)) == 0) {
+                    return ch; // open, and nothing unasked for waiting on it
+                }
+            } catch (IOException reset) {
+                // closed by the server: open another
+            }
+            ch.close(); // closed by the server (idle), or a stray response
+        }
+        ch = SocketChannel.open(address);
+        ch.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+        ch.configureBlocking(false);
+        channels.set(i, ch);
+        return ch;
+    }
+
+    /** Reads the responses still in flight, without their scripts; closes the connections whose response did not come. */
+    private void drain(Selector selector, List<Conn> conns) throws IOException {
+        long end = System.nanoTime() + DRAIN_NANOS;
+        int pending = 0;
+        for (Conn c : conns) {
+            if (c.inFlight) {
+                pending++;
+            }
+        }
+        while (pending > 0 && System.nanoTime() < end) {
+            selector.select(100);
+            var it = selector.selectedKeys().iterator();
+            while (it.hasNext()) {
+                SelectionKey key = it.next();
+                it.remove();
+                Conn c = (Conn) key.attachment();
+                if (!c.inFlight) {
+                    continue;
+                }
+                if (key.isWritable()) {
+                    c.channel.write(c.out);
+                    if (!c.out.hasRemaining()) {
+                        key.interestOps(SelectionKey.OP_READ);
+                    }
+                }
+                boolean done;
+                try {
+                    done = key.isReadable() && read(c) != null;
+                } catch (IOException closed) {
+                    c.channel.close(); // the server closed it: the next run opens another
+                    done = true;
+                }
+                if (done) {
+                    c.inFlight = false;
+                    if (key.isValid()) {
+                        key.interestOps(0);
+                    }
+                    pending--;
+                }
+            }
+        }
+        for (int i = 0; i < conns.size(); i++) {
+            if (conns.get(i).inFlight) {
+                conns.get(i).channel.close();
+                channels.set(i, null);
             }
         }
     }
 
+    /** Closes the connections kept between runs. */
+    @Override
+    public void close() throws IOException {
+        for (SocketChannel ch : channels) {
+            if (ch != null) {
+                ch.close();
+            }
+        }
+        channels.clear();
+    }
+
     private static void send(Selector selector, Conn c, byte[] request) throws IOException {
         c.out = ByteBuffer.wrap(request);
+        c.inFlight = true;
         c.inLength = 0;
         c.channel.write(c.out);
         c.channel.keyFor(selector).interestOps(c.out.hasRemaining() ? SelectionKey.OP_WRITE | SelectionKey.OP_READ : SelectionKey.OP_READ);

@@ -200,6 +200,7 @@ public final class LoadBenchmark {
         if (flushRedis != null) {
             measureFlush(load, tokens, accuracy, jobId, seed + 9, seconds, flushRedis);
         }
+        load.close();
         if (emptyClaims > 0) {
             System.out.printf(Locale.ROOT, "warning: %,d claims found no open item: the job ran short of items, so the phases with empty "
                     + "claims measured less work than their workers asked for; raise BENCH_ITEMS%n", emptyClaims);
