@@ -126,9 +126,9 @@ public final class LoadBenchmark {
         // Warm-up (not reported): the server's JIT compiles every path before anything is measured. On 2 cores it takes
         // about a minute of load: until then the compiler threads used more of the app's CPU than the requests did
         // (app CPU per pair was three times what it is later), and throughput kept climbing.
-        measurePairs(load, tokens, accuracy, jobId, seed, 0, Math.max(WARM_UP_SECONDS, seconds), !separate);
+        measurePairs(load, tokens, accuracy, jobId, seed, 0, 0, Math.max(WARM_UP_SECONDS, seconds), !separate);
         if (separate && combined) {
-            measurePairs(load, tokens, accuracy, jobId, seed, 0, Math.max(WARM_UP_SECONDS / 3, seconds / 2), true);
+            measurePairs(load, tokens, accuracy, jobId, seed, 0, 0, Math.max(WARM_UP_SECONDS / 3, seconds / 2), true);
         }
         measureTrivial(load, tokens, Math.max(5, seconds / 4));
         // Steady state, as a marketplace in service has it: planner statistics of the tables the warm-up filled. On a
@@ -145,7 +145,7 @@ public final class LoadBenchmark {
         boolean saturation = Boolean.parseBoolean(System.getProperty("bench.saturation", "true"));
         if (separate && saturation) {
             Map<String, double[]> before = groupCounters(admin);
-            Phase pairs = measurePairs(load, tokens, accuracy, jobId, seed + 1, 0, seconds, false);
+            Phase pairs = measurePairs(load, tokens, accuracy, jobId, seed + 1, 0, 0, seconds, false);
             String server = groupLine(before, groupCounters(admin));
             emptyClaims += pairs.empty();
             System.out.printf(Locale.ROOT, "claim, then submit (two requests), as fast as they can: %,.0f pairs/s (%,.0f requests/s); "
@@ -158,7 +158,7 @@ public final class LoadBenchmark {
         }
         if (combined && saturation) {
             Map<String, double[]> before = groupCounters(admin);
-            Phase pairs = measurePairs(load, tokens, accuracy, jobId, seed + 3, 0, seconds, true);
+            Phase pairs = measurePairs(load, tokens, accuracy, jobId, seed + 3, 0, 0, seconds, true);
             String server = groupLine(before, groupCounters(admin));
             emptyClaims += pairs.empty();
             System.out.printf(Locale.ROOT, "submit with the next claim (one request), as fast as they can: %,.0f pairs/s; "
@@ -168,15 +168,16 @@ public final class LoadBenchmark {
             System.out.println(server);
         }
         for (int thinkMs : thinkTimes) {
-            // Each paced phase follows a short one of its own kind, not reported: after the phases as fast as they can,
-            // the server's JIT compiled the paths of large groups; at a slower pace requests take others (groups of one
-            // or two, idle connections), and C2 recompiled them during the first 15 s of the measured phase (a third of
-            // the app's CPU in perf, 1,100 methods compiled in 4 s), which a server long in service would not be doing.
+            // Each paced phase is measured after it has run for a while unreported, in the same run: after the phases as
+            // fast as they can, the server's JIT compiled the paths of large groups; at a slower pace requests take others
+            // (groups of one or two, idle connections), and C2 recompiled them during the first 15 s of the measured phase
+            // (a third of the app's CPU in perf, 1,100 methods compiled in 4 s), which a server long in service would not
+            // be doing. In the same run, because a phase's start is no state a marketplace in service is in: every
+            // worker drops his task and claims anew, and a few seconds held most of a phase's slow pairs.
             if (separate) {
-                warmUp(load, tokens, accuracy, jobId, seed + 6 + thinkMs, thinkMs, false);
-                Map<String, double[]> before = groupCounters(admin);
-                Phase paced = measurePairs(load, tokens, accuracy, jobId, seed + 2 + thinkMs, thinkMs, seconds, false);
-                String server = groupLine(before, groupCounters(admin));
+                var before = countersBeforeWindow(admin, PHASE_WARM_UP_SECONDS);
+                Phase paced = measurePairs(load, tokens, accuracy, jobId, seed + 2 + thinkMs, thinkMs, PHASE_WARM_UP_SECONDS, seconds, false);
+                String server = groupLine(before.get(), groupCounters(admin));
                 emptyClaims += paced.empty();
                 System.out.printf(Locale.ROOT, "claim, then submit, each worker thinking %d ms on average: %,.0f pairs/s; pair latency p50 %.1f ms, "
                                 + "p99 %.1f ms; %d empty claims, %d errors%n",
@@ -185,10 +186,9 @@ public final class LoadBenchmark {
                 System.out.println(server);
             }
             if (combined) {
-                warmUp(load, tokens, accuracy, jobId, seed + 7 + thinkMs, thinkMs, true);
-                Map<String, double[]> before = groupCounters(admin);
-                Phase paced = measurePairs(load, tokens, accuracy, jobId, seed + 4 + thinkMs, thinkMs, seconds, true);
-                String server = groupLine(before, groupCounters(admin));
+                var before = countersBeforeWindow(admin, PHASE_WARM_UP_SECONDS);
+                Phase paced = measurePairs(load, tokens, accuracy, jobId, seed + 4 + thinkMs, thinkMs, PHASE_WARM_UP_SECONDS, seconds, true);
+                String server = groupLine(before.get(), groupCounters(admin));
                 emptyClaims += paced.empty();
                 System.out.printf(Locale.ROOT, "submit with the next claim, each worker thinking %d ms on average: %,.0f pairs/s; latency p50 %.1f ms, "
                                 + "p99 %.1f ms; %d empty claims, %d errors%n",
@@ -233,7 +233,7 @@ public final class LoadBenchmark {
         }, "bench-flush");
         flusher.setDaemon(true);
         flusher.start();
-        Phase phase = measureCombined(load, tokens, accuracy, jobId, seed, 1000, seconds, outage);
+        Phase phase = measureCombined(load, tokens, accuracy, jobId, seed, 1000, 0, seconds, outage);
         flusher.join();
         // Empty here means an answer stored without a next task (the state was being rebuilt), not a job short of items.
         System.out.printf(Locale.ROOT, "Redis flushed %.0f s into a phase of submit with the next claim, 1 s think: a request sent after "
@@ -257,6 +257,11 @@ public final class LoadBenchmark {
     private static final int[] PER_SECOND_SLOW = new int[600];
 
     /** With -Dbench.debug=true: counts a completed operation in its second of the phase (to line up with server logs). */
+    /** Whether a pair that started at {@code t0} (System.nanoTime) is in the measured part of the run. */
+    private static boolean measured(long t0) {
+        return t0 >= PHASE_START[0];
+    }
+
     private static void timeline(long now, long latency) {
         int sec = (int) ((now - PHASE_START[0]) / 1_000_000_000L);
         if (DEBUG && sec >= 0 && sec < 600) {
@@ -266,13 +271,17 @@ public final class LoadBenchmark {
         }
     }
 
-    private static void runWithTimeline(HttpLoad load, List<HttpLoad.Script> scripts, int seconds) throws Exception {
-        PHASE_START[0] = System.nanoTime();
-        long wallStart = System.currentTimeMillis();
+    /**
+     * Runs the scripts for {@code warmUpSeconds} unreported, then {@code seconds} in which pairs that start are measured
+     * ({@link #measured}), in one run.
+     */
+    private static void runWithTimeline(HttpLoad load, List<HttpLoad.Script> scripts, int warmUpSeconds, int seconds) throws Exception {
+        PHASE_START[0] = System.nanoTime() + warmUpSeconds * 1_000_000_000L;
+        long wallStart = System.currentTimeMillis() + warmUpSeconds * 1000L;
         Arrays.fill(PER_SECOND_MAX, 0);
         Arrays.fill(PER_SECOND_N, 0);
         Arrays.fill(PER_SECOND_SLOW, 0);
-        load.run(scripts, seconds);
+        load.run(scripts, warmUpSeconds + seconds);
         if (DEBUG) {
             StringBuilder b = new StringBuilder("per second from " + java.time.Instant.ofEpochMilli(wallStart)
                     + ": operations/over 20 ms/max ms:");
@@ -281,6 +290,21 @@ public final class LoadBenchmark {
             }
             System.out.println(b);
         }
+    }
+
+    /**
+     * The server's group counters read on another thread a second before a run's measured part opens (at once without a
+     * warm-up), so that the scrape is not in it; the server line then counts up to a second more than the phase.
+     */
+    private java.util.concurrent.CompletableFuture<Map<String, double[]>> countersBeforeWindow(String admin, int warmUpSeconds) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                Thread.sleep(Math.max(0, warmUpSeconds * 1000L - 1000L));
+                return groupCounters(admin);
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
     }
 
     /**
@@ -433,14 +457,6 @@ public final class LoadBenchmark {
         }
     }
 
-    /** {@link #PHASE_WARM_UP_SECONDS} of one flow at one pace, not reported. */
-    private static void warmUp(HttpLoad load, String[] tokens, double[] accuracy, long jobId, long seed, int thinkMs,
-                               boolean combined) throws Exception {
-        if (PHASE_WARM_UP_SECONDS > 0) {
-            measurePairs(load, tokens, accuracy, jobId, seed, thinkMs, PHASE_WARM_UP_SECONDS, combined);
-        }
-    }
-
     /**
      * Every worker claims a task of the job and answers it (right with its accuracy, at random otherwise), then thinks
      * for an exponentially distributed time with mean {@code thinkMs} (0: at once), for {@code seconds}. Combined: a
@@ -448,9 +464,9 @@ public final class LoadBenchmark {
      * (claiming on its own again only when none did); a pair is then one request.
      */
     private static Phase measurePairs(HttpLoad load, String[] tokens, double[] accuracy, long jobId, long seed, int thinkMs,
-                                      int seconds, boolean combined) throws Exception {
+                                      int warmUpSeconds, int seconds, boolean combined) throws Exception {
         if (combined) {
-            return measureCombined(load, tokens, accuracy, jobId, seed, thinkMs, seconds, null);
+            return measureCombined(load, tokens, accuracy, jobId, seed, thinkMs, warmUpSeconds, seconds, null);
         }
         Latencies lat = new Latencies();
         Latencies claimLat = new Latencies();
@@ -486,16 +502,20 @@ public final class LoadBenchmark {
                         String label = labelFor(res.body());
                         gold = Long.parseLong(find(NUMBER, res.body())) >= GOLD_NUMBERS; // known to the benchmark only
                         answering = true;
-                        claimLat.add(now - t0);
+                        if (measured(t0)) {
+                            claimLat.add(now - t0);
+                        }
                         sent = now;
                         return load.request("POST", "/api/worker/tasks/" + find(ASSIGNMENT, res.body()) + "/answer", tokens[worker],
                                 "{\"label\":\"" + label + "\"}");
                     }
                     if (res.status() == 200) {
-                        lat.add(now - t0);
-                        answerLat.add(now - sent);
-                        (gold ? goldAnswerLat : normalAnswerLat).add(now - sent);
-                        timeline(now, now - t0);
+                        if (measured(t0)) {
+                            lat.add(now - t0);
+                            answerLat.add(now - sent);
+                            (gold ? goldAnswerLat : normalAnswerLat).add(now - sent);
+                            timeline(now, now - t0);
+                        }
                     } else if (errors[0]++ < 3) {
                         System.err.println("answer: " + res.status() + " " + res.body());
                     }
@@ -503,7 +523,7 @@ public final class LoadBenchmark {
                 }
             });
         }
-        runWithTimeline(load, scripts, seconds);
+        runWithTimeline(load, scripts, warmUpSeconds, seconds);
         return new Phase(seconds, lat.sorted(), empty[0], errors[0], claimLat.sorted(), answerLat.sorted(), goldAnswerLat.sorted(),
                 normalAnswerLat.sorted());
     }
@@ -526,7 +546,7 @@ public final class LoadBenchmark {
     }
 
     private static Phase measureCombined(HttpLoad load, String[] tokens, double[] accuracy, long jobId, long seed, int thinkMs,
-                                         int seconds, Outage outage) throws Exception {
+                                         int warmUpSeconds, int seconds, Outage outage) throws Exception {
         Latencies lat = new Latencies();
         Latencies claimLat = new Latencies();
         long[] empty = {0};
@@ -578,7 +598,9 @@ public final class LoadBenchmark {
                         if (res.status() != 200) {
                             return refused("claim", res);
                         }
-                        claimLat.add(now - t0);
+                        if (measured(t0)) {
+                            claimLat.add(now - t0);
+                        }
                         hold(res.body());
                         if (outage != null) {
                             outage.taskHanded(t0, now);
@@ -589,8 +611,10 @@ public final class LoadBenchmark {
                         held = null;
                         return refused("answer", res);
                     }
-                    lat.add(now - t0);
-                    timeline(now, now - t0);
+                    if (measured(t0)) {
+                        lat.add(now - t0);
+                        timeline(now, now - t0);
+                    }
                     int next = res.body().indexOf("\"next\":{");
                     if (next < 0 || !hold(res.body().substring(next))) {
                         held = null;
@@ -602,7 +626,7 @@ public final class LoadBenchmark {
                 }
             });
         }
-        runWithTimeline(load, scripts, seconds);
+        runWithTimeline(load, scripts, warmUpSeconds, seconds);
         long[] sorted = lat.sorted();
         return new Phase(seconds, sorted, empty[0], errors[0], claimLat.sorted(), sorted, new long[0], new long[0]);
     }
