@@ -2,6 +2,7 @@ package io.goldfinch.aggregation.bench;
 
 import io.goldfinch.aggregation.*;
 import java.util.*;
+import org.apache.commons.math3.special.Gamma;
 
 /** Research: the pooled prior's strength by empirical Bayes (Dirichlet-multinomial marginal likelihood of the workers' soft count rows). */
 public class EbExplore {
@@ -42,21 +43,11 @@ public class EbExplore {
       for (double[][] w : n) for (int t = 0; t < k; t++) {
         double tot = 0; for (int l = 0; l < k; l++) tot += w[t][l];
         if (tot <= 0) continue;
-        ll += lgamma(s) - lgamma(s + tot);
-        for (int l = 0; l < k; l++) ll += lgamma(s * m[t][l] + w[t][l]) - lgamma(s * m[t][l]);
+        ll += Gamma.logGamma(s) - Gamma.logGamma(s + tot);
+        for (int l = 0; l < k; l++) ll += Gamma.logGamma(s * m[t][l] + w[t][l]) - Gamma.logGamma(s * m[t][l]);
       }
       if (ll > bestLl) { bestLl = ll; best = s; }
     }
     return best;
-  }
-
-  static double lgamma(double x) {
-    // Lanczos
-    if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lgamma(1 - x);
-    double[] g = {0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-        12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7};
-    x -= 1; double a = g[0]; double t = x + 7.5;
-    for (int i = 1; i < 9; i++) a += g[i] / (x + i);
-    return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
   }
 }

@@ -131,25 +131,16 @@ final class HttpLoad implements AutoCloseable {
                     SelectionKey key = it.next();
                     it.remove();
                     Conn c = (Conn) key.attachment();
-                    if (key.isWritable()) {
-                        c.channel.write(c.out);
-                        if (!c.out.hasRemaining()) {
-                            key.interestOps(SelectionKey.OP_READ);
-                        }
-                    }
-                    if (key.isReadable()) {
-                        Response r = read(c);
-                        if (r != null) {
-                            c.inFlight = false;
-                            long t = System.nanoTime();
-                            byte[] next = c.script.onResponse(r, t);
-                            if (next != null) {
-                                send(selector, c, next);
-                            } else {
-                                key.interestOps(0);
-                                c.wakeAt = t + c.script.waitNanos();
-                                sleeping.add(c);
-                            }
+                    Response r = step(key, c);
+                    if (r != null) {
+                        long t = System.nanoTime();
+                        byte[] next = c.script.onResponse(r, t);
+                        if (next != null) {
+                            send(selector, c, next);
+                        } else {
+                            key.interestOps(0);
+                            c.wakeAt = t + c.script.waitNanos();
+                            sleeping.add(c);
                         }
                     }
                 }
@@ -200,21 +191,15 @@ final class HttpLoad implements AutoCloseable {
                 if (!c.inFlight) {
                     continue;
                 }
-                if (key.isWritable()) {
-                    c.channel.write(c.out);
-                    if (!c.out.hasRemaining()) {
-                        key.interestOps(SelectionKey.OP_READ);
-                    }
-                }
                 boolean done;
                 try {
-                    done = key.isReadable() && read(c) != null;
+                    done = step(key, c) != null;
                 } catch (IOException closed) {
                     c.channel.close(); // the server closed it: the next run opens another
+                    c.inFlight = false;
                     done = true;
                 }
                 if (done) {
-                    c.inFlight = false;
                     if (key.isValid()) {
                         key.interestOps(0);
                     }
@@ -239,6 +224,24 @@ final class HttpLoad implements AutoCloseable {
             }
         }
         channels.clear();
+    }
+
+    /** Writes what is left of the request when the connection can take it; returns the response once it is complete. */
+    private static Response step(SelectionKey key, Conn c) throws IOException {
+        if (key.isWritable()) {
+            c.channel.write(c.out);
+            if (!c.out.hasRemaining()) {
+                key.interestOps(SelectionKey.OP_READ);
+            }
+        }
+        if (!key.isReadable()) {
+            return null;
+        }
+        Response r = read(c);
+        if (r != null) {
+            c.inFlight = false;
+        }
+        return r;
     }
 
     private static void send(Selector selector, Conn c, byte[] request) throws IOException {

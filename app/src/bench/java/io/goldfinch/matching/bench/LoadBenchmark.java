@@ -256,12 +256,12 @@ public final class LoadBenchmark {
     private static final int[] PER_SECOND_N = new int[600];
     private static final int[] PER_SECOND_SLOW = new int[600];
 
-    /** With -Dbench.debug=true: counts a completed operation in its second of the phase (to line up with server logs). */
     /** Whether a pair that started at {@code t0} (System.nanoTime) is in the measured part of the run. */
     private static boolean measured(long t0) {
         return t0 >= PHASE_START[0];
     }
 
+    /** With -Dbench.debug=true: counts a completed operation in its second of the phase (to line up with server logs). */
     private static void timeline(long now, long latency) {
         int sec = (int) ((now - PHASE_START[0]) / 1_000_000_000L);
         if (DEBUG && sec >= 0 && sec < 600) {
@@ -392,6 +392,8 @@ public final class LoadBenchmark {
         final long[] empty;
         final long[] errors;
         long wait;
+        /** When the pair under way started (System.nanoTime). */
+        long t0;
         private boolean begun;
 
         SimulatedWorker(SplittableRandom r, double accuracy, int thinkMs, long[] empty, long[] errors) {
@@ -426,10 +428,12 @@ public final class LoadBenchmark {
             return r.nextDouble() < accuracy ? truth : (r.nextBoolean() ? "even" : "odd");
         }
 
-        /** A claim or answer that did not give a task: counted, and the worker tries again in 20 ms. */
+        /** A claim or answer that did not give a task: counted (empty ones in the measured part), and the worker tries again in 20 ms. */
         byte[] refused(String what, HttpLoad.Response res) {
             if (res.status() == 204) {
-                empty[0]++;
+                if (measured(t0)) {
+                    empty[0]++;
+                }
             } else if (errors[0]++ < 3) {
                 System.err.println(what + ": " + res.status() + " " + res.body());
             }
@@ -480,7 +484,6 @@ public final class LoadBenchmark {
             int worker = w;
             byte[] claim = load.request("POST", "/api/worker/tasks/next?jobId=" + jobId, tokens[w], "");
             scripts.add(new SimulatedWorker(new SplittableRandom(seed * 31 + w), accuracy[w], thinkMs, empty, errors) {
-                long t0;
                 long sent;
                 boolean answering;
                 boolean gold;
@@ -556,7 +559,6 @@ public final class LoadBenchmark {
             int worker = w;
             byte[] claim = load.request("POST", "/api/worker/tasks/next?jobId=" + jobId, tokens[w], "");
             scripts.add(new SimulatedWorker(new SplittableRandom(seed * 31 + w), accuracy[w], thinkMs, empty, errors) {
-                long t0;
                 /** The task in hand (assignment id and the label this worker will give it), or null. */
                 String held;
                 String label;
@@ -618,7 +620,9 @@ public final class LoadBenchmark {
                     int next = res.body().indexOf("\"next\":{");
                     if (next < 0 || !hold(res.body().substring(next))) {
                         held = null;
-                        empty[0]++;
+                        if (measured(t0)) {
+                            empty[0]++;
+                        }
                     } else if (outage != null) {
                         outage.taskHanded(t0, now);
                     }
