@@ -6,10 +6,13 @@
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 local default_cap = tonumber(redis.call('HGET', KEYS[1], 'overlapMin'))
 local limit = tonumber(ARGV[1])
-local batch = 128
+-- The first open items nearly always serve (a worker has seen few of them), so the scan reads a few and doubles the
+-- read while it finds none: every item read is copied into Lua, and reading 128 at once cost a claim about 10 us of
+-- Redis's one thread for items it did not look at.
+local batch = 8
 local offset = 0
 while offset < limit do
-  local ids = redis.call('ZRANGE', KEYS[2], offset, offset + batch - 1)
+  local ids = redis.call('ZRANGE', KEYS[2], offset, math.min(offset + batch, limit) - 1)
   if #ids == 0 then return 0 end
   for i = 1, #ids do
     local item = ids[i]
@@ -25,5 +28,6 @@ while offset < limit do
     end
   end
   offset = offset + batch
+  if batch < 128 then batch = batch * 2 end
 end
 return 0

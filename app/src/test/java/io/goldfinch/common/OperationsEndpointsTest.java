@@ -2,6 +2,7 @@ package io.goldfinch.common;
 
 import io.goldfinch.accounts.UserStore;
 import io.goldfinch.support.Api;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
@@ -20,6 +21,8 @@ class OperationsEndpointsTest {
     HttpClient client;
     @Inject
     UserStore users;
+    @Inject
+    StatefulRedisConnection<String, String> redis;
 
     @Test
     void theGeneratedOpenApiSpecDescribesTheLoopAndSwaggerUiIsServed() {
@@ -43,5 +46,15 @@ class OperationsEndpointsTest {
         assertThat(api.failure(api.as(worker, HttpRequest.GET("/prometheus"))).getStatus().getCode()).isEqualTo(403);
         String metrics = client.toBlocking().retrieve(api.as(api.admin(), HttpRequest.GET("/prometheus")));
         assertThat(metrics).contains("jvm_memory_used_bytes").contains("http_server_requests_seconds");
+    }
+
+    @Test
+    void redisCommandLatenciesAreTimersWithoutHistograms() {
+        redis.sync().ping();
+        Api api = new Api(client.toBlocking(), users);
+        String metrics = client.toBlocking().retrieve(api.as(api.admin(), HttpRequest.GET("/prometheus")));
+        assertThat(metrics).contains("lettuce_command_completion_seconds_count{").contains("lettuce_command_completion_seconds_max{")
+                .doesNotContain("lettuce_command_completion_seconds_bucket").doesNotContain("lettuce_command_firstresponse_seconds_bucket")
+                .doesNotContain("lettuce_command_completion_seconds{").doesNotContain("lettuce_command_firstresponse_seconds{");
     }
 }
