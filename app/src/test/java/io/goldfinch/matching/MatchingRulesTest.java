@@ -387,6 +387,33 @@ class MatchingRulesTest {
     }
 
     @Test
+    void theClaimScriptScansPastSeenAndFullItemsInGrowingReadsAndNoFurtherThanItsLimit() {
+        String ns = "test:claim-scan:" + java.util.UUID.randomUUID() + ":";
+        String[] keys = {ns + "meta", ns + "open", ns + "seen", ns + "slots", ns + "caps"};
+        redis.sync().hset(keys[0], "overlapMin", "2");
+        for (int i = 1; i <= 300; i++) {
+            redis.sync().zadd(keys[1], i, Integer.toString(i));
+        }
+        // Items 1-140 seen by this worker; 141-150 hold all the slots their cap allows (141 by its own cap of 1).
+        redis.sync().sadd(keys[2], java.util.stream.IntStream.rangeClosed(1, 140).mapToObj(Integer::toString).toArray(String[]::new));
+        for (int i = 142; i <= 150; i++) {
+            redis.sync().hset(keys[3], Integer.toString(i), "2");
+        }
+        redis.sync().hset(keys[3], "141", "1");
+        redis.sync().hset(keys[4], "141", "1");
+        try {
+            assertThat(scripts.evalLong("claim_item", keys, "150")).as("nothing claimable within the first 150").isZero();
+            assertThat(scripts.evalLong("claim_item", keys, "151")).isEqualTo(151);
+            assertThat(redis.sync().sismember(keys[2], "151")).isTrue();
+            assertThat(redis.sync().hget(keys[3], "151")).isEqualTo("1");
+            assertThat(scripts.evalLong("claim_item", keys, "4096")).as("151 is seen now").isEqualTo(152);
+            assertThat(redis.sync().zscore(keys[1], "152")).as("one slot of two used: still open").isNotNull();
+        } finally {
+            redis.sync().del(keys);
+        }
+    }
+
+    @Test
     void aWorkerWhoHasSeenMostGoldsIsServedEachRemainingOneOnceAlsoFromStateWrittenBeforeGoldsWereKeptInOrder() {
         api = new Api(client.toBlocking(), users);
         Api.Session requester = api.signUp("REQUESTER");
