@@ -144,9 +144,9 @@ public final class LoadBenchmark {
                 trivial.rate(), trivial.p(0.50), trivial.p(0.99));
         boolean saturation = Boolean.parseBoolean(System.getProperty("bench.saturation", "true"));
         if (separate && saturation) {
-            Map<String, double[]> before = groupCounters(admin);
+            Before before = before(admin);
             Phase pairs = measurePairs(load, tokens, accuracy, jobId, seed + 1, 0, 0, seconds, false);
-            String server = groupLine(before, groupCounters(admin));
+            String server = serverLines(before, admin);
             emptyClaims += pairs.empty();
             System.out.printf(Locale.ROOT, "claim, then submit (two requests), as fast as they can: %,.0f pairs/s (%,.0f requests/s); "
                             + "pair latency p50 %.1f ms, p99 %.1f ms; %d empty claims, %d errors%n",
@@ -157,9 +157,9 @@ public final class LoadBenchmark {
             System.out.println(server);
         }
         if (combined && saturation) {
-            Map<String, double[]> before = groupCounters(admin);
+            Before before = before(admin);
             Phase pairs = measurePairs(load, tokens, accuracy, jobId, seed + 3, 0, 0, seconds, true);
-            String server = groupLine(before, groupCounters(admin));
+            String server = serverLines(before, admin);
             emptyClaims += pairs.empty();
             System.out.printf(Locale.ROOT, "submit with the next claim (one request), as fast as they can: %,.0f pairs/s; "
                             + "latency p50 %.1f ms, p99 %.1f ms; %d empty claims, %d errors%n",
@@ -177,7 +177,7 @@ public final class LoadBenchmark {
             if (separate) {
                 var before = countersBeforeWindow(admin, PHASE_WARM_UP_SECONDS);
                 Phase paced = measurePairs(load, tokens, accuracy, jobId, seed + 2 + thinkMs, thinkMs, PHASE_WARM_UP_SECONDS, seconds, false);
-                String server = groupLine(before.get(), groupCounters(admin));
+                String server = serverLines(before.get(), admin);
                 emptyClaims += paced.empty();
                 System.out.printf(Locale.ROOT, "claim, then submit, each worker thinking %d ms on average: %,.0f pairs/s; pair latency p50 %.1f ms, "
                                 + "p99 %.1f ms; %d empty claims, %d errors%n",
@@ -188,7 +188,7 @@ public final class LoadBenchmark {
             if (combined) {
                 var before = countersBeforeWindow(admin, PHASE_WARM_UP_SECONDS);
                 Phase paced = measurePairs(load, tokens, accuracy, jobId, seed + 4 + thinkMs, thinkMs, PHASE_WARM_UP_SECONDS, seconds, true);
-                String server = groupLine(before.get(), groupCounters(admin));
+                String server = serverLines(before.get(), admin);
                 emptyClaims += paced.empty();
                 System.out.printf(Locale.ROOT, "submit with the next claim, each worker thinking %d ms on average: %,.0f pairs/s; latency p50 %.1f ms, "
                                 + "p99 %.1f ms; %d empty claims, %d errors%n",
@@ -296,15 +296,30 @@ public final class LoadBenchmark {
      * The server's group counters read on another thread a second before a run's measured part opens (at once without a
      * warm-up), so that the scrape is not in it; the server line then counts up to a second more than the phase.
      */
-    private java.util.concurrent.CompletableFuture<Map<String, double[]>> countersBeforeWindow(String admin, int warmUpSeconds) {
+    private java.util.concurrent.CompletableFuture<Before> countersBeforeWindow(String admin, int warmUpSeconds) {
         return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
                 Thread.sleep(Math.max(0, warmUpSeconds * 1000L - 1000L));
-                return groupCounters(admin);
+                return before(admin);
             } catch (Exception e) {
                 throw new java.util.concurrent.CompletionException(e);
             }
         });
+    }
+
+    /** What the server and the machine had done before a phase: the writers' counters, each process's CPU time. */
+    private record Before(Map<String, double[]> groups, ProcessCpu.Snapshot cpu) {
+    }
+
+    private Before before(String admin) throws Exception {
+        ProcessCpu.Snapshot cpu = ProcessCpu.snapshot();
+        return new Before(groupCounters(admin), cpu);
+    }
+
+    /** The server line ({@link #groupLine}) and the cores each part of the machine kept busy since {@code before}. */
+    private String serverLines(Before before, String admin) throws Exception {
+        ProcessCpu.Snapshot cpu = ProcessCpu.snapshot();
+        return groupLine(before.groups(), groupCounters(admin)) + System.lineSeparator() + ProcessCpu.line(before.cpu(), cpu);
     }
 
     /**
