@@ -293,8 +293,9 @@ public final class LoadBenchmark {
     }
 
     /**
-     * The server's group counters read on another thread a second before a run's measured part opens (at once without a
-     * warm-up), so that the scrape is not in it; the server line then counts up to a second more than the phase.
+     * The server's group counters and the processes' CPU times read on another thread a second before a run's measured
+     * part opens (at once without a warm-up), so that the scrape is not in it; the server and cpu lines then count up to
+     * a second more than the phase.
      */
     private java.util.concurrent.CompletableFuture<Before> countersBeforeWindow(String admin, int warmUpSeconds) {
         return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
