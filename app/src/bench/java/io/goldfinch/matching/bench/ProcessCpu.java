@@ -22,18 +22,21 @@ final class ProcessCpu {
     private static final long SELF = ProcessHandle.current().pid();
     private static final double TICKS_PER_SECOND = ticksPerSecond();
 
-    /** CPU ticks and part of each process, and when they were read. */
-    record Snapshot(long nanos, Map<Long, Long> ticks, Map<Long, String> parts) {
+    /** One process: the part it belongs to and its CPU ticks so far (user and system). */
+    record Proc(String part, long ticks) {
+    }
+
+    /** Every process by pid, and when they were read. */
+    record Snapshot(long nanos, Map<Long, Proc> procs) {
     }
 
     private ProcessCpu() {
     }
 
     static Snapshot snapshot() {
-        Map<Long, Long> ticks = new HashMap<>();
-        Map<Long, String> parts = new HashMap<>();
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
+        Map<Long, Proc> procs = new HashMap<>();
+        try (Stream<Path> dirs = Files.list(Path.of("/proc"))) {
+            dirs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
                 try {
                     String stat = Files.readString(p.resolve("stat"), StandardCharsets.ISO_8859_1);
                     String cmdline = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.ISO_8859_1);
@@ -42,26 +45,25 @@ final class ProcessCpu {
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                     String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     long pid = Long.parseLong(p.getFileName().toString());
-                    ticks.put(pid, Long.parseLong(f[11]) + Long.parseLong(f[12]));
-                    parts.put(pid, part(pid, comm, cmdline));
+                    procs.put(pid, new Proc(part(pid, comm, cmdline), Long.parseLong(f[11]) + Long.parseLong(f[12])));
                 } catch (IOException | RuntimeException e) {
                     // the process ended while it was read
                 }
             });
         } catch (IOException e) {
-            return new Snapshot(System.nanoTime(), Map.of(), Map.of());
+            return new Snapshot(System.nanoTime(), Map.of());
         }
-        return new Snapshot(System.nanoTime(), ticks, parts);
+        return new Snapshot(System.nanoTime(), procs);
     }
 
-    static String part(long pid, String comm, String cmdline) {
+    private static String part(long pid, String comm, String cmdline) {
         if (pid == SELF) {
             return "driver";
         }
         if (cmdline.contains("goldfinch-app")) {
             return "app";
         }
-        if (comm.equals("postgres") || cmdline.startsWith("postgres:")) {
+        if (comm.equals("postgres")) {
             return "postgres";
         }
         if (comm.startsWith("redis-server")) {
@@ -75,7 +77,7 @@ final class ProcessCpu {
      * them for a process started in between); a process that ended in between is missed.
      */
     static String line(Snapshot before, Snapshot after) {
-        if (before.ticks().isEmpty() || after.ticks().isEmpty()) {
+        if (before.procs().isEmpty() || after.procs().isEmpty()) {
             return "  cpu: not measured (no /proc)";
         }
         double seconds = (after.nanos() - before.nanos()) / 1e9;
@@ -83,9 +85,10 @@ final class ProcessCpu {
                 Runtime.getRuntime().availableProcessors()));
         Map<String, Long> used = new LinkedHashMap<>();
         PARTS.forEach(part -> used.put(part, 0L));
-        after.ticks().forEach((pid, t) -> {
-            long b = before.ticks().getOrDefault(pid, 0L);
-            used.merge(after.parts().get(pid), t >= b ? t - b : t, Long::sum); // less than before: the pid was reused
+        after.procs().forEach((pid, p) -> {
+            Proc b = before.procs().get(pid);
+            long since = b == null || b.ticks() > p.ticks() ? p.ticks() : p.ticks() - b.ticks(); // more before: pid reused
+            used.merge(p.part(), since, Long::sum);
         });
         double total = 0;
         for (String part : PARTS) {
