@@ -352,6 +352,9 @@ final class EmEngine {
 
   /** One fused E-step + statistics pass with the current parameters; returns the data log-likelihood. */
   private double pass(ExecutorService pool) {
+    if (k == 2) {
+      prepareBinary();
+    }
     int parts = parts();
     Runnable[] jobs = new Runnable[parts];
     for (int p = 0; p < parts; p++) {
@@ -373,23 +376,26 @@ final class EmEngine {
     Arrays.fill(cc, 0.0);
     int from = partStart[p];
     int to = partStart[p + 1];
-    if (blocks != null) {
-      partLogLikelihood[p] = k == 2 ? passBinaryTiled(blocks[p], scratch[p], c, cc, null)
-          : passGeneralTiled(blocks[p], scratch[p], c, cc, null);
+    if (k == 2) {
+      partLogLikelihood[p] = binaryBase(p) + (blocks != null ? passBinaryTiled(blocks[p], scratch[p], c, cc, null)
+          : passBinary(from, to, c, cc, null));
+      binaryCounts(p, c);
+    } else if (blocks != null) {
+      partLogLikelihood[p] = passGeneralTiled(blocks[p], scratch[p], c, cc, null);
     } else {
-      partLogLikelihood[p] = k == 2 ? passBinary(from, to, c, cc, null) : passGeneral(from, to, c, cc, null);
+      partLogLikelihood[p] = passGeneral(from, to, c, cc, null);
     }
   }
 
   /**
    * {@link #passBinary} on the tiled layout, bit for bit the same results: per item, and per count cell, the same
-   * additions in the same order (a cell is carried in a register along its run).
+   * additions in the same order (a cell is carried in a register along its run). The block scratch holds one log-odds
+   * per item, then its posterior of class 1.
    */
   private double passBinaryTiled(Block[] bl, double[] s, double[] c, double[] cc, double[] posteriorOut) {
-    final double[] lt = logTheta;
+    final double[] lo = logOdds;
     final int[] g = gold;
-    final double lp0 = logPrior[0];
-    final double lp1 = logPrior[1];
+    final double d0 = logPrior[1] - logPrior[0];
     double ll = 0;
     double product = 1.0;
     int inBatch = 0;
@@ -400,40 +406,29 @@ final class EmEngine {
       final char[] it = b.item;
       final int[] rw = b.runWl;
       final int[] re = b.runEnd;
-      for (int j = 0; j < n; j++) {
-        s[2 * j] = lp0;
-        s[2 * j + 1] = lp1;
-      }
+      Arrays.fill(s, 0, n, d0);
       int q = 0;
       for (int r = 0; r < rw.length; r++) {
-        final int row = rw[r] << 1;
-        final double l0 = lt[row];
-        final double l1 = lt[row + 1];
-        final int e = re[r];
-        for (; q < e; q++) {
-          int x = it[q] << 1;
-          s[x] += l0;
-          s[x + 1] += l1;
+        final double dl = lo[rw[r]];
+        for (final int e = re[r]; q < e; q++) {
+          s[it[q]] += dl;
         }
       }
       for (int j = 0; j < n; j++) {
-        double s0 = s[2 * j];
-        double s1 = s[2 * j + 1];
+        double d = s[j];
         double t0;
         double t1;
         int gi = g[b.from + j];
         if (gi < 0) {
-          double d = s1 - s0;
           double e = Math.exp(-Math.abs(d));
           double inv = 1.0 / (1.0 + e);
           if (d > 0) {
             t1 = inv;
             t0 = e * inv;
-            ll += s1;
+            ll += d;
           } else {
             t0 = inv;
             t1 = e * inv;
-            ll += s0;
           }
           product *= 1.0 + e;
           if (++inBatch == LOG_BATCH) {
@@ -444,34 +439,30 @@ final class EmEngine {
         } else if (gi == 0) {
           t0 = 1.0;
           t1 = 0.0;
-          ll += s0;
         } else {
           t0 = 0.0;
           t1 = 1.0;
-          ll += s1;
+          ll += d;
         }
-        s[2 * j] = t0;
-        s[2 * j + 1] = t1;
+        s[j] = t1;
         cc0 += t0;
         cc1 += t1;
+        if (posteriorOut != null) {
+          posteriorOut[2 * (b.from + j)] = t0;
+          posteriorOut[2 * (b.from + j) + 1] = t1;
+        }
       }
       if (posteriorOut != null) {
-        System.arraycopy(s, 0, posteriorOut, 2 * b.from, 2 * n);
         continue;
       }
       q = 0;
       for (int r = 0; r < rw.length; r++) {
-        final int e = re[r];
-        final int row = rw[r] << 1;
-        double a0 = c[row];
-        double a1 = c[row + 1];
-        for (; q < e; q++) {
-          int x = it[q] << 1;
-          a0 += s[x];
-          a1 += s[x + 1];
+        final int cell = (rw[r] << 1) + 1;
+        double a1 = c[cell];
+        for (final int e = re[r]; q < e; q++) {
+          a1 += s[it[q]];
         }
-        c[row] = a0;
-        c[row + 1] = a1;
+        c[cell] = a1;
       }
     }
     if (cc != null) {
@@ -685,19 +676,21 @@ final class EmEngine {
   }
 
   /**
-   * K = 2 kernel: two logs per answer, one exp per item. Posterior of class 1 is the logistic of the log-odds
-   * d = s1 - s0, written so that exp never overflows. The log-likelihood needs log(1 + e) per item with e in
-   * (0, 1]; the factors (1 + e) &lt;= 2 are multiplied up and their log taken once per {@link #LOG_BATCH} items (2^512
-   * cannot overflow), which takes the log off the per-item path. If {@code posteriorOut} is non-null, posteriors
-   * are written there instead of accumulating statistics.
+   * K = 2 kernel on log-odds: one table read and one addition per answer in the E-step, one in the M-step, one exp per
+   * item. An item's log-odds d = s1 - s0 is the prior's plus each answer row's {@code logOdds}; its posterior of
+   * class 1 is the logistic of d, written so that exp never overflows. Its log-likelihood log(e^s0 + e^s1) is s0 +
+   * max(d, 0) + log(1 + e) with e = exp(-|d|) in (0, 1]: the s0 parts are summed per answer row by {@link
+   * #binaryBase}, and the factors (1 + e) &lt;= 2 are multiplied up and their log taken once per {@link #LOG_BATCH}
+   * items (2^512 cannot overflow), which takes the log off the per-item path. The M-step adds the posterior of class
+   * 1 to its cell; {@link #binaryCounts} gives class 0 its row's answers minus that. If {@code posteriorOut} is
+   * non-null, posteriors are written there instead of accumulating statistics.
    */
   private double passBinary(int from, int to, double[] c, double[] cc, double[] posteriorOut) {
     final int[] wl = data.workerLabel;
     final int[] start = data.itemStart;
     final int[] g = gold;
-    final double[] lt = logTheta;
-    final double lp0 = logPrior[0];
-    final double lp1 = logPrior[1];
+    final double[] lo = logOdds;
+    final double d0 = logPrior[1] - logPrior[0];
     double ll = 0;
     double product = 1.0;
     int inBatch = 0;
@@ -706,28 +699,23 @@ final class EmEngine {
     int a0 = start[from];
     for (int i = from; i < to; i++) {
       final int a1 = start[i + 1];
-      double s0 = lp0;
-      double s1 = lp1;
+      double d = d0;
       for (int a = a0; a < a1; a++) {
-        int b = wl[a] << 1;
-        s0 += lt[b];
-        s1 += lt[b + 1];
+        d += lo[wl[a]];
       }
       double t0;
       double t1;
       int gi = g[i];
       if (gi < 0) {
-        double d = s1 - s0;
         double e = Math.exp(-Math.abs(d));
         double inv = 1.0 / (1.0 + e);
         if (d > 0) {
           t1 = inv;
           t0 = e * inv;
-          ll += s1;
+          ll += d;
         } else {
           t0 = inv;
           t1 = e * inv;
-          ll += s0;
         }
         product *= 1.0 + e;
         if (++inBatch == LOG_BATCH) {
@@ -738,20 +726,17 @@ final class EmEngine {
       } else if (gi == 0) {
         t0 = 1.0;
         t1 = 0.0;
-        ll += s0;
       } else {
         t0 = 0.0;
         t1 = 1.0;
-        ll += s1;
+        ll += d;
       }
       if (posteriorOut != null) {
         posteriorOut[2 * i] = t0;
         posteriorOut[2 * i + 1] = t1;
       } else {
         for (int a = a0; a < a1; a++) {
-          int b = wl[a] << 1;
-          c[b] += t0;
-          c[b + 1] += t1;
+          c[(wl[a] << 1) + 1] += t1;
         }
       }
       cc0 += t0;
@@ -763,6 +748,57 @@ final class EmEngine {
       cc[1] += cc1;
     }
     return ll + Math.log(product);
+  }
+
+  /** K = 2: per answer row {@code wl}, log theta(label | 1) - log theta(label | 0); set before every pass. */
+  private double[] logOdds;
+  /** K = 2: per part, the answers per answer row {@code wl} (fixed for the data). */
+  private double[][] rowAnswers;
+
+  /** K = 2: the log-odds of every answer row from the current parameters, and the row counts on first use. */
+  private void prepareBinary() {
+    final int rows = workers * 2;
+    if (logOdds == null) {
+      logOdds = new double[rows];
+      rowAnswers = new double[parts()][rows];
+      final int[] wl = data.workerLabel;
+      final int[] start = data.itemStart;
+      for (int p = 0; p < parts(); p++) {
+        double[] ra = rowAnswers[p];
+        for (int a = start[partStart[p]]; a < start[partStart[p + 1]]; a++) {
+          ra[wl[a]] += 1.0;
+        }
+      }
+    }
+    for (int r = 0; r < rows; r++) {
+      logOdds[r] = logTheta[2 * r + 1] - logTheta[2 * r];
+    }
+  }
+
+  /**
+   * K = 2: the part of a part's log-likelihood that does not depend on the posteriors, the sum over its items of
+   * s0 = log prior(0) + the answers' log theta(label | 0), summed per answer row.
+   */
+  private double binaryBase(int p) {
+    final double[] ra = rowAnswers[p];
+    double base = (partStart[p + 1] - partStart[p]) * logPrior[0];
+    for (int r = 0; r < ra.length; r++) {
+      if (ra[r] != 0) {
+        base += ra[r] * logTheta[2 * r];
+      }
+    }
+    return base;
+  }
+
+  /**
+   * K = 2: class 0's expected counts of a part, its row's answers minus class 1's (each answer's two posteriors sum
+   * to one); never below 0.
+   */
+  private void binaryCounts(int p, double[] c) {
+    final double[] ra = rowAnswers[p];
+    for (int r = 0; r < ra.length; r++) {
+      c[2 * r] = Math.max(0.0, ra[r] - c[2 * r + 1]);
+    }
   }
 
   static final int LOG_BATCH = 512;
@@ -832,6 +868,9 @@ final class EmEngine {
     double[] post = new double[data.items() * k];
     Runnable[] parts = new Runnable[parts()];
     buildTiles(pool);
+    if (k == 2) {
+      prepareBinary();
+    }
     for (int p = 0; p < parts.length; p++) {
       int from = partStart[p];
       int to = partStart[p + 1];

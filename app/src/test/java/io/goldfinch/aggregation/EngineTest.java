@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -177,6 +178,56 @@ class EngineTest {
           }
         }
       }
+    }
+  }
+
+  /**
+   * The traced objective is the data log-likelihood of the parameters the fit returns, computed here the long way:
+   * per item, log of the sum over classes of prior times the answers' confusion cells (a gold item: its own class
+   * only). Plain maximum likelihood, so no prior density is added; both layouts, gold on every 7th item, and K = 2
+   * (which sums per answer row and per item log-odds) beside K = 3.
+   */
+  @Test
+  void tracedLogLikelihoodIsThatOfTheReturnedParameters() {
+    try {
+      for (int k : new int[] {2, 3}) {
+        SyntheticCrowd.Crowd c = SyntheticCrowd.generate(31 + k, 300_000, 4, 2000, k, 0.2, 1);
+        AnswerSet d = c.answers();
+        int[] gold = Aggregator.noGold(d);
+        for (int i = 0; i < gold.length; i += 7) {
+          gold[i] = c.truth()[i];
+        }
+        EmOptions o = new EmOptions(ConfusionModel.FULL, 0, 0, 0, true, null, 0, 0, 5, 0);
+        for (boolean tiles : new boolean[] {false, true}) {
+          EmEngine.forceTiles = tiles;
+          AggregationResult r = new DawidSkene(o).fit(d, gold);
+          double[] conf = r.confusion();
+          double[] pri = r.classPriors();
+          double expected = 0;
+          for (int i = 0; i < d.items(); i++) {
+            int[] ws = d.workersOn(i);
+            int[] ls = d.labelsOn(i);
+            double[] s = new double[k];
+            for (int t = 0; t < k; t++) {
+              s[t] = Math.log(pri[t]);
+              for (int j = 0; j < ws.length; j++) {
+                s[t] += Math.log(conf[(ws[j] * k + t) * k + ls[j]]);
+              }
+            }
+            if (gold[i] >= 0) {
+              expected += s[gold[i]];
+            } else {
+              double max = Arrays.stream(s).max().orElseThrow();
+              expected += max + Math.log(Arrays.stream(s).map(v -> Math.exp(v - max)).sum());
+            }
+          }
+          double[] ll = r.logLikelihood();
+          assertEquals(5, ll.length);
+          assertEquals(expected, ll[ll.length - 1], 1e-9 * Math.abs(expected), "K=" + k + " tiles=" + tiles);
+        }
+      }
+    } finally {
+      EmEngine.forceTiles = null;
     }
   }
 
