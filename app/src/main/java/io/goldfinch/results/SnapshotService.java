@@ -3,6 +3,7 @@ package io.goldfinch.results;
 import io.goldfinch.aggregation.LabelAggregation;
 import io.goldfinch.common.ApiException;
 import io.goldfinch.common.Db;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
@@ -54,10 +55,6 @@ public class SnapshotService {
     public record Item(String item, String label, double confidence, int answers, int version, String model, String source) {
     }
 
-    /** A snapshot's items, with the item data (for exports that carry it, such as Label Studio's). */
-    public record Items(Snapshot snapshot, List<Item> items, List<String> data) {
-    }
-
     /** One worker's model in a snapshot: answers used and the confusion matrix, rows = true label, columns = answer. */
     @Serdeable
     public record Worker(long worker, int answers, List<List<Double>> confusion) {
@@ -80,10 +77,15 @@ public class SnapshotService {
 
     private final Db db;
     private final Clock clock;
+    private final int exportPage;
 
-    public SnapshotService(Db db, Clock clock) {
+    public SnapshotService(Db db, Clock clock, @Value("${goldfinch.snapshots.export-page:5000}") int exportPage) {
+        if (exportPage < 1) {
+            throw new IllegalArgumentException("goldfinch.snapshots.export-page must be at least 1");
+        }
         this.db = db;
         this.clock = clock;
+        this.exportPage = exportPage;
     }
 
     private record JobInfo(long id, List<String> labels, String method) {
@@ -237,22 +239,58 @@ public class SnapshotService {
         });
     }
 
-    /** A version's items in item order, with each item's data as JSON text. */
-    public Items items(@Nullable Long requesterId, long jobId, int version) {
+    /** One exported row: the item with its provenance, and the item's data as JSON text (null unless asked for). */
+    public record Row(Item item, @Nullable String data) {
+    }
+
+    /**
+     * A version's items for download, read page by page in item order: {@link #page} returns the rows after a given
+     * item. A snapshot never changes, so the pages of one download are one consistent version however long it takes,
+     * and no connection or transaction is held between them.
+     */
+    public final class Export {
+        private final Snapshot snapshot;
+        private final long snapshotId;
+        private final boolean withData;
+
+        private Export(Snapshot snapshot, long snapshotId, boolean withData) {
+            this.snapshot = snapshot;
+            this.snapshotId = snapshotId;
+            this.withData = withData;
+        }
+
+        public Snapshot snapshot() {
+            return snapshot;
+        }
+
+        /** Rows per page; a page with fewer is the last. */
+        public int pageSize() {
+            return exportPage;
+        }
+
+        /** The next page: the rows whose item comes after {@code afterItem} (null: from the first). */
+        public List<Row> page(@Nullable String afterItem) {
+            return db.tx(c -> Db.list(c, rs -> new Row(new Item(rs.getString(1), rs.getString(2), rs.getDouble(3), rs.getInt(4),
+                            snapshot.version(), snapshot.model(), rs.getString(5)), withData ? rs.getString(6) : null),
+                    "SELECT i.external_id, si.label, si.confidence, si.answers, si.source"
+                            + (withData ? ", i.data::text" : "")
+                            + " FROM item i JOIN dataset_snapshot_item si ON si.item_id = i.id AND si.snapshot_id = ? "
+                            + "WHERE i.job_id = ? AND (?::text IS NULL OR i.external_id > ?) ORDER BY i.external_id LIMIT ?",
+                    snapshotId, snapshot.jobId(), afterItem, afterItem, exportPage));
+        }
+    }
+
+    /**
+     * Opens a version for download: 404 now for a job the caller may not see or a missing version, before any byte is
+     * sent. {@code withData}: each row carries its item's data.
+     */
+    public Export export(@Nullable Long requesterId, long jobId, int version, boolean withData) {
         return db.tx(c -> {
             visible(c, requesterId, jobId);
             Snapshot s = Db.one(c, SnapshotService::snapshot,
                             "SELECT " + SNAPSHOT_COLUMNS + " FROM dataset_snapshot WHERE job_id = ? AND version = ?", jobId, version)
                     .orElseThrow(() -> ApiException.notFound("snapshot"));
-            long id = snapshotId(c, jobId, version);
-            List<String> data = new ArrayList<>();
-            List<Item> items = Db.list(c, rs -> {
-                        data.add(rs.getString(5));
-                        return new Item(rs.getString(1), rs.getString(2), rs.getDouble(3), rs.getInt(4), s.version(), s.model(), rs.getString(6));
-                    },
-                    "SELECT i.external_id, si.label, si.confidence, si.answers, i.data::text, si.source FROM dataset_snapshot_item si "
-                            + "JOIN item i ON i.id = si.item_id WHERE si.snapshot_id = ? ORDER BY i.external_id", id);
-            return new Items(s, items, data);
+            return new Export(s, snapshotId(c, jobId, version), withData);
         });
     }
 
@@ -279,8 +317,17 @@ public class SnapshotService {
 
     /** The CSV export of a snapshot's items: the bytes its {@code contentSha256} is computed over. */
     static String csv(List<Item> rows) {
+        return csv(rows, true);
+    }
+
+    /**
+     * CSV lines of these rows, with the header line first if asked: the export is the header and then every page's
+     * lines, the same bytes as {@link #csv(List)} of all rows.
+     */
+    static String csv(List<Item> rows, boolean header) {
         StringBuilder out = new StringBuilder();
-        try (CSVPrinter printer = new CSVPrinter(out, CSVFormat.RFC4180.builder().setHeader(CSV_HEADER.toArray(new String[0])).get())) {
+        CSVFormat format = header ? CSVFormat.RFC4180.builder().setHeader(CSV_HEADER.toArray(new String[0])).get() : CSVFormat.RFC4180;
+        try (CSVPrinter printer = new CSVPrinter(out, format)) {
             for (Item r : rows) {
                 printer.printRecord(ResultsController.spreadsheetSafe(r.item()), ResultsController.spreadsheetSafe(r.label()),
                         Double.toString(r.confidence()), r.answers(), r.version(), r.model(), r.source());

@@ -14,11 +14,14 @@ import io.micronaut.json.JsonMapper;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,42 +67,104 @@ public class SnapshotsController {
      * A version's labels, each with its provenance (version and model). {@code format}: json (default), csv (the bytes
      * the snapshot's SHA-256 is over), jsonl, or label-studio: Label Studio tasks, each item's data with the label as a
      * prediction scored by its confidence, for a choices control {@code fromName} (default {@code label}) on the
-     * object {@code toName} (default: the item's first data field).
+     * object {@code toName} (default: the item's first data field). The body is streamed, a page of items at a time,
+     * so a version of millions of items is never held in memory whole.
      */
     @Get(value = "/{version}/items", produces = {"application/json", "text/csv", "application/x-ndjson"})
-    public HttpResponse<?> items(@PathVariable long id, @PathVariable int version, @Nullable @QueryValue String format,
-                                 @Nullable @QueryValue String fromName, @Nullable @QueryValue String toName, Authentication auth) {
+    public HttpResponse<Publisher<byte[]>> items(@PathVariable long id, @PathVariable int version, @Nullable @QueryValue String format,
+                                                 @Nullable @QueryValue String fromName, @Nullable @QueryValue String toName, Authentication auth) {
         String f = format == null ? "json" : format;
         if (!List.of("json", "csv", "jsonl", "label-studio").contains(f)) {
             throw ApiException.invalid("format", "must be json, csv, jsonl or label-studio");
         }
         checkName("fromName", fromName);
         checkName("toName", toName);
-        SnapshotService.Items items = snapshots.items(Caller.of(auth).jobScope(), id, version);
+        SnapshotService.Export export = snapshots.export(Caller.of(auth).jobScope(), id, version, f.equals("label-studio"));
         String file = "job-" + id + "-v" + version;
-        try {
-            switch (f) {
-                case "csv":
-                    return HttpResponse.ok(SnapshotService.csv(items.items())).contentType("text/csv; charset=utf-8")
-                            .header("Content-Disposition", "attachment; filename=\"" + file + ".csv\"");
-                case "jsonl": {
-                    StringBuilder out = new StringBuilder();
-                    for (SnapshotService.Item row : items.items()) {
-                        out.append(json.writeValueAsString(row)).append('\n');
-                    }
-                    return HttpResponse.ok(out.toString()).contentType("application/x-ndjson")
-                            .header("Content-Disposition", "attachment; filename=\"" + file + ".jsonl\"");
+        String modelVersion = "goldfinch job " + id + " v" + version + " " + export.snapshot().model();
+        String from = fromName == null ? "label" : fromName;
+        return switch (f) {
+            case "csv" -> HttpResponse.ok(stream(export, "", "", (rows, first) ->
+                            SnapshotService.csv(rows.stream().map(SnapshotService.Row::item).toList(), first)))
+                    .contentType("text/csv; charset=utf-8")
+                    .header("Content-Disposition", "attachment; filename=\"" + file + ".csv\"");
+            case "jsonl" -> HttpResponse.ok(stream(export, "", "", (rows, first) -> {
+                        StringBuilder out = new StringBuilder();
+                        for (SnapshotService.Row row : rows) {
+                            out.append(write(row.item())).append('\n');
+                        }
+                        return out.toString();
+                    }))
+                    .contentType("application/x-ndjson")
+                    .header("Content-Disposition", "attachment; filename=\"" + file + ".jsonl\"");
+            case "label-studio" -> HttpResponse.ok(stream(export, "[", "]",
+                            jsonArray(row -> labelStudio(row, modelVersion, from, toName))))
+                    .contentType("application/json")
+                    .header("Content-Disposition", "attachment; filename=\"" + file + "-label-studio.json\"");
+            default -> HttpResponse.ok(stream(export, "[", "]", jsonArray(SnapshotService.Row::item))).contentType("application/json");
+        };
+    }
+
+    /** Renders one page of rows; {@code first}: this is the first page. */
+    private interface PageWriter {
+        String render(List<SnapshotService.Row> rows, boolean first);
+    }
+
+    /** A JSON array's elements, page by page: a comma before every element but the export's first. */
+    private PageWriter jsonArray(java.util.function.Function<SnapshotService.Row, Object> element) {
+        return (rows, first) -> {
+            StringBuilder out = new StringBuilder();
+            for (int n = 0; n < rows.size(); n++) {
+                if (!first || n > 0) {
+                    out.append(',');
                 }
-                case "label-studio":
-                    return HttpResponse.ok(json.writeValueAsString(labelStudio(id, items, fromName == null ? "label" : fromName, toName)))
-                            .contentType("application/json")
-                            .header("Content-Disposition", "attachment; filename=\"" + file + "-label-studio.json\"");
-                default:
-                    return HttpResponse.ok(items.items());
+                out.append(write(element.apply(rows.get(n))));
             }
+            return out.toString();
+        };
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Where a download stands between two pages. */
+    private static final class Cursor {
+        @Nullable String after;
+        boolean first = true;
+        boolean done;
+    }
+
+    /**
+     * The body: {@code head}, each page as it is read and rendered, then {@code tail}. A page is read only when the
+     * client has taken the one before (one page per demand), on a thread that may block, never on the event loop.
+     */
+    private static Publisher<byte[]> stream(SnapshotService.Export export, String head, String tail, PageWriter writer) {
+        return Flux.<byte[], Cursor>generate(Cursor::new, (cursor, sink) -> {
+            if (cursor.done) {
+                sink.complete();
+                return cursor;
+            }
+            List<SnapshotService.Row> rows = export.page(cursor.after);
+            StringBuilder chunk = new StringBuilder();
+            if (cursor.first) {
+                chunk.append(head);
+            }
+            chunk.append(writer.render(rows, cursor.first));
+            cursor.first = false;
+            if (rows.size() < export.pageSize()) {
+                cursor.done = true;
+                chunk.append(tail);
+            } else {
+                cursor.after = rows.get(rows.size() - 1).item().item();
+            }
+            sink.next(chunk.toString().getBytes(StandardCharsets.UTF_8));
+            return cursor;
+        }).subscribeOn(Schedulers.boundedElastic());
     }
 
     /** The worker models the version's labels came from: per worker the answers used and the confusion matrix. */
@@ -119,30 +184,30 @@ public class SnapshotsController {
      * label is a prediction ({@code model_version} names the job, version and model; {@code score} is the confidence),
      * so that a reviewer in Label Studio sees it as a pre-annotation to accept or correct.
      */
-    private List<Map<String, Object>> labelStudio(long jobId, SnapshotService.Items items, String fromName, @Nullable String toName)
-            throws IOException {
-        List<Map<String, Object>> tasks = new ArrayList<>(items.items().size());
-        String modelVersion = "goldfinch job " + jobId + " v" + items.snapshot().version() + " " + items.snapshot().model();
-        for (int n = 0; n < items.items().size(); n++) {
-            SnapshotService.Item item = items.items().get(n);
+    private Map<String, Object> labelStudio(SnapshotService.Row row, String modelVersion, String fromName, @Nullable String toName) {
+        SnapshotService.Item item = row.item();
+        Map<String, Object> data;
+        try {
             @SuppressWarnings("unchecked")
-            Map<String, Object> data = new LinkedHashMap<>(json.readValue(items.data().get(n), Map.class));
-            String object = toName != null ? toName : data.keySet().stream().findFirst().orElse("text");
-            data.put("goldfinch_item", item.item());
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("from_name", fromName);
-            result.put("to_name", object);
-            result.put("type", "choices");
-            result.put("value", Map.of("choices", List.of(item.label())));
-            Map<String, Object> prediction = new LinkedHashMap<>();
-            prediction.put("model_version", modelVersion);
-            prediction.put("score", item.confidence());
-            prediction.put("result", List.of(result));
-            Map<String, Object> task = new LinkedHashMap<>();
-            task.put("data", data);
-            task.put("predictions", List.of(prediction));
-            tasks.add(task);
+            Map<String, Object> parsed = json.readValue(row.data(), Map.class);
+            data = new LinkedHashMap<>(parsed);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return tasks;
+        String object = toName != null ? toName : data.keySet().stream().findFirst().orElse("text");
+        data.put("goldfinch_item", item.item());
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("from_name", fromName);
+        result.put("to_name", object);
+        result.put("type", "choices");
+        result.put("value", Map.of("choices", List.of(item.label())));
+        Map<String, Object> prediction = new LinkedHashMap<>();
+        prediction.put("model_version", modelVersion);
+        prediction.put("score", item.confidence());
+        prediction.put("result", List.of(result));
+        Map<String, Object> task = new LinkedHashMap<>();
+        task.put("data", data);
+        task.put("predictions", List.of(prediction));
+        return task;
     }
 }

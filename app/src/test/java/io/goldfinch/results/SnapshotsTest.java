@@ -162,11 +162,51 @@ class SnapshotsTest {
         assertThat(bad.getResponse().getContentType().map(Object::toString)).contains("application/problem+json");
         assertThat(status(api.failure(api.as(requester, HttpRequest.GET(base + "/1/items?format=label-studio&toName=%20"))))).isEqualTo(422);
         assertThat(status(api.failure(api.as(requester, HttpRequest.GET(base + "/9"))))).isEqualTo(404);
+        assertThat(status(api.failure(api.as(requester, HttpRequest.GET(base + "/9/items?format=csv"))))).isEqualTo(404);
         Api.Session other = api.signUp("REQUESTER");
         assertThat(status(api.failure(api.as(other, HttpRequest.GET(base))))).isEqualTo(404);
         assertThat(status(api.failure(api.as(other, HttpRequest.POST(base, ""))))).isEqualTo(404);
         assertThat(status(api.failure(api.as(other, HttpRequest.GET(base + "/1/items"))))).isEqualTo(404);
         assertThat(status(api.failure(api.as(w1, HttpRequest.GET(base + "/1/items"))))).isEqualTo(403);
         assertThat(api.getList(admin, base)).hasSize(2);
+    }
+
+    /**
+     * Downloads are streamed a page at a time (4 items in the tests): ten items make pages of 4, 4 and 2, and every
+     * format carries each item once, in the same order, as one well-formed document — the CSV still the bytes of its
+     * SHA-256, the JSON arrays with their commas between pages.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyFormatStreamsAllItemsInOrderAcrossPages() throws IOException {
+        Api api = new Api(client.toBlocking(), users);
+        Api.Session admin = api.admin();
+        Api.Session requester = api.fundedRequester(admin);
+        long job = api.createJob(requester, Map.of("goldRate", 0.0, "overlapMin", 2, "overlapMax", 2));
+        api.upload(requester, job, "items", "text/csv", Api.itemsCsv("p", 10));
+        api.post(requester, "/api/jobs/" + job + "/publish", Map.of());
+        api.work(api.signUp("WORKER"), job, 100, labels(false));
+        api.work(api.signUp("WORKER"), job, 100, labels(false));
+        String base = "/api/jobs/" + job + "/snapshots";
+        Map<String, Object> v1 = api.post(requester, base, Map.of());
+        assertThat(Api.num(v1.get("items"))).isEqualTo(10);
+
+        List<Map<String, Object>> items = api.getList(requester, base + "/1/items");
+        List<String> order = items.stream().map(i -> (String) i.get("item")).toList();
+        assertThat(order).hasSize(10).doesNotHaveDuplicates().isSorted();
+
+        String csv = api.getText(requester, base + "/1/items?format=csv");
+        assertThat(SnapshotService.sha256(csv)).isEqualTo(v1.get("contentSha256"));
+        assertThat(csv.lines().skip(1).map(line -> line.substring(0, line.indexOf(',')))).containsExactlyElementsOf(order);
+
+        List<String> jsonl = api.getText(requester, base + "/1/items?format=jsonl").lines().toList();
+        assertThat(jsonl).hasSize(10);
+        for (int n = 0; n < 10; n++) {
+            assertThat(json.readValue(jsonl.get(n), Argument.mapOf(String.class, Object.class))).isEqualTo(items.get(n));
+        }
+
+        List<Map<String, Object>> tasks = json.readValue(api.getText(requester, base + "/1/items?format=label-studio"),
+                Argument.listOf(Argument.mapOf(String.class, Object.class)));
+        assertThat(tasks).extracting(t -> ((Map<String, Object>) t.get("data")).get("goldfinch_item")).containsExactlyElementsOf(order);
     }
 }
