@@ -165,7 +165,7 @@ public class SnapshotService {
                 items.add(new LabelAggregation.ItemLabel(item, label, 1.0, 0));
             }
         });
-        items.sort(Comparator.comparing(i -> loaded.externalIds().get(i.item())));
+        items.sort(Comparator.comparing(i -> loaded.externalIds().get(i.item()), SnapshotService::byCodePoints));
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS); // as stored
         int golds = goldItems;
         return db.tx(c -> {
@@ -244,7 +244,8 @@ public class SnapshotService {
     }
 
     /**
-     * A version's items for download, read page by page in item order: {@link #page} returns the rows after a given
+     * A version's items for download, read page by page in the byte order of their ids ({@link #byCodePoints}, the
+     * order of its CSV and SHA-256): {@link #page} returns the rows after a given
      * item. A snapshot never changes, so the pages of one download are one consistent version however long it takes,
      * and no connection or transaction is held between them.
      */
@@ -275,7 +276,7 @@ public class SnapshotService {
                     "SELECT i.external_id, si.label, si.confidence, si.answers, si.source"
                             + (withData ? ", i.data::text" : "")
                             + " FROM item i JOIN dataset_snapshot_item si ON si.item_id = i.id AND si.snapshot_id = ? "
-                            + "WHERE i.job_id = ? AND (?::text IS NULL OR i.external_id > ?) ORDER BY i.external_id LIMIT ?",
+                            + "WHERE i.job_id = ? AND (?::text IS NULL OR i.external_id COLLATE \"C\" > ?) ORDER BY i.external_id COLLATE \"C\" LIMIT ?",
                     snapshotId, snapshot.jobId(), afterItem, afterItem, exportPage));
         }
     }
@@ -313,6 +314,26 @@ public class SnapshotService {
                     "SELECT worker_id, answers, confusion FROM dataset_snapshot_worker WHERE snapshot_id = ? ORDER BY worker_id", id);
             return new Workers(s.version(), s.model(), job.labels(), workers);
         });
+    }
+
+    /**
+     * Item ids in code point order, which is the byte order of their UTF-8 and PostgreSQL's {@code COLLATE "C"}: a
+     * version's items are listed in it, whatever the database's collation. ({@link String#compareTo} compares UTF-16
+     * units, which puts characters beyond U+FFFF before U+E000..U+FFFF.)
+     */
+    static int byCodePoints(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int ca = a.codePointAt(i);
+            int cb = b.codePointAt(j);
+            if (ca != cb) {
+                return Integer.compare(ca, cb);
+            }
+            i += Character.charCount(ca);
+            j += Character.charCount(cb);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
     }
 
     /** The CSV export of a snapshot's items: the bytes its {@code contentSha256} is computed over. */

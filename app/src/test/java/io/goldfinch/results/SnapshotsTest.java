@@ -209,4 +209,31 @@ class SnapshotsTest {
                 Argument.listOf(Argument.mapOf(String.class, Object.class)));
         assertThat(tasks).extracting(t -> ((Map<String, Object>) t.get("data")).get("goldfinch_item")).containsExactlyElementsOf(order);
     }
+
+    /**
+     * A version lists its items in the byte order of their ids, whatever the database's collation, and its download
+     * keeps that order: ids whose order differs between UTF-16 units, code points and linguistic collations (case,
+     * punctuation, a character beyond U+FFFF against one just below it) still download as the bytes of the SHA-256.
+     */
+    @Test
+    void itemsAreListedInTheByteOrderOfTheirIds() {
+        Api api = new Api(client.toBlocking(), users);
+        Api.Session requester = api.fundedRequester(api.admin());
+        long job = api.createJob(requester, Map.of("goldRate", 0.0, "overlapMin", 1, "overlapMax", 1));
+        String fullwidthA = "\uFF21";
+        String grinning = new String(Character.toChars(0x1F600));
+        api.upload(requester, job, "items", "text/csv", "id,text\n" + fullwidthA + ",review number 2\n" + grinning
+                + ",review number 4\nab,review number 6\na-c,review number 8\nB,review number 10\n");
+        api.post(requester, "/api/jobs/" + job + "/publish", Map.of());
+        assertThat(api.work(api.signUp("WORKER"), job, 100, labels(false))).isEqualTo(5);
+        String base = "/api/jobs/" + job + "/snapshots";
+        Map<String, Object> v1 = api.post(requester, base, Map.of());
+
+        String csv = api.getText(requester, base + "/1/items?format=csv");
+        assertThat(csv.lines().skip(1).map(line -> line.substring(0, line.indexOf(','))))
+                .containsExactly("B", "a-c", "ab", fullwidthA, grinning);
+        assertThat(SnapshotService.sha256(csv)).isEqualTo(v1.get("contentSha256"));
+        assertThat(SnapshotService.byCodePoints(fullwidthA, grinning)).isNegative();
+        assertThat(fullwidthA.compareTo(grinning)).as("UTF-16 order differs").isPositive();
+    }
 }
