@@ -78,6 +78,70 @@ public final class Db {
         }
     }
 
+    /**
+     * Opens a query to be read a page at a time through a server-side cursor ({@code fetch} rows per round trip), in
+     * one read-only transaction that holds a pooled connection until the cursor is closed: for downloads too large to
+     * hold in memory. The caller must close it.
+     */
+    public <T> Cursor<T> cursor(RowMapper<T> mapper, int fetch, String sql, Object... params) {
+        Connection c = null;
+        try {
+            c = dataSource.getConnection();
+            c.setAutoCommit(false);
+            c.setReadOnly(true);
+            PreparedStatement ps = prepare(c, sql, params);
+            ps.setFetchSize(fetch);
+            return new Cursor<>(c, ps, ps.executeQuery(), mapper);
+        } catch (SQLException e) {
+            if (c != null) {
+                try {
+                    c.rollback();
+                    c.close();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw new DataAccessException(e);
+        }
+    }
+
+    /** An open query read a page at a time; closing it ends its transaction and returns its connection. */
+    public static final class Cursor<T> implements AutoCloseable {
+        private final Connection connection;
+        private final PreparedStatement statement;
+        private final ResultSet rows;
+        private final RowMapper<T> mapper;
+
+        private Cursor(Connection connection, PreparedStatement statement, ResultSet rows, RowMapper<T> mapper) {
+            this.connection = connection;
+            this.statement = statement;
+            this.rows = rows;
+            this.mapper = mapper;
+        }
+
+        /** The next rows, at most {@code max}; empty at the end. */
+        public List<T> next(int max) {
+            try {
+                List<T> out = new ArrayList<>(Math.min(max, 1024));
+                while (out.size() < max && rows.next()) {
+                    out.add(mapper.map(rows));
+                }
+                return out;
+            } catch (SQLException e) {
+                throw new DataAccessException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try (connection; statement; rows) {
+                connection.rollback();
+            } catch (SQLException e) {
+                throw new DataAccessException(e);
+            }
+        }
+    }
+
     public static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);
         for (int i = 0; i < params.length; i++) {

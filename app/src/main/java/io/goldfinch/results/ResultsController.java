@@ -13,12 +13,11 @@ import io.micronaut.json.JsonMapper;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
+import org.reactivestreams.Publisher;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /** Progress, labels and raw answers of a job, as JSON, CSV or JSONL. */
 @Controller("/api/jobs/{id}")
@@ -45,18 +44,31 @@ public class ResultsController {
         return results.agreement(Caller.of(auth).jobScope(), id);
     }
 
+    /** The job's labels now (fitted over every answer so far), streamed a page at a time. */
     @Get(value = "/results", produces = {"application/json", "text/csv", "application/x-ndjson"})
-    public HttpResponse<?> results(@PathVariable long id, @Nullable @QueryValue String format, Authentication auth) {
+    public HttpResponse<Publisher<byte[]>> results(@PathVariable long id, @Nullable @QueryValue String format, Authentication auth) {
+        String f = checkFormat(format);
         List<ResultsService.ItemResult> rows = results.results(Caller.of(auth).jobScope(), id);
-        return export(rows, format, "job-" + id + "-results", List.of("item", "label", "confidence", "answers", "method"),
+        return export(() -> Exports.ofList(rows, results.exportPage()), f, "job-" + id + "-results",
+                List.of("item", "label", "confidence", "answers", "method"),
                 r -> List.of(r.item(), r.label(), r.confidence(), r.answers(), r.method()));
     }
 
+    /** The job's answers in the order they came, streamed from the database a page at a time. */
     @Get(value = "/answers", produces = {"application/json", "text/csv", "application/x-ndjson"})
-    public HttpResponse<?> answers(@PathVariable long id, @Nullable @QueryValue String format, Authentication auth) {
-        List<ResultsService.RawAnswer> rows = results.answers(Caller.of(auth).jobScope(), id);
-        return export(rows, format, "job-" + id + "-answers", List.of("item", "worker", "label", "gold", "status", "submitted_at"),
+    public HttpResponse<Publisher<byte[]>> answers(@PathVariable long id, @Nullable @QueryValue String format, Authentication auth) {
+        String f = checkFormat(format);
+        return export(results.answers(Caller.of(auth).jobScope(), id), f, "job-" + id + "-answers",
+                List.of("item", "worker", "label", "gold", "status", "submitted_at"),
                 r -> List.of(r.item(), r.worker(), r.label(), r.gold(), r.status(), r.submittedAt().toString()));
+    }
+
+    private static String checkFormat(@Nullable String format) {
+        String f = format == null ? "json" : format;
+        if (!List.of("json", "csv", "jsonl").contains(f)) {
+            throw ApiException.invalid("format", "must be json, csv or jsonl");
+        }
+        return f;
     }
 
     /**
@@ -70,36 +82,17 @@ public class ResultsController {
         return value;
     }
 
-    private <T> HttpResponse<?> export(List<T> rows, String format, String name, List<String> header,
-                                       java.util.function.Function<T, List<Object>> columns) {
-        String f = format == null ? "json" : format;
-        try {
-            switch (f) {
-                case "json":
-                    return HttpResponse.ok(rows);
-                case "csv": {
-                    StringBuilder out = new StringBuilder();
-                    try (CSVPrinter printer = new CSVPrinter(out, CSVFormat.RFC4180.builder().setHeader(header.toArray(new String[0])).get())) {
-                        for (T row : rows) {
-                            printer.printRecord(columns.apply(row).stream().map(ResultsController::spreadsheetSafe).toList());
-                        }
-                    }
-                    return HttpResponse.ok(out.toString()).contentType("text/csv; charset=utf-8")
-                            .header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"");
-                }
-                case "jsonl": {
-                    StringBuilder out = new StringBuilder();
-                    for (T row : rows) {
-                        out.append(json.writeValueAsString(row)).append('\n');
-                    }
-                    return HttpResponse.ok(out.toString()).contentType("application/x-ndjson")
-                            .header("Content-Disposition", "attachment; filename=\"" + name + ".jsonl\"");
-                }
-                default:
-                    throw ApiException.invalid("format", "must be json, csv or jsonl");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private <T> HttpResponse<Publisher<byte[]>> export(Callable<Exports.Pages<T>> pages, String format, String name, List<String> header,
+                                                       Function<T, List<Object>> columns) {
+        return switch (format) {
+            case "csv" -> HttpResponse.ok(Exports.stream(pages, Exports.csvHeader(header), "",
+                            Exports.csv((T r) -> columns.apply(r).stream().map(ResultsController::spreadsheetSafe).toList())))
+                    .contentType("text/csv; charset=utf-8")
+                    .header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"");
+            case "jsonl" -> HttpResponse.ok(Exports.stream(pages, "", "", Exports.jsonLines(json, (T r) -> r)))
+                    .contentType("application/x-ndjson")
+                    .header("Content-Disposition", "attachment; filename=\"" + name + ".jsonl\"");
+            default -> HttpResponse.ok(Exports.stream(pages, "[", "]", Exports.jsonArray(json, (T r) -> r))).contentType("application/json");
+        };
     }
 }

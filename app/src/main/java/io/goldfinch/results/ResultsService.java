@@ -5,6 +5,7 @@ import io.goldfinch.common.ApiException;
 import io.goldfinch.common.Db;
 import io.goldfinch.ledger.Ledger;
 import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 
 import java.sql.Connection;
@@ -14,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Semaphore;
 import java.util.Map;
 
 /** What a requester sees of a job's work: progress, aggregated labels, raw answers. Scoped to the job's owner. */
@@ -55,10 +58,24 @@ public class ResultsService {
 
     private final Db db;
     private final Ledger ledger;
+    private final int exportPage;
+    /** Permits for downloads read through a cursor, each holding a pooled connection while the client reads. */
+    private final Semaphore cursors;
 
-    public ResultsService(Db db, Ledger ledger) {
+    public ResultsService(Db db, Ledger ledger, @Value("${goldfinch.exports.page:5000}") int exportPage,
+                          @Value("${goldfinch.exports.max-cursors:4}") int maxCursors) {
+        if (exportPage < 1 || maxCursors < 1) {
+            throw new IllegalArgumentException("goldfinch.exports.page and goldfinch.exports.max-cursors must be at least 1");
+        }
         this.db = db;
         this.ledger = ledger;
+        this.exportPage = exportPage;
+        this.cursors = new Semaphore(maxCursors, true);
+    }
+
+    /** Rows per page of a streamed download. */
+    int exportPage() {
+        return exportPage;
     }
 
     /** The job, scoped to {@code requesterId}'s jobs; null for any job (quality managers, admins). */
@@ -192,14 +209,41 @@ public class ResultsService {
         return out;
     }
 
-    public List<RawAnswer> answers(Long requesterId, long jobId) {
-        return db.tx(c -> {
-            owned(c, requesterId, jobId);
-            return Db.list(c, rs -> new RawAnswer(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getBoolean(4), rs.getString(5),
-                            rs.getTimestamp(6).toInstant()),
-                    "SELECT i.external_id, a.worker_id, a.label, a.is_gold, a.status, a.submitted_at FROM assignment a "
-                            + "JOIN item i ON i.id = a.item_id WHERE a.job_id = ? AND a.status IN ('SUBMITTED','ACCEPTED','REJECTED') "
-                            + "ORDER BY a.submitted_at, a.id", jobId);
-        });
+    /**
+     * The job's answers in the order they came, for a streamed download: 404 now for a job the caller may not see; the
+     * rows are read, when the body is first asked for, through a cursor (one read-only transaction, a page per round
+     * trip), so the answers of a large job are never all in memory. At most {@code goldfinch.exports.max-cursors} such
+     * downloads read at once (each holds a pooled connection while its client reads); more wait their turn.
+     */
+    Callable<Exports.Pages<RawAnswer>> answers(Long requesterId, long jobId) {
+        db.tx(c -> owned(c, requesterId, jobId));
+        return () -> {
+            cursors.acquire();
+            try {
+                Db.Cursor<RawAnswer> cursor = db.cursor(rs -> new RawAnswer(rs.getString(1), rs.getLong(2), rs.getString(3),
+                                rs.getBoolean(4), rs.getString(5), rs.getTimestamp(6).toInstant()), exportPage,
+                        "SELECT i.external_id, a.worker_id, a.label, a.is_gold, a.status, a.submitted_at FROM assignment a "
+                                + "JOIN item i ON i.id = a.item_id WHERE a.job_id = ? AND a.status IN ('SUBMITTED','ACCEPTED','REJECTED') "
+                                + "ORDER BY a.submitted_at, a.id", jobId);
+                return new Exports.Pages<>() {
+                    @Override
+                    public List<RawAnswer> next() {
+                        return cursor.next(exportPage);
+                    }
+
+                    @Override
+                    public void close() {
+                        try {
+                            cursor.close();
+                        } finally {
+                            cursors.release();
+                        }
+                    }
+                };
+            } catch (RuntimeException e) {
+                cursors.release();
+                throw e;
+            }
+        };
     }
 }

@@ -7,11 +7,7 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -79,9 +75,9 @@ public class SnapshotService {
     private final Clock clock;
     private final int exportPage;
 
-    public SnapshotService(Db db, Clock clock, @Value("${goldfinch.snapshots.export-page:5000}") int exportPage) {
+    public SnapshotService(Db db, Clock clock, @Value("${goldfinch.exports.page:5000}") int exportPage) {
         if (exportPage < 1) {
-            throw new IllegalArgumentException("goldfinch.snapshots.export-page must be at least 1");
+            throw new IllegalArgumentException("goldfinch.exports.page must be at least 1");
         }
         this.db = db;
         this.clock = clock;
@@ -264,13 +260,29 @@ public class SnapshotService {
             return snapshot;
         }
 
-        /** Rows per page; a page with fewer is the last. */
-        public int pageSize() {
-            return exportPage;
+        /** The version's rows, a page at a time, for {@link Exports#stream}. */
+        Exports.Pages<Row> pages() {
+            return new Exports.Pages<>() {
+                private String after;
+                private boolean end;
+
+                @Override
+                public List<Row> next() {
+                    if (end) {
+                        return List.of();
+                    }
+                    List<Row> rows = page(after);
+                    end = rows.size() < exportPage;
+                    if (!rows.isEmpty()) {
+                        after = rows.get(rows.size() - 1).item().item();
+                    }
+                    return rows;
+                }
+            };
         }
 
         /** The next page: the rows whose item comes after {@code afterItem} (null: from the first). */
-        public List<Row> page(@Nullable String afterItem) {
+        List<Row> page(@Nullable String afterItem) {
             return db.tx(c -> Db.list(c, rs -> new Row(new Item(rs.getString(1), rs.getString(2), rs.getDouble(3), rs.getInt(4),
                             snapshot.version(), snapshot.model(), rs.getString(5)), withData ? rs.getString(6) : null),
                     "SELECT i.external_id, si.label, si.confidence, si.answers, si.source"
@@ -338,25 +350,13 @@ public class SnapshotService {
 
     /** The CSV export of a snapshot's items: the bytes its {@code contentSha256} is computed over. */
     static String csv(List<Item> rows) {
-        return csv(rows, true);
+        return Exports.csvHeader(CSV_HEADER) + Exports.csv(SnapshotService::csvCells).render(rows, true);
     }
 
-    /**
-     * CSV lines of these rows, with the header line first if asked: the export is the header and then every page's
-     * lines, the same bytes as {@link #csv(List)} of all rows.
-     */
-    static String csv(List<Item> rows, boolean header) {
-        StringBuilder out = new StringBuilder();
-        CSVFormat format = header ? CSVFormat.RFC4180.builder().setHeader(CSV_HEADER.toArray(new String[0])).get() : CSVFormat.RFC4180;
-        try (CSVPrinter printer = new CSVPrinter(out, format)) {
-            for (Item r : rows) {
-                printer.printRecord(ResultsController.spreadsheetSafe(r.item()), ResultsController.spreadsheetSafe(r.label()),
-                        Double.toString(r.confidence()), r.answers(), r.version(), r.model(), r.source());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
+    /** One item's CSV cells, in {@link #CSV_HEADER}'s order. */
+    static List<Object> csvCells(Item r) {
+        return List.of(ResultsController.spreadsheetSafe(r.item()), ResultsController.spreadsheetSafe(r.label()),
+                Double.toString(r.confidence()), r.answers(), r.version(), r.model(), r.source());
     }
 
     static String sha256(String text) {

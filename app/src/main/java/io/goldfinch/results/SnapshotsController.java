@@ -15,13 +15,10 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.reactivestreams.Publisher;
-import reactor.core.publisher.Flux;
-import reactor.core.scheduler.Schedulers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,88 +80,23 @@ public class SnapshotsController {
         String file = "job-" + id + "-v" + version;
         String modelVersion = "goldfinch job " + id + " v" + version + " " + export.snapshot().model();
         String from = fromName == null ? "label" : fromName;
+        Publisher<byte[]> body = switch (f) {
+            case "csv" -> Exports.stream(export::pages, Exports.csvHeader(SnapshotService.CSV_HEADER), "",
+                    Exports.csv(row -> SnapshotService.csvCells(row.item())));
+            case "jsonl" -> Exports.stream(export::pages, "", "", Exports.jsonLines(json, SnapshotService.Row::item));
+            case "label-studio" -> Exports.stream(export::pages, "[", "]",
+                    Exports.jsonArray(json, row -> labelStudio(row, modelVersion, from, toName)));
+            default -> Exports.stream(export::pages, "[", "]", Exports.jsonArray(json, SnapshotService.Row::item));
+        };
         return switch (f) {
-            case "csv" -> HttpResponse.ok(stream(export, "", "", (rows, first) ->
-                            SnapshotService.csv(rows.stream().map(SnapshotService.Row::item).toList(), first)))
-                    .contentType("text/csv; charset=utf-8")
+            case "csv" -> HttpResponse.ok(body).contentType("text/csv; charset=utf-8")
                     .header("Content-Disposition", "attachment; filename=\"" + file + ".csv\"");
-            case "jsonl" -> HttpResponse.ok(stream(export, "", "", (rows, first) -> {
-                        StringBuilder out = new StringBuilder();
-                        for (SnapshotService.Row row : rows) {
-                            out.append(write(row.item())).append('\n');
-                        }
-                        return out.toString();
-                    }))
-                    .contentType("application/x-ndjson")
+            case "jsonl" -> HttpResponse.ok(body).contentType("application/x-ndjson")
                     .header("Content-Disposition", "attachment; filename=\"" + file + ".jsonl\"");
-            case "label-studio" -> HttpResponse.ok(stream(export, "[", "]",
-                            jsonArray(row -> labelStudio(row, modelVersion, from, toName))))
-                    .contentType("application/json")
+            case "label-studio" -> HttpResponse.ok(body).contentType("application/json")
                     .header("Content-Disposition", "attachment; filename=\"" + file + "-label-studio.json\"");
-            default -> HttpResponse.ok(stream(export, "[", "]", jsonArray(SnapshotService.Row::item))).contentType("application/json");
+            default -> HttpResponse.ok(body).contentType("application/json");
         };
-    }
-
-    /** Renders one page of rows; {@code first}: this is the first page. */
-    private interface PageWriter {
-        String render(List<SnapshotService.Row> rows, boolean first);
-    }
-
-    /** A JSON array's elements, page by page: a comma before every element but the export's first. */
-    private PageWriter jsonArray(java.util.function.Function<SnapshotService.Row, Object> element) {
-        return (rows, first) -> {
-            StringBuilder out = new StringBuilder();
-            for (int n = 0; n < rows.size(); n++) {
-                if (!first || n > 0) {
-                    out.append(',');
-                }
-                out.append(write(element.apply(rows.get(n))));
-            }
-            return out.toString();
-        };
-    }
-
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Where a download stands between two pages. */
-    private static final class Cursor {
-        @Nullable String after;
-        boolean first = true;
-        boolean done;
-    }
-
-    /**
-     * The body: {@code head}, each page as it is read and rendered, then {@code tail}. A page is read only when the
-     * client has taken the one before (one page per demand), on a thread that may block, never on the event loop.
-     */
-    private static Publisher<byte[]> stream(SnapshotService.Export export, String head, String tail, PageWriter writer) {
-        return Flux.<byte[], Cursor>generate(Cursor::new, (cursor, sink) -> {
-            if (cursor.done) {
-                sink.complete();
-                return cursor;
-            }
-            List<SnapshotService.Row> rows = export.page(cursor.after);
-            StringBuilder chunk = new StringBuilder();
-            if (cursor.first) {
-                chunk.append(head);
-            }
-            chunk.append(writer.render(rows, cursor.first));
-            cursor.first = false;
-            if (rows.size() < export.pageSize()) {
-                cursor.done = true;
-                chunk.append(tail);
-            } else {
-                cursor.after = rows.get(rows.size() - 1).item().item();
-            }
-            sink.next(chunk.toString().getBytes(StandardCharsets.UTF_8));
-            return cursor;
-        }).subscribeOn(Schedulers.boundedElastic());
     }
 
     /** The worker models the version's labels came from: per worker the answers used and the confusion matrix. */
