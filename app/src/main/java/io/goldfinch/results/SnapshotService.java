@@ -241,9 +241,9 @@ public class SnapshotService {
 
     /**
      * A version's items for download, read page by page in the byte order of their ids ({@link #byCodePoints}, the
-     * order of its CSV and SHA-256): {@link #page} returns the rows after a given
-     * item. A snapshot never changes, so the pages of one download are one consistent version however long it takes,
-     * and no connection or transaction is held between them.
+     * order of its CSV and SHA-256): {@link #page} returns the rows after a given item. A snapshot never changes, so the
+     * pages of one download are one consistent version however long it takes, and no connection or transaction is held
+     * between them.
      */
     public final class Export {
         private final Snapshot snapshot;
@@ -281,15 +281,19 @@ public class SnapshotService {
             };
         }
 
-        /** The next page: the rows whose item comes after {@code afterItem} (null: from the first). */
+        /**
+         * The next page: the rows whose item comes after {@code afterItem} (null: from the first). Two statements, so
+         * that a later page's plan is always a range scan of the index from {@code afterItem}, even once the server
+         * keeps one generic plan per statement.
+         */
         List<Row> page(@Nullable String afterItem) {
+            String sql = "SELECT i.external_id, si.label, si.confidence, si.answers, si.source" + (withData ? ", i.data::text" : "")
+                    + " FROM item i JOIN dataset_snapshot_item si ON si.item_id = i.id AND si.snapshot_id = ? WHERE i.job_id = ?"
+                    + (afterItem == null ? "" : " AND i.external_id COLLATE \"C\" > ?") + " ORDER BY i.external_id COLLATE \"C\" LIMIT ?";
+            Object[] params = afterItem == null ? new Object[] {snapshotId, snapshot.jobId(), exportPage}
+                    : new Object[] {snapshotId, snapshot.jobId(), afterItem, exportPage};
             return db.tx(c -> Db.list(c, rs -> new Row(new Item(rs.getString(1), rs.getString(2), rs.getDouble(3), rs.getInt(4),
-                            snapshot.version(), snapshot.model(), rs.getString(5)), withData ? rs.getString(6) : null),
-                    "SELECT i.external_id, si.label, si.confidence, si.answers, si.source"
-                            + (withData ? ", i.data::text" : "")
-                            + " FROM item i JOIN dataset_snapshot_item si ON si.item_id = i.id AND si.snapshot_id = ? "
-                            + "WHERE i.job_id = ? AND (?::text IS NULL OR i.external_id COLLATE \"C\" > ?) ORDER BY i.external_id COLLATE \"C\" LIMIT ?",
-                    snapshotId, snapshot.jobId(), afterItem, afterItem, exportPage));
+                    snapshot.version(), snapshot.model(), rs.getString(5)), withData ? rs.getString(6) : null), sql, params));
         }
     }
 
