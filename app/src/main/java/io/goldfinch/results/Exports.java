@@ -1,5 +1,8 @@
 package io.goldfinch.results;
 
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.json.JsonMapper;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
@@ -132,6 +135,12 @@ final class Exports {
             throw new UncheckedIOException(e);
         }
         return out.toString();
+    }
+
+    /** A 200 with a streamed body; {@code file} non-null: downloaded as an attachment of that name. */
+    static HttpResponse<Publisher<byte[]>> response(Publisher<byte[]> body, String contentType, @Nullable String file) {
+        MutableHttpResponse<Publisher<byte[]>> response = HttpResponse.ok(body).contentType(contentType);
+        return file == null ? response : response.header("Content-Disposition", "attachment; filename=\"" + file + "\"");
     }
 
     static String write(JsonMapper json, Object value) {

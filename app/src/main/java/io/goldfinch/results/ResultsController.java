@@ -85,14 +85,12 @@ public class ResultsController {
     private <T> HttpResponse<Publisher<byte[]>> export(Callable<Exports.Pages<T>> pages, String format, String name, List<String> header,
                                                        Function<T, List<Object>> columns) {
         return switch (format) {
-            case "csv" -> HttpResponse.ok(Exports.stream(pages, Exports.csvHeader(header), "",
-                            Exports.csv((T r) -> columns.apply(r).stream().map(ResultsController::spreadsheetSafe).toList())))
-                    .contentType("text/csv; charset=utf-8")
-                    .header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"");
-            case "jsonl" -> HttpResponse.ok(Exports.stream(pages, "", "", Exports.jsonLines(json, (T r) -> r)))
-                    .contentType("application/x-ndjson")
-                    .header("Content-Disposition", "attachment; filename=\"" + name + ".jsonl\"");
-            default -> HttpResponse.ok(Exports.stream(pages, "[", "]", Exports.jsonArray(json, (T r) -> r))).contentType("application/json");
+            case "csv" -> Exports.response(Exports.stream(pages, Exports.csvHeader(header), "",
+                            Exports.csv((T r) -> columns.apply(r).stream().map(ResultsController::spreadsheetSafe).toList())),
+                    "text/csv; charset=utf-8", name + ".csv");
+            case "jsonl" -> Exports.response(Exports.stream(pages, "", "", Exports.jsonLines(json, (T r) -> r)), "application/x-ndjson",
+                    name + ".jsonl");
+            default -> Exports.response(Exports.stream(pages, "[", "]", Exports.jsonArray(json, (T r) -> r)), "application/json", null);
         };
     }
 }

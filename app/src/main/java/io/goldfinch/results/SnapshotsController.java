@@ -80,22 +80,15 @@ public class SnapshotsController {
         String file = "job-" + id + "-v" + version;
         String modelVersion = "goldfinch job " + id + " v" + version + " " + export.snapshot().model();
         String from = fromName == null ? "label" : fromName;
-        Publisher<byte[]> body = switch (f) {
-            case "csv" -> Exports.stream(export::pages, Exports.csvHeader(SnapshotService.CSV_HEADER), "",
-                    Exports.csv(row -> SnapshotService.csvCells(row.item())));
-            case "jsonl" -> Exports.stream(export::pages, "", "", Exports.jsonLines(json, SnapshotService.Row::item));
-            case "label-studio" -> Exports.stream(export::pages, "[", "]",
-                    Exports.jsonArray(json, row -> labelStudio(row, modelVersion, from, toName)));
-            default -> Exports.stream(export::pages, "[", "]", Exports.jsonArray(json, SnapshotService.Row::item));
-        };
         return switch (f) {
-            case "csv" -> HttpResponse.ok(body).contentType("text/csv; charset=utf-8")
-                    .header("Content-Disposition", "attachment; filename=\"" + file + ".csv\"");
-            case "jsonl" -> HttpResponse.ok(body).contentType("application/x-ndjson")
-                    .header("Content-Disposition", "attachment; filename=\"" + file + ".jsonl\"");
-            case "label-studio" -> HttpResponse.ok(body).contentType("application/json")
-                    .header("Content-Disposition", "attachment; filename=\"" + file + "-label-studio.json\"");
-            default -> HttpResponse.ok(body).contentType("application/json");
+            case "csv" -> Exports.response(Exports.stream(export::pages, Exports.csvHeader(SnapshotService.CSV_HEADER), "",
+                    Exports.csv(row -> SnapshotService.csvCells(row.item()))), "text/csv; charset=utf-8", file + ".csv");
+            case "jsonl" -> Exports.response(Exports.stream(export::pages, "", "", Exports.jsonLines(json, SnapshotService.Row::item)),
+                    "application/x-ndjson", file + ".jsonl");
+            case "label-studio" -> Exports.response(Exports.stream(export::pages, "[", "]",
+                    Exports.jsonArray(json, row -> labelStudio(row, modelVersion, from, toName))), "application/json", file + "-label-studio.json");
+            default -> Exports.response(Exports.stream(export::pages, "[", "]", Exports.jsonArray(json, SnapshotService.Row::item)),
+                    "application/json", null);
         };
     }
 

@@ -71,6 +71,15 @@ class StreamedDownloadsTest {
         assertThat(csv.subList(1, csv.size())).extracting(line -> line.substring(0, line.indexOf(',', line.indexOf(',') + 1)).replace(',', '/'))
                 .containsExactlyElementsOf(expected);
 
+        // Files come as attachments named after the job, the JSON as a plain response.
+        io.micronaut.http.HttpResponse<String> csvFile = client.toBlocking().exchange(
+                api.as(requester, HttpRequest.GET(answersPath + "?format=csv")), String.class);
+        assertThat(csvFile.getHeaders().get("Content-Disposition")).isEqualTo("attachment; filename=\"job-" + job + "-answers.csv\"");
+        assertThat(csvFile.getContentType().map(Object::toString)).contains("text/csv; charset=utf-8");
+        io.micronaut.http.HttpResponse<String> jsonBody = client.toBlocking().exchange(api.as(requester, HttpRequest.GET(answersPath)), String.class);
+        assertThat(jsonBody.getHeaders().get("Content-Disposition")).isNull();
+        assertThat(jsonBody.getContentType().map(Object::toString)).contains("application/json");
+
         // The labels: 9 items in three pages, the same in every format.
         List<Map<String, Object>> results = api.getList(requester, "/api/jobs/" + job + "/results");
         assertThat(results).hasSize(9).allSatisfy(r -> assertThat(r.get("label"))
